@@ -1,0 +1,65 @@
+# rgflow — build, test and run.
+#
+#   make run    install what is missing, then run the main job (experiments/freefield)
+#   make test   install what is missing, then vet and run the whole test suite
+#
+# Other targets: deps, build, bench, bench-fft, fmt, lint, clean. See README.md.
+
+SHELL := /bin/bash
+GO    ?= go
+# Debian's interpreter: python3-h5py, numpy and scipy are installed for it,
+# whatever python3 comes first on PATH.
+PYTHON ?= /usr/bin/python3
+
+# C libraries and external tools the build and the tests need.
+APT_DEPS := pkg-config libhdf5-dev hdf5-tools libopenblas-dev python3-h5py
+# Extra references that only the benchmarks need.
+APT_BENCH_DEPS := libfftw3-dev python3-numpy python3-scipy
+
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0-dev)
+REVISION := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+LDFLAGS  := -X rgflow/internal/buildinfo.Version=$(VERSION) -X rgflow/internal/buildinfo.Revision=$(REVISION)
+
+TESTFLAGS ?=
+BENCHTIME ?= 1s
+export PYTHON
+
+.PHONY: all deps deps-bench build test vet run bench bench-fft fmt lint clean
+
+all: build
+
+deps:
+	@./scripts/deps.sh $(APT_DEPS)
+	@$(GO) mod download
+
+deps-bench: deps
+	@./scripts/deps.sh $(APT_BENCH_DEPS)
+
+build: deps
+	$(GO) build -ldflags '$(LDFLAGS)' ./...
+
+vet: deps
+	$(GO) vet ./...
+
+test: deps vet
+	$(GO) test -race $(TESTFLAGS) ./...
+	@./scripts/external-checks.sh
+
+run: deps
+	$(GO) run -ldflags '$(LDFLAGS)' ./experiments/freefield $(ARGS)
+
+bench: deps-bench
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./...
+
+bench-fft: deps-bench
+	$(GO) run -tags fftw ./lattice/internal/fftbench $(ARGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+lint: deps
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin results
