@@ -341,3 +341,65 @@ func TestDCTKHat2IsNeumannSpectrum(t *testing.T) {
 		}
 	}
 }
+
+func TestHalfConjugate(t *testing.T) {
+	for _, dims := range testShapes {
+		l := MustNew(dims...)
+		conj := l.HalfConjugate()
+		rnd := rand.New(rand.NewPCG(4, 4))
+		src := make([]float64, l.Volume())
+		for i := range src {
+			src[i] = rnd.NormFloat64()
+		}
+		spec := NewFFT(l).Forward(nil, src)
+		w := l.HalfWeights()
+		for j, c := range conj {
+			switch {
+			case c == j:
+				if w[j] != 1 {
+					t.Errorf("%v: self-conjugate entry %d has weight %v", dims, j, w[j])
+				}
+				if math.Abs(imag(spec[j])) > 1e-9 {
+					t.Errorf("%v: self-conjugate entry %d not real: %v", dims, j, spec[j])
+				}
+			case c >= 0:
+				if conj[c] != j {
+					t.Errorf("%v: conjugate pairing not symmetric at %d", dims, j)
+				}
+				if cmplx.Abs(spec[c]-cmplx.Conj(spec[j])) > 1e-9 {
+					t.Errorf("%v: entries %d and %d are not conjugate", dims, j, c)
+				}
+			default:
+				if w[j] != 2 {
+					t.Errorf("%v: entry %d without stored conjugate has weight %v", dims, j, w[j])
+				}
+			}
+		}
+	}
+}
+
+func TestDCTNormsAreWhiteNoiseVariance(t *testing.T) {
+	// Σ_x basis² per mode, computed directly from the DCT of unit vectors:
+	// the variance of X_n for unit white noise is Σ_x (∂X_n/∂x_x)².
+	for _, dims := range [][]int{{5}, {4, 3}, {2, 3, 4}} {
+		l := MustNew(dims...)
+		V := l.Volume()
+		p := NewDCT(l)
+		want := make([]float64, V)
+		e := make([]float64, V)
+		for i := 0; i < V; i++ {
+			clear(e)
+			e[i] = 1
+			col := p.Forward(nil, e)
+			for n, v := range col {
+				want[n] += v * v
+			}
+		}
+		got := l.DCTNorms()
+		for n := range got {
+			if math.Abs(got[n]-want[n]) > 1e-12*want[n] {
+				t.Errorf("%v mode %d: DCTNorms %v, Σ basis² %v", dims, n, got[n], want[n])
+			}
+		}
+	}
+}

@@ -191,3 +191,50 @@ func (l *Lattice) DCTMomentum(dst []float64, n []int) []float64 {
 	}
 	return dst
 }
+
+// HalfConjugate returns, for every entry j of the half spectrum, the entry
+// holding its conjugate mode −n: j itself for self-conjugate modes (every
+// n_μ ≡ −n_μ mod L_μ, whose coefficients are real for real fields), another
+// entry for the pairs that both lie in the stored half (n_d = 0, or
+// n_d = L_d/2 for even L_d), and −1 when the conjugate is not stored. Code
+// that writes a half spectrum mode by mode (noise, say) must keep paired
+// entries conjugate to represent a real field.
+func (l *Lattice) HalfConjugate() []int {
+	out := make([]int, l.HalfLen())
+	n := make([]int, len(l.dims))
+	for j := range out {
+		l.HalfMode(n, j)
+		for mu := range n {
+			n[mu] = -n[mu]
+		}
+		if c, ok := l.HalfIndex(n); ok {
+			out[j] = c
+		} else {
+			out[j] = -1
+		}
+	}
+	return out
+}
+
+// DCTNorms returns, for every DCT-II mode in row-major order, the variance
+// of the unnormalised coefficient X_n of unit white noise:
+// Σ_x ∏_μ cos²(πn_μ(x_μ+½)/L_μ) = ∏_μ (L_μ if n_μ = 0, else L_μ/2).
+// A field whose covariance operator has eigenvalue C_n on DCT mode n has
+// ⟨X_n²⟩ = DCTNorms[n]·C_n, the analogue of ⟨|φ̃_k|²⟩ = V·C(k).
+func (l *Lattice) DCTNorms() []float64 {
+	out := make([]float64, l.volume)
+	n := make([]int, len(l.dims))
+	for i := range out {
+		l.Coords(n, i)
+		v := 1.0
+		for mu, L := range l.dims {
+			if n[mu] == 0 {
+				v *= float64(L)
+			} else {
+				v *= float64(L) / 2
+			}
+		}
+		out[i] = v
+	}
+	return out
+}
