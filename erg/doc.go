@@ -1,0 +1,31 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+// Package erg implements the exact renormalization group of lattice scalar
+// fields: regulators, the Polchinski flow of samples, its monotones, the
+// local potential approximation and block-spin coarse graining.
+//
+// # The Polchinski flow as a per-mode diffusion
+//
+// With a regulator K (K(0) = 1, K(∞) = 0), scale Λ_t = Λ₀e^{−t} and
+// regulated propagator C_t(k) = K(k̂²/Λ_t²)/(k̂² + m₀²), integrating out the
+// modes between Λ₀ and Λ_t maps a sample φ₀ to
+//
+//	φ_t(k) = s φ₀(k) + √(C_t(k)(1 − s)) ξ_k,   s = C_t(k)/C₀(k),
+//
+// exactly, whatever the bare interaction. In the variables x_t = φ_t/√s it
+// is the variance-preserving diffusion
+//
+//	x_t(k) = √ᾱ_t(k) x₀(k) + √(1 − ᾱ_t(k)) σ(k) ξ_k,  ᾱ_t = s,  σ² = C₀,
+//
+// which is the one type Process: a basis (Fourier for periodic lattices,
+// DCT-II for open boundaries), mode energies, a reference spectrum σ²(k)
+// (the Gaussian fixed point) and a per-mode Schedule ᾱ_t(ε). DDPM and FDDM
+// are Processes with other schedules.
+//
+// # Normalisation
+//
+// Mode coefficients are the unnormalised transforms of the lattice package,
+// so a mode with covariance eigenvalue C has ⟨|x̃_k|²⟩ = Norm_k·C (Norm = V
+// for the Fourier basis). Spectra passed to and returned by Process are
+// covariance eigenvalues.
+package erg
