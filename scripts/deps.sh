@@ -26,8 +26,8 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine may have empty package lists: update once, then install.
-if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/rgflow-apt.log 2>&1; then
-  $SUDO apt-get update -q >/tmp/rgflow-apt-update.log 2>&1 || { cat /tmp/rgflow-apt-update.log >&2; exit 1; }
-  $SUDO apt-get install -y --no-install-recommends "${missing[@]}" || exit 1
+if ! $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" >/tmp/rgflow-apt.log 2>&1; then
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -q >/tmp/rgflow-apt-update.log 2>&1 || { cat /tmp/rgflow-apt-update.log >&2; exit 1; }
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" || exit 1
 fi
 echo "deps: installed ${missing[*]}"
