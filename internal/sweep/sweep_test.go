@@ -1,0 +1,168 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package sweep
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestProductOrder(t *testing.T) {
+	s := &Spec{
+		Axes: []Axis{
+			{Key: "lattice.l", Values: []string{"16", "32"}},
+			{Key: "phi4.kappa", Range: &Range{Start: 0.25, Stop: 0.28, Num: 4}},
+		},
+		Replicas: 2,
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != 16 {
+		t.Fatalf("Len = %d, want 2·4·2 = 16", s.Len())
+	}
+	want := [][]string{
+		{"16", "0.25"}, {"16", "0.26"}, {"16", "0.27"}, {"16", "0.28"},
+		{"32", "0.25"}, {"32", "0.26"}, {"32", "0.27"}, {"32", "0.28"},
+	}
+	seeds := map[uint64]bool{}
+	for n, p := range s.Points() {
+		if p.Task != n || p.Index != n/2 || p.Replica != n%2 {
+			t.Fatalf("task %d: point %d replica %d", n, p.Index, p.Replica)
+		}
+		for i, v := range want[p.Index] {
+			if p.Values[i] != v {
+				t.Errorf("task %d: %s = %s, want %s", n, p.Keys[i], p.Values[i], v)
+			}
+		}
+		sd := p.Seed(7)
+		if seeds[sd] {
+			t.Errorf("task %d: seed %d repeats", n, sd)
+		}
+		seeds[sd] = true
+		if sd != p.Seed(7) || sd == p.Seed(8) {
+			t.Errorf("task %d: seed must be a deterministic function of the base seed", n)
+		}
+	}
+	if got := s.Points()[5].Overrides(); strings.Join(got, " ") != "lattice.l=16 phi4.kappa=0.27" {
+		t.Errorf("overrides of task 5: %v", got)
+	}
+	if _, err := s.Point(16); err == nil {
+		t.Error("task 16 of 16: want error")
+	}
+}
+
+func TestRangeEndpointsAndLog(t *testing.T) {
+	a := Axis{Key: "x", Range: &Range{Start: 0.1, Stop: 0.3, Num: 3}}
+	if got := strings.Join(a.AxisValues(), ","); got != "0.1,0.2,0.3" {
+		t.Errorf("linear range: %s", got)
+	}
+	a = Axis{Key: "x", Range: &Range{Start: 1, Stop: 100, Num: 3, Log: true}}
+	if got := strings.Join(a.AxisValues(), ","); got != "1,10,100" {
+		t.Errorf("log range: %s", got)
+	}
+}
+
+func TestValidateReportsEverything(t *testing.T) {
+	s := &Spec{
+		Axes: []Axis{
+			{Key: "", Values: []string{"1"}},
+			{Key: "a.b"},
+			{Key: "a.b", Values: []string{"x"}, Range: &Range{Num: 0}},
+			{Key: "Bad Key", Values: []string{"1"}},
+		},
+		Replicas: -1,
+		Slurm:    Slurm{Partition: "gpu; rm -rf /", Time: "1:00:00\n#SBATCH --x"},
+	}
+	err := s.Validate()
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	for _, want := range []string{"axes[0].key is empty", "axes[1]: give values", "axes[2]: give either", "appears twice", "Bad Key", "replicas", "sweep.slurm.partition", "sweep.slurm.time"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestQuoteSurvivesTheShell round-trips hostile strings through bash: the
+// quoted word must come back verbatim and run nothing.
+func TestQuoteSurvivesTheShell(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash not found")
+	}
+	canary := filepath.Join(t.TempDir(), "pwned")
+	for _, s := range []string{
+		"plain", "with space", "it's", `"double"`, "$(touch " + canary + ")", "`touch " + canary + "`",
+		"a;touch " + canary, "$HOME", `back\slash`, "'", "''", "ünïcödé", "*", "-n",
+	} {
+		out, err := exec.Command(bash, "-c", "printf %s "+Quote(s)).Output()
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if string(out) != s {
+			t.Errorf("Quote(%q) came back as %q", s, out)
+		}
+	}
+	if _, err := os.Stat(canary); err == nil {
+		t.Fatal("a quoted string ran a command")
+	}
+}
+
+func TestRenderRefusesHostileValues(t *testing.T) {
+	base := Job{Name: "study", Experiment: "freefield", Source: "/src", Config: "/c.yaml", Out: "/scratch/study", Tasks: 4, Interrupted: 75}
+	if _, err := base.Render(); err != nil {
+		t.Fatal(err)
+	}
+	for name, j := range map[string]Job{
+		"newline in partition": func() Job { j := base; j.Slurm.Partition = "x\nrm -rf /"; return j }(),
+		"space in out":         func() Job { j := base; j.Out = "/my study"; return j }(),
+		"subshell in name":     func() Job { j := base; j.Name = "$(id)"; return j }(),
+		"experiment path":      func() Job { j := base; j.Experiment = "../../bin"; return j }(),
+		"no tasks":             func() Job { j := base; j.Tasks = 0; return j }(),
+	} {
+		if _, err := j.Render(); err == nil {
+			t.Errorf("%s: want error", name)
+		}
+	}
+}
+
+func TestRenderScripts(t *testing.T) {
+	j := Job{Name: "study", Experiment: "freefield", Source: "/home/me/rg flow", Config: "/home/me/it's.yaml", Out: "/scratch/study", Tasks: 6, Interrupted: 75,
+		Slurm: Slurm{Partition: "short", MaxParallel: 2}}
+	s, err := j.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"#SBATCH --array=0-5%2", "#SBATCH --signal=USR1@120", "#SBATCH --requeue", "#SBATCH --partition=short",
+		"#SBATCH --output=/scratch/study/logs/%x_%A_%a.out", "HDF5_USE_FILE_LOCKING=FALSE",
+		`--config '/home/me/it'\''s.yaml'`, `if [ "$rc" -eq 75 ]`, "scontrol requeue",
+	} {
+		if !strings.Contains(s.Array, want) {
+			t.Errorf("array script lacks %q:\n%s", want, s.Array)
+		}
+	}
+	if !strings.Contains(s.Submit, "--dependency=afterok:") || !strings.Contains(s.Submit, "cd '/home/me/rg flow'") {
+		t.Errorf("submit script:\n%s", s.Submit)
+	}
+	if !strings.Contains(s.Merge, "exec '/scratch/study/bin/sweep' merge") {
+		t.Errorf("merge script:\n%s", s.Merge)
+	}
+	// The scripts are valid bash.
+	if bash, err := exec.LookPath("bash"); err == nil {
+		for name, body := range map[string]string{"submit": s.Submit, "array": s.Array, "merge": s.Merge} {
+			f := filepath.Join(t.TempDir(), name)
+			if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := exec.Command(bash, "-n", f).CombinedOutput(); err != nil {
+				t.Errorf("%s script does not parse: %v\n%s", name, err, out)
+			}
+		}
+	}
+}
