@@ -1,0 +1,452 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+#include <stdio.h>
+#include <string.h>
+#include "shim.h"
+
+// The text of the last HDF5 failure on this thread. The library reports an
+// API failure to the "auto" function at the API boundary, before any later
+// call clears the error stack; rg_auto copies the stack here so the Go side
+// can put HDF5's own words into its error.
+static __thread char rg_err[4096];
+static __thread size_t rg_errlen;
+
+static herr_t rg_walk(unsigned n, const H5E_error2_t *e, void *data) {
+	char maj[160] = "", min[160] = "";
+	(void)data;
+	if (rg_errlen >= sizeof rg_err - 1) {
+		return 0;
+	}
+	H5Eget_msg(e->maj_num, NULL, maj, sizeof maj);
+	H5Eget_msg(e->min_num, NULL, min, sizeof min);
+	int w = snprintf(rg_err + rg_errlen, sizeof rg_err - rg_errlen, "%s#%u %s(): %s [%s: %s]",
+		rg_errlen ? "; " : "", n, e->func_name ? e->func_name : "?", e->desc ? e->desc : "", maj, min);
+	if (w > 0) {
+		rg_errlen += (size_t)w;
+		if (rg_errlen >= sizeof rg_err) {
+			rg_errlen = sizeof rg_err - 1;
+		}
+	}
+	return 0;
+}
+
+static herr_t rg_auto(hid_t estack, void *data) {
+	(void)data;
+	rg_errlen = 0;
+	rg_err[0] = 0;
+	H5Ewalk2(estack, H5E_WALK_DOWNWARD, rg_walk, NULL);
+	return 0;
+}
+
+void rg_install_error_handler(void) { H5Eset_auto2(H5E_DEFAULT, rg_auto, NULL); }
+const char *rg_last_error(void) { return rg_err; }
+void rg_clear_error(void) {
+	rg_errlen = 0;
+	rg_err[0] = 0;
+}
+
+int rg_is_threadsafe(void) {
+	hbool_t ts = 0;
+	if (H5is_library_threadsafe(&ts) < 0) {
+		return -1;
+	}
+	return ts ? 1 : 0;
+}
+
+// Complex numbers are stored as h5py and numpy expect them: a compound of
+// two doubles named r and i. Booleans as h5py expects: an int8 enum
+// {FALSE=0, TRUE=1}. Callers must H5Tclose what rg_create_memtype returns.
+hid_t rg_create_memtype(int kind) {
+	switch (kind) {
+	case RG_C128: {
+		hid_t t = H5Tcreate(H5T_COMPOUND, 16);
+		if (t < 0) return t;
+		if (H5Tinsert(t, "r", 0, H5T_NATIVE_DOUBLE) < 0 || H5Tinsert(t, "i", 8, H5T_NATIVE_DOUBLE) < 0) {
+			H5Tclose(t);
+			return -1;
+		}
+		return t;
+	}
+	case RG_BOOL: {
+		hid_t t = H5Tenum_create(H5T_NATIVE_INT8);
+		int8_t v = 0;
+		if (t < 0) return t;
+		if (H5Tenum_insert(t, "FALSE", &v) < 0) { H5Tclose(t); return -1; }
+		v = 1;
+		if (H5Tenum_insert(t, "TRUE", &v) < 0) { H5Tclose(t); return -1; }
+		return t;
+	}
+	}
+	return H5Tcopy(rg_memtype(kind));
+}
+
+hid_t rg_memtype(int kind) {
+	switch (kind) {
+	case RG_F64: return H5T_NATIVE_DOUBLE;
+	case RG_F32: return H5T_NATIVE_FLOAT;
+	case RG_I64: return H5T_NATIVE_INT64;
+	case RG_I32: return H5T_NATIVE_INT32;
+	case RG_U64: return H5T_NATIVE_UINT64;
+	case RG_U8: return H5T_NATIVE_UINT8;
+	}
+	return -1;
+}
+
+// rg_type_kind classifies a stored datatype. It returns 0 for a type the Go
+// side does not map (strings, other compounds, …), so reads refuse it.
+int rg_type_kind(hid_t t) {
+	H5T_class_t c = H5Tget_class(t);
+	size_t sz = H5Tget_size(t);
+	switch (c) {
+	case H5T_FLOAT:
+		if (sz == 8) return RG_F64;
+		if (sz == 4) return RG_F32;
+		return 0;
+	case H5T_INTEGER: {
+		H5T_sign_t s = H5Tget_sign(t);
+		if (s == H5T_SGN_2 && sz == 8) return RG_I64;
+		if (s == H5T_SGN_2 && sz == 4) return RG_I32;
+		if (s == H5T_SGN_NONE && sz == 8) return RG_U64;
+		if (s == H5T_SGN_NONE && sz == 1) return RG_U8;
+		return 0;
+	}
+	case H5T_COMPOUND: {
+		if (sz != 16 || H5Tget_nmembers(t) != 2) return 0;
+		int ok = 1;
+		for (unsigned i = 0; i < 2 && ok; i++) {
+			char *name = H5Tget_member_name(t, i);
+			hid_t mt = H5Tget_member_type(t, i);
+			ok = name && strcmp(name, i == 0 ? "r" : "i") == 0 && H5Tget_member_offset(t, i) == 8 * i &&
+				H5Tget_class(mt) == H5T_FLOAT && H5Tget_size(mt) == 8;
+			if (name) H5free_memory(name);
+			if (mt >= 0) H5Tclose(mt);
+		}
+		return ok ? RG_C128 : 0;
+	}
+	case H5T_ENUM: {
+		hid_t base = H5Tget_super(t);
+		int ok = base >= 0 && H5Tget_size(base) == 1 && H5Tget_nmembers(t) == 2;
+		if (base >= 0) H5Tclose(base);
+		return ok ? RG_BOOL : 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+int rg_dataset_kind(hid_t dset) {
+	hid_t t = H5Dget_type(dset);
+	if (t < 0) return -1;
+	int k = rg_type_kind(t);
+	H5Tclose(t);
+	return k;
+}
+
+herr_t rg_set_extent(hid_t dset, int rank, const hsize_t *dims) {
+	(void)rank;
+	return H5Dset_extent(dset, dims);
+}
+
+herr_t rg_extent(hid_t dset, int *rank, hsize_t *dims, hsize_t *maxdims) {
+	hid_t sp = H5Dget_space(dset);
+	if (sp < 0) return -1;
+	int r = H5Sget_simple_extent_ndims(sp);
+	if (r < 0 || r > 32) {
+		H5Sclose(sp);
+		return -1;
+	}
+	*rank = r;
+	if (H5Sget_simple_extent_dims(sp, dims, maxdims) < 0) {
+		H5Sclose(sp);
+		return -1;
+	}
+	return H5Sclose(sp);
+}
+
+static herr_t rg_slab(hid_t dset, int kind, int rank, const hsize_t *start, const hsize_t *count, void *buf,
+	int write) {
+	herr_t rc = -1;
+	hid_t mt = -1, fs = -1, ms = -1;
+	mt = rg_create_memtype(kind);
+	if (mt < 0) goto done;
+	fs = H5Dget_space(dset);
+	if (fs < 0) goto done;
+	if (rank > 0) {
+		if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0) goto done;
+		ms = H5Screate_simple(rank, count, NULL);
+	} else {
+		ms = H5Screate(H5S_SCALAR);
+	}
+	if (ms < 0) goto done;
+	if (write) {
+		rc = H5Dwrite(dset, mt, ms, fs, H5P_DEFAULT, buf);
+	} else {
+		rc = H5Dread(dset, mt, ms, fs, H5P_DEFAULT, buf);
+	}
+done:
+	if (ms >= 0) H5Sclose(ms);
+	if (fs >= 0) H5Sclose(fs);
+	if (mt >= 0) H5Tclose(mt);
+	return rc;
+}
+
+herr_t rg_write_slab(hid_t dset, int kind, int rank, const hsize_t *start, const hsize_t *count, const void *buf) {
+	return rg_slab(dset, kind, rank, start, count, (void *)buf, 1);
+}
+
+herr_t rg_read_slab(hid_t dset, int kind, int rank, const hsize_t *start, const hsize_t *count, void *buf) {
+	return rg_slab(dset, kind, rank, start, count, buf, 0);
+}
+
+// rg_exists reports whether every component of the relative or absolute path
+// exists: 1 yes, 0 no, -1 error. H5Lexists fails on a missing intermediate
+// group, so the path is walked one component at a time.
+int rg_exists(hid_t loc, const char *path) {
+	size_t n = strlen(path);
+	char *buf = malloc(n + 1);
+	if (!buf) return -1;
+	memcpy(buf, path, n + 1);
+	int res = 1;
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] == '/' || buf[i] == 0) {
+			char c = buf[i];
+			buf[i] = 0;
+			if (strcmp(buf, "/") != 0 && buf[0] != 0) {
+				htri_t e = H5Lexists(loc, buf, H5P_DEFAULT);
+				if (e <= 0) {
+					res = e < 0 ? -1 : 0;
+					buf[i] = c;
+					break;
+				}
+			}
+			buf[i] = c;
+		}
+	}
+	free(buf);
+	return res;
+}
+
+herr_t rg_delete(hid_t loc, const char *path) { return H5Ldelete(loc, path, H5P_DEFAULT); }
+
+int rg_attr_exists(hid_t loc, const char *name) { return H5Aexists(loc, name); }
+
+static herr_t rg_attr_replace(hid_t loc, const char *name, hid_t type, hid_t space, const void *buf) {
+	htri_t e = H5Aexists(loc, name);
+	if (e < 0) return -1;
+	if (e > 0 && H5Adelete(loc, name) < 0) return -1;
+	hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+	if (a < 0) return -1;
+	herr_t rc = H5Awrite(a, type, buf);
+	if (H5Aclose(a) < 0) rc = -1;
+	return rc;
+}
+
+// Strings are scalar, variable-length, UTF-8: h5py returns them as str.
+herr_t rg_attr_write_str(hid_t loc, const char *name, const char *s, size_t n) {
+	herr_t rc = -1;
+	hid_t t = -1, sp = -1;
+	char *c = malloc(n + 1);
+	if (!c) return -1;
+	memcpy(c, s, n);
+	c[n] = 0;
+	t = H5Tcopy(H5T_C_S1);
+	if (t < 0 || H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) goto done;
+	sp = H5Screate(H5S_SCALAR);
+	if (sp < 0) goto done;
+	rc = rg_attr_replace(loc, name, t, sp, &c);
+done:
+	if (sp >= 0) H5Sclose(sp);
+	if (t >= 0) H5Tclose(t);
+	free(c);
+	return rc;
+}
+
+herr_t rg_attr_write(hid_t loc, const char *name, int kind, int rank, const hsize_t *dims, const void *buf) {
+	herr_t rc = -1;
+	hid_t t = rg_create_memtype(kind), sp = -1;
+	if (t < 0) return -1;
+	sp = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
+	if (sp >= 0) rc = rg_attr_replace(loc, name, t, sp, buf);
+	if (sp >= 0) H5Sclose(sp);
+	H5Tclose(t);
+	return rc;
+}
+
+herr_t rg_attr_info(hid_t loc, const char *name, int *kind, int *isstr, int *rank, hsize_t *dims) {
+	herr_t rc = -1;
+	hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = -1, sp = -1;
+	if (a < 0) return -1;
+	t = H5Aget_type(a);
+	sp = H5Aget_space(a);
+	if (t < 0 || sp < 0) goto done;
+	*isstr = H5Tget_class(t) == H5T_STRING;
+	*kind = *isstr ? 0 : rg_type_kind(t);
+	int r = H5Sget_simple_extent_ndims(sp);
+	if (r < 0 || r > 32) goto done;
+	*rank = r;
+	if (r > 0 && H5Sget_simple_extent_dims(sp, dims, NULL) < 0) goto done;
+	rc = 0;
+done:
+	if (sp >= 0) H5Sclose(sp);
+	if (t >= 0) H5Tclose(t);
+	H5Aclose(a);
+	return rc;
+}
+
+herr_t rg_attr_read(hid_t loc, const char *name, int kind, void *buf) {
+	hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+	if (a < 0) return -1;
+	hid_t mt = rg_create_memtype(kind);
+	herr_t rc = mt < 0 ? -1 : H5Aread(a, mt, buf);
+	if (mt >= 0) H5Tclose(mt);
+	H5Aclose(a);
+	return rc;
+}
+
+// rg_attr_read_str returns a malloc'd copy (free with free) of a scalar
+// string attribute, fixed- or variable-length, and its length in *n.
+char *rg_attr_read_str(hid_t loc, const char *name, size_t *n) {
+	char *out = NULL;
+	hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = -1, sp = -1, mt = -1;
+	if (a < 0) return NULL;
+	t = H5Aget_type(a);
+	sp = H5Aget_space(a);
+	if (t < 0 || sp < 0 || H5Tget_class(t) != H5T_STRING || H5Sget_simple_extent_npoints(sp) != 1) goto done;
+	if (H5Tis_variable_str(t) > 0) {
+		char *s = NULL;
+		mt = H5Tcopy(H5T_C_S1);
+		if (mt < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Tset_cset(mt, H5Tget_cset(t)) < 0) goto done;
+		if (H5Aread(a, mt, &s) < 0) goto done;
+		size_t l = s ? strlen(s) : 0;
+		out = malloc(l + 1);
+		if (out) {
+			if (l) memcpy(out, s, l);
+			out[l] = 0;
+			*n = l;
+		}
+		if (s) H5free_memory(s);
+	} else {
+		size_t sz = H5Tget_size(t);
+		out = calloc(sz + 1, 1);
+		if (!out) goto done;
+		if (H5Aread(a, t, out) < 0) {
+			free(out);
+			out = NULL;
+			goto done;
+		}
+		*n = strnlen(out, sz);
+	}
+done:
+	if (mt >= 0) H5Tclose(mt);
+	if (sp >= 0) H5Sclose(sp);
+	if (t >= 0) H5Tclose(t);
+	H5Aclose(a);
+	return out;
+}
+
+herr_t rg_set_scale(hid_t dset, const char *name) { return H5DSset_scale(dset, name); }
+herr_t rg_attach_scale(hid_t dset, hid_t scale, unsigned idx) { return H5DSattach_scale(dset, scale, idx); }
+herr_t rg_set_label(hid_t dset, unsigned idx, const char *label) { return H5DSset_label(dset, idx, label); }
+int rg_is_scale(hid_t dset) { return H5DSis_scale(dset); }
+int rg_num_scales(hid_t dset, unsigned idx) { return H5DSget_num_scales(dset, idx); }
+herr_t rg_label(hid_t dset, unsigned idx, char *buf, size_t n) {
+	return H5DSget_label(dset, idx, buf, n) < 0 ? -1 : 0;
+}
+
+herr_t rg_external_link(hid_t loc, const char *name, const char *file, const char *obj) {
+	return H5Lcreate_external(file, obj, loc, name, H5P_DEFAULT, H5P_DEFAULT);
+}
+
+// rg_create_vds creates the virtual dataset name of shape vdims (rank
+// srank+1) whose slab i along the leading axis maps to the whole dataset src
+// of shape sdims in files[i].
+hid_t rg_create_vds(hid_t loc, const char *name, int kind, int rank, const hsize_t *vdims,
+	int nsrc, const char *const *files, const char *src, int srank, const hsize_t *sdims) {
+	hid_t dcpl = -1, vs = -1, ss = -1, t = -1, d = -1;
+	hsize_t start[33], count[33];
+	if (rank != srank + 1 || rank > 33) return -1;
+	t = rg_create_memtype(kind);
+	dcpl = H5Pcreate(H5P_DATASET_CREATE);
+	vs = H5Screate_simple(rank, vdims, NULL);
+	ss = H5Screate_simple(srank, sdims, NULL);
+	if (t < 0 || dcpl < 0 || vs < 0 || ss < 0) goto done;
+	for (int i = 0; i < nsrc; i++) {
+		start[0] = (hsize_t)i;
+		count[0] = 1;
+		for (int j = 0; j < srank; j++) {
+			start[j + 1] = 0;
+			count[j + 1] = sdims[j];
+		}
+		if (H5Sselect_hyperslab(vs, H5S_SELECT_SET, start, NULL, count, NULL) < 0) goto done;
+		if (H5Pset_virtual(dcpl, vs, files[i], src, ss) < 0) goto done;
+	}
+	// A missing or short source reads as the fill value, NaN for floats, so
+	// a task that failed to write shows as NaN rather than as zeros.
+	if (kind == RG_F64) {
+		double nan = __builtin_nan("");
+		if (H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan) < 0) goto done;
+	} else if (kind == RG_F32) {
+		float nan = __builtin_nanf("");
+		if (H5Pset_fill_value(dcpl, H5T_NATIVE_FLOAT, &nan) < 0) goto done;
+	}
+	if (H5Sselect_all(vs) < 0) goto done;
+	d = H5Dcreate2(loc, name, t, vs, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+done:
+	if (ss >= 0) H5Sclose(ss);
+	if (vs >= 0) H5Sclose(vs);
+	if (dcpl >= 0) H5Pclose(dcpl);
+	if (t >= 0) H5Tclose(t);
+	return d;
+}
+
+hid_t rg_open(hid_t loc, const char *path) { return H5Oopen(loc, path, H5P_DEFAULT); }
+herr_t rg_close(hid_t obj) { return H5Oclose(obj); }
+
+// rg_obj_type returns 1 for a group, 2 for a dataset, 0 for another object
+// and -1 when the path cannot be resolved.
+int rg_obj_type(hid_t loc, const char *path) {
+	H5O_info_t info;
+	if (H5Oget_info_by_name(loc, path, &info, H5P_DEFAULT) < 0) return -1;
+	if (info.type == H5O_TYPE_GROUP) return 1;
+	if (info.type == H5O_TYPE_DATASET) return 2;
+	return 0;
+}
+
+struct rg_list {
+	char *buf;
+	size_t len, cap;
+};
+
+static herr_t rg_visit(hid_t obj, const char *name, const H5O_info_t *info, void *data) {
+	struct rg_list *l = data;
+	(void)obj;
+	if (info->type != H5O_TYPE_DATASET) return 0;
+	size_t n = strlen(name);
+	if (l->len + n + 3 > l->cap) {
+		size_t cap = 2 * l->cap + n + 3;
+		char *b = realloc(l->buf, cap);
+		if (!b) return -1;
+		l->buf = b;
+		l->cap = cap;
+	}
+	l->buf[l->len++] = '/';
+	memcpy(l->buf + l->len, name, n);
+	l->len += n;
+	l->buf[l->len++] = '\n';
+	l->buf[l->len] = 0;
+	return 0;
+}
+
+// rg_list_datasets returns the absolute paths of every dataset in the file,
+// one per line, in a malloc'd string (NULL on error).
+char *rg_list_datasets(hid_t loc, size_t *n) {
+	struct rg_list l = {malloc(256), 0, 256};
+	if (!l.buf) return NULL;
+	l.buf[0] = 0;
+	if (H5Ovisit(loc, H5_INDEX_NAME, H5_ITER_INC, rg_visit, &l) < 0) {
+		free(l.buf);
+		return NULL;
+	}
+	*n = l.len;
+	return l.buf;
+}
