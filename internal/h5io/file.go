@@ -66,8 +66,8 @@ type File struct {
 	writable bool
 	resumed  bool
 
-	h      *hdf5.File     // touched only on the HDF5 goroutine
-	open   []*Dataset     // datasets opened through this File, closed in reverse at Close
+	h      *hdf5.File // touched only on the HDF5 goroutine
+	open   []*Dataset // datasets opened through this File, closed in reverse at Close
 	byPath map[string]*Dataset
 	closed bool
 
