@@ -3,9 +3,7 @@
 package lattice
 
 import (
-	"math"
-
-	"gonum.org/v1/gonum/dsp/fourier"
+	"rgflow/lattice/internal/fftcore"
 )
 
 // FFT is a reusable plan for the N-d real-to-complex transform on a lattice
@@ -19,18 +17,82 @@ import (
 // A plan holds scratch space and must not be used by several goroutines at
 // once; Clone gives each goroutine its own.
 type FFT struct {
-	l   *Lattice
-	c   *CmplxFFT
-	buf []complex128
+	l  *Lattice
+	sh *realShape
+	// a and b are the compact scratch of the passes; half holds the
+	// intermediate half spectrum of Inverse (d ≥ 2), so that src is left
+	// untouched.
+	a, b []complex128
+	half []complex128
+}
+
+// realShape is the immutable part of an FFT plan, shared by its clones.
+type realShape struct {
+	L, R, H int // last extent, number of rows V/L, half-row length L/2+1
+	// The last axis is transformed as a complex sequence of length n: an
+	// even L packs x_{2j} + i x_{2j+1} (n = L/2); an odd L packs two rows
+	// as row₁ + i row₂ (n = L).
+	odd  bool
+	n    int
+	row  *fftcore.Plan
+	tile int          // rows (even L) or row pairs (odd L) per tile
+	w    []complex128 // w[k] = e^{−2πik/L}, k ≤ n/2 (even L)
+	// axes are the complex passes along the non-last axes of the half
+	// spectrum, innermost first.
+	axes   []axisPass
+	bufLen int
 }
 
 // NewFFT returns a real-to-complex plan for l.
 func NewFFT(l *Lattice) *FFT {
-	return &FFT{l: l, c: NewCmplxFFT(l), buf: make([]complex128, l.volume)}
+	return newFFT(l, planCache{})
 }
 
-// Clone returns an independent plan for the same lattice.
-func (p *FFT) Clone() *FFT { return NewFFT(p.l) }
+func newFFT(l *Lattice, pc planCache) *FFT {
+	d := len(l.dims)
+	L := l.dims[d-1]
+	sh := &realShape{L: L, R: l.volume / L, H: L/2 + 1, odd: L%2 == 1}
+	if sh.odd {
+		sh.n = L
+	} else {
+		sh.n = L / 2
+		sh.w = make([]complex128, sh.n/2+1)
+		for k := range sh.w {
+			sh.w[k] = expi(-k, L)
+		}
+	}
+	sh.row = pc.get(sh.n)
+	units := sh.R
+	if sh.odd {
+		units = (sh.R + 1) / 2
+	}
+	sh.tile = tileRows(sh.row.BufRows(), units)
+	sh.bufLen = sh.row.BufRows() * sh.tile
+	m := sh.H
+	for mu := d - 2; mu >= 0; mu-- {
+		n := l.dims[mu]
+		outer := l.volume / L * sh.H / (m * n)
+		if n > 1 {
+			ap := newAxisPass(pc.get(n), outer, n, m)
+			sh.axes = append(sh.axes, ap)
+			sh.bufLen = max(sh.bufLen, ap.bufLen())
+		}
+		m *= n
+	}
+	return newFFTFromShape(l, sh)
+}
+
+func newFFTFromShape(l *Lattice, sh *realShape) *FFT {
+	p := &FFT{l: l, sh: sh, a: make([]complex128, sh.bufLen), b: make([]complex128, sh.bufLen)}
+	if len(sh.axes) > 0 {
+		p.half = make([]complex128, l.HalfLen())
+	}
+	return p
+}
+
+// Clone returns an independent plan for the same lattice. It shares the
+// immutable tables of p and allocates only its own scratch.
+func (p *FFT) Clone() *FFT { return newFFTFromShape(p.l, p.sh) }
 
 // Lattice returns the plan's lattice.
 func (p *FFT) Lattice() *Lattice { return p.l }
@@ -50,24 +112,29 @@ func (p *FFT) Forward(dst []complex128, src []float64) []complex128 {
 	} else if len(dst) != p.Len() {
 		panic("lattice: spectrum length mismatch")
 	}
-	for i, v := range src {
-		p.buf[i] = complex(v, 0)
-	}
-	p.c.Forward(p.buf, p.buf)
-	d := len(p.l.dims)
-	L := p.l.dims[d-1]
-	h := L/2 + 1
-	rows := p.l.volume / L
-	for r := 0; r < rows; r++ {
-		copy(dst[r*h:(r+1)*h], p.buf[r*L:r*L+h])
-	}
+	p.forward(dst, src)
 	return dst
+}
+
+func (p *FFT) forward(dst []complex128, src []float64) {
+	if p.sh.odd {
+		p.rowsForwardOdd(dst, src)
+	} else {
+		p.rowsForwardEven(dst, src)
+	}
+	for i := range p.sh.axes {
+		p.sh.axes[i].run(dst, dst, p.a, p.b, false)
+	}
 }
 
 // Inverse writes into dst the real field whose half spectrum is src and
 // returns dst; src is not modified. Only the Hermitian part of src is
 // represented: entries that must be real (self-conjugate modes) have their
 // imaginary parts ignored. If dst is nil a new slice is allocated.
+//
+// Precisely, the result is Re(φ) where φ is the inverse transform of the
+// full spectrum that takes stored entries where the half spectrum holds
+// them and conj(src at −k) elsewhere.
 func (p *FFT) Inverse(dst []float64, src []complex128) []float64 {
 	if len(src) != p.Len() {
 		panic("lattice: spectrum length mismatch")
@@ -77,29 +144,27 @@ func (p *FFT) Inverse(dst []float64, src []complex128) []float64 {
 	} else if len(dst) != p.l.volume {
 		panic("lattice: field length mismatch")
 	}
-	// Rebuild the full spectrum from Hermitian symmetry.
-	l := p.l
-	d := len(l.dims)
-	n := make([]int, d)
-	m := make([]int, d)
-	for i := 0; i < l.volume; i++ {
-		l.Coords(n, i)
-		if j, ok := l.HalfIndex(n); ok {
-			p.buf[i] = src[j]
-			continue
-		}
-		for mu := range n {
-			m[mu] = -n[mu]
-		}
-		j, _ := l.HalfIndex(m)
-		v := src[j]
-		p.buf[i] = complex(real(v), -imag(v))
-	}
-	p.c.Inverse(p.buf, p.buf)
-	for i := range dst {
-		dst[i] = real(p.buf[i])
-	}
+	p.inverse(dst, src)
 	return dst
+}
+
+func (p *FFT) inverse(dst []float64, src []complex128) {
+	u := src
+	if len(p.sh.axes) > 0 {
+		u = p.half
+		for i := range p.sh.axes {
+			in := u
+			if i == 0 {
+				in = src
+			}
+			p.sh.axes[i].run(u, in, p.a, p.b, true)
+		}
+	}
+	if p.sh.odd {
+		p.rowsInverseOdd(dst, u)
+	} else {
+		p.rowsInverseEven(dst, u)
+	}
 }
 
 // ForwardBatch transforms len(src)/V fields stored one after another in src
@@ -116,7 +181,7 @@ func (p *FFT) ForwardBatch(dst []complex128, src []float64) []complex128 {
 		panic("lattice: batch spectrum length mismatch")
 	}
 	for b := 0; b < n; b++ {
-		p.Forward(dst[b*H:(b+1)*H], src[b*V:(b+1)*V])
+		p.forward(dst[b*H:(b+1)*H], src[b*V:(b+1)*V])
 	}
 	return dst
 }
@@ -134,7 +199,7 @@ func (p *FFT) InverseBatch(dst []float64, src []complex128) []float64 {
 		panic("lattice: batch field length mismatch")
 	}
 	for b := 0; b < n; b++ {
-		p.Inverse(dst[b*V:(b+1)*V], src[b*H:(b+1)*H])
+		p.inverse(dst[b*V:(b+1)*V], src[b*H:(b+1)*H])
 	}
 	return dst
 }
@@ -143,25 +208,53 @@ func (p *FFT) InverseBatch(dst []float64, src []complex128) []float64 {
 // unnormalised forward (sign −) with an exact inverse (sign +, factor 1/V).
 // dst and src may be the same slice.
 type CmplxFFT struct {
-	l     *Lattice
-	lines []*fourier.CmplxFFT
-	line  []complex128
+	l    *Lattice
+	sh   *cmplxShape
+	a, b []complex128
+}
+
+type cmplxShape struct {
+	L, R int
+	row  *fftcore.Plan // nil when L = 1
+	tile int
+	// axes are the passes along the non-last axes, innermost first.
+	axes   []axisPass
+	bufLen int
 }
 
 // NewCmplxFFT returns a complex plan for l.
 func NewCmplxFFT(l *Lattice) *CmplxFFT {
-	p := &CmplxFFT{l: l, lines: make([]*fourier.CmplxFFT, len(l.dims))}
-	maxL := 0
-	for mu, L := range l.dims {
-		p.lines[mu] = fourier.NewCmplxFFT(L)
-		maxL = max(maxL, L)
+	pc := planCache{}
+	d := len(l.dims)
+	L := l.dims[d-1]
+	sh := &cmplxShape{L: L, R: l.volume / L}
+	if L > 1 {
+		sh.row = pc.get(L)
+		sh.tile = tileRows(sh.row.BufRows(), sh.R)
+		sh.bufLen = sh.row.BufRows() * sh.tile
 	}
-	p.line = make([]complex128, maxL)
-	return p
+	m := L
+	for mu := d - 2; mu >= 0; mu-- {
+		n := l.dims[mu]
+		if n > 1 {
+			ap := newAxisPass(pc.get(n), l.volume/(m*n), n, m)
+			sh.axes = append(sh.axes, ap)
+			sh.bufLen = max(sh.bufLen, ap.bufLen())
+		}
+		m *= n
+	}
+	return newCmplxFromShape(l, sh)
+}
+
+func newCmplxFromShape(l *Lattice, sh *cmplxShape) *CmplxFFT {
+	return &CmplxFFT{l: l, sh: sh, a: make([]complex128, sh.bufLen), b: make([]complex128, sh.bufLen)}
 }
 
 // Clone returns an independent plan for the same lattice.
-func (p *CmplxFFT) Clone() *CmplxFFT { return NewCmplxFFT(p.l) }
+func (p *CmplxFFT) Clone() *CmplxFFT { return newCmplxFromShape(p.l, p.sh) }
+
+// Lattice returns the plan's lattice.
+func (p *CmplxFFT) Lattice() *Lattice { return p.l }
 
 // Len returns the volume.
 func (p *CmplxFFT) Len() int { return p.l.volume }
@@ -173,15 +266,10 @@ func (p *CmplxFFT) Forward(dst, src []complex128) []complex128 {
 
 // Inverse writes the exact inverse transform of src into dst and returns it.
 func (p *CmplxFFT) Inverse(dst, src []complex128) []complex128 {
-	dst = p.transform(dst, src, true)
-	s := complex(1/float64(p.l.volume), 0)
-	for i := range dst {
-		dst[i] *= s
-	}
-	return dst
+	return p.transform(dst, src, true)
 }
 
-func (p *CmplxFFT) transform(dst, src []complex128, inverse bool) []complex128 {
+func (p *CmplxFFT) transform(dst, src []complex128, inv bool) []complex128 {
 	V := p.l.volume
 	if len(src) != V {
 		panic("lattice: field length mismatch")
@@ -191,122 +279,48 @@ func (p *CmplxFFT) transform(dst, src []complex128, inverse bool) []complex128 {
 	} else if len(dst) != V {
 		panic("lattice: spectrum length mismatch")
 	}
-	copy(dst, src)
-	for mu, L := range p.l.dims {
-		if L == 1 {
-			continue
-		}
-		s := p.l.strides[mu]
-		line := p.line[:L]
-		for base := 0; base < V; base++ {
-			if (base/s)%L != 0 {
-				continue
-			}
-			for c := 0; c < L; c++ {
-				line[c] = dst[base+c*s]
-			}
-			if inverse {
-				p.lines[mu].Sequence(line, line)
-			} else {
-				p.lines[mu].Coefficients(line, line)
-			}
-			for c := 0; c < L; c++ {
-				dst[base+c*s] = line[c]
-			}
+	scale := 1.0
+	if inv {
+		scale = 1 / float64(V)
+	}
+	in := src
+	if p.sh.row != nil {
+		p.rows(dst, src, inv, scale)
+		in, scale = dst, 1
+	}
+	for i := range p.sh.axes {
+		p.sh.axes[i].run(dst, in, p.a, p.b, inv)
+		in = dst
+	}
+	if scale != 1 || &in[0] != &dst[0] {
+		for i, v := range in {
+			dst[i] = complex(scale*real(v), scale*imag(v))
 		}
 	}
 	return dst
 }
 
-// DCT is a reusable plan for the N-d type-II discrete cosine transform on a
-// lattice with open (reflecting) boundaries and its inverse. Forward is the
-// unnormalised textbook sum along every axis,
-//
-//	X_n = Σ_x x_x ∏_μ cos(πn_μ(x_μ+½)/L_μ),
-//
-// and Inverse (a scaled DCT-III) recovers x exactly. The modes have the
-// dispersion Lattice.DCTKHat2.
-type DCT struct {
-	l    *Lattice
-	cos  [][]float64 // cos[μ][n*L+x]
-	line []float64
-	out  []float64
-}
-
-// NewDCT returns a DCT-II plan for l.
-func NewDCT(l *Lattice) *DCT {
-	p := &DCT{l: l, cos: make([][]float64, len(l.dims))}
-	maxL := 0
-	for mu, L := range l.dims {
-		t := make([]float64, L*L)
-		for n := 0; n < L; n++ {
-			for x := 0; x < L; x++ {
-				t[n*L+x] = math.Cos(math.Pi * float64(n) * (float64(x) + 0.5) / float64(L))
+// rows transforms along the last axis, tile by tile: a tile of rows is
+// transposed into compact scratch (scaled), transformed, and transposed
+// back. The tile is read completely before it is written, so dst may be src.
+func (p *CmplxFFT) rows(dst, src []complex128, inv bool, scale float64) {
+	sh := p.sh
+	L := sh.L
+	for r0 := 0; r0 < sh.R; r0 += sh.tile {
+		tt := min(sh.tile, sh.R-r0)
+		a := p.a[:L*tt]
+		for t := 0; t < tt; t++ {
+			row := src[(r0+t)*L : (r0+t+1)*L]
+			for j, v := range row {
+				a[j*tt+t] = complex(scale*real(v), scale*imag(v))
 			}
 		}
-		p.cos[mu] = t
-		maxL = max(maxL, L)
-	}
-	p.line = make([]float64, maxL)
-	p.out = make([]float64, maxL)
-	return p
-}
-
-// Clone returns an independent plan for the same lattice.
-func (p *DCT) Clone() *DCT { return NewDCT(p.l) }
-
-// Len returns the volume.
-func (p *DCT) Len() int { return p.l.volume }
-
-// Forward writes the DCT-II of src into dst and returns it.
-func (p *DCT) Forward(dst, src []float64) []float64 { return p.transform(dst, src, false) }
-
-// Inverse writes the inverse DCT-II (a scaled DCT-III) of src into dst and
-// returns it.
-func (p *DCT) Inverse(dst, src []float64) []float64 { return p.transform(dst, src, true) }
-
-func (p *DCT) transform(dst, src []float64, inverse bool) []float64 {
-	V := p.l.volume
-	if len(src) != V {
-		panic("lattice: field length mismatch")
-	}
-	if dst == nil {
-		dst = make([]float64, V)
-	} else if len(dst) != V {
-		panic("lattice: spectrum length mismatch")
-	}
-	copy(dst, src)
-	for mu, L := range p.l.dims {
-		s := p.l.strides[mu]
-		line, out, t := p.line[:L], p.out[:L], p.cos[mu]
-		for base := 0; base < V; base++ {
-			if (base/s)%L != 0 {
-				continue
-			}
-			for c := 0; c < L; c++ {
-				line[c] = dst[base+c*s]
-			}
-			if inverse {
-				for x := 0; x < L; x++ {
-					v := 0.5 * line[0]
-					for n := 1; n < L; n++ {
-						v += line[n] * t[n*L+x]
-					}
-					out[x] = 2 * v / float64(L)
-				}
-			} else {
-				for n := 0; n < L; n++ {
-					v := 0.0
-					for x := 0; x < L; x++ {
-						v += line[x] * t[n*L+x]
-					}
-					out[n] = v
-				}
-			}
-			for c := 0; c < L; c++ {
-				dst[base+c*s] = out[c]
+		res := sh.row.TransformCompact(p.a, p.b, tt, inv)
+		for t := 0; t < tt; t++ {
+			row := dst[(r0+t)*L : (r0+t+1)*L]
+			for k := range row {
+				row[k] = res[k*tt+t]
 			}
 		}
 	}
-	return dst
 }

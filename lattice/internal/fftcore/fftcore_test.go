@@ -1,0 +1,112 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package fftcore
+
+import (
+	"math"
+	"math/cmplx"
+	"math/rand/v2"
+	"testing"
+)
+
+// tol is relative to the norm of the data: the Stockham passes are
+// backward stable with error O(ε log n) and the direct radix-r butterfly
+// O(ε r); 1e-13 leaves room for r ≤ MaxGenericRadix and Bluestein's three
+// transforms at n ≲ 10⁴.
+const tol = 1e-13
+
+// naive is the defining sum out_k = Σ_j in_j e^{∓2πijk/n} for column t.
+func naive(in []complex128, n, c, t int, inv bool) []complex128 {
+	sign := -1.0
+	if inv {
+		sign = 1
+	}
+	out := make([]complex128, n)
+	for k := 0; k < n; k++ {
+		var s complex128
+		for j := 0; j < n; j++ {
+			s += in[j*c+t] * cmplx.Exp(complex(0, sign*2*math.Pi*float64((j*k)%n)/float64(n)))
+		}
+		out[k] = s
+	}
+	return out
+}
+
+func testLengths() []int {
+	var ns []int
+	for n := 1; n <= 70; n++ {
+		ns = append(ns, n)
+	}
+	return append(ns, 81, 96, 97, 100, 125, 128, 243, 256, 1000, 1009, 1024, 2*43, 3*101)
+}
+
+func TestTransformAgainstDefiningSum(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 1))
+	for _, n := range testLengths() {
+		p := New(n)
+		for _, c := range []int{1, 3} {
+			in := make([]complex128, n*c)
+			norm := 0.0
+			for i := range in {
+				in[i] = complex(rnd.NormFloat64(), rnd.NormFloat64())
+				norm += real(in[i] * cmplx.Conj(in[i]))
+			}
+			norm = math.Sqrt(norm * float64(n))
+			for _, inv := range []bool{false, true} {
+				want := make([][]complex128, c)
+				for col := 0; col < c; col++ {
+					want[col] = naive(in, n, c, col, inv)
+				}
+				a := make([]complex128, p.BufRows()*c)
+				b := make([]complex128, p.BufRows()*c)
+				check := func(what string, got []complex128, stride int) {
+					t.Helper()
+					for col := 0; col < c; col++ {
+						for k := 0; k < n; k++ {
+							if d := cmplx.Abs(got[k*stride+col] - want[col][k]); d > tol*norm {
+								t.Fatalf("n=%d c=%d inv=%v %s: out[%d][%d] = %v, want %v (|diff| %.3g)",
+									n, c, inv, what, k, col, got[k*stride+col], want[col][k], d)
+							}
+						}
+					}
+				}
+				// Out of place, strided rows (stride c+2) to contiguous.
+				const pad = 2
+				sin := make([]complex128, n*(c+pad))
+				for j := 0; j < n; j++ {
+					copy(sin[j*(c+pad):], in[j*c:(j+1)*c])
+				}
+				keep := append([]complex128(nil), sin...)
+				out := make([]complex128, n*c)
+				p.Transform(out, c, sin, c+pad, c, a, b, inv)
+				check("strided→compact", out, c)
+				for i := range sin {
+					if sin[i] != keep[i] {
+						t.Fatalf("n=%d: out-of-place Transform modified its input", n)
+					}
+				}
+				// In place on strided rows.
+				p.Transform(sin, c+pad, sin, c+pad, c, a, b, inv)
+				check("in place", sin, c+pad)
+				// Compact.
+				ca := make([]complex128, p.BufRows()*c)
+				copy(ca, in)
+				res := p.TransformCompact(ca, b, c, inv)
+				check("compact", res, c)
+			}
+		}
+	}
+}
+
+func TestExpi(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 7, 8, 12, 1000, 1 << 20} {
+		for m := -2 * n; m <= 2*n; m += max(1, n/17) {
+			mr := ((m % n) + n) % n
+			want := cmplx.Exp(complex(0, 2*math.Pi*float64(mr)/float64(n)))
+			// A few ulps: both sides round an angle below 2π.
+			if d := cmplx.Abs(expi(m, n) - want); d > 2e-15 {
+				t.Fatalf("expi(%d,%d) = %v, want %v", m, n, expi(m, n), want)
+			}
+		}
+	}
+}
