@@ -106,7 +106,7 @@ func makeStages(n int, radices []int) []stage {
 			g.twi = make([]complex128, mm*(r-1))
 			for p := 0; p < mm; p++ {
 				for k := 1; k < r; k++ {
-					w := expi(-(p * k) % cur, cur)
+					w := expi(-(p*k)%cur, cur)
 					g.tw[p*(r-1)+k-1] = w
 					g.twi[p*(r-1)+k-1] = conj(w)
 				}
