@@ -1,0 +1,309 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package erg
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+
+	"rgflow/field"
+	"rgflow/internal/rng"
+)
+
+// Coupling says how the snapshots of one sample at different times are
+// related.
+type Coupling int
+
+const (
+	// Marginal draws every snapshot from x₀ with its own independent noise,
+	// x_t = √ᾱ_t x₀ + √(1−ᾱ_t) σ ξ_t. Each snapshot has the exact marginal
+	// law of the process, but snapshots of one sample at two times are not
+	// jointly distributed as the process. This is the form denoising
+	// training needs.
+	Marginal Coupling = iota
+	// Trajectory moves each sample along one path of the Markov process:
+	// the snapshot at t_{i+1} is the exact Ornstein–Uhlenbeck transition
+	// from the snapshot at t_i,
+	//
+	//	x_{t_{i+1}} = √a x_{t_i} + √(1−a) σ ξ_i,  a = ᾱ_{t_{i+1}}/ᾱ_{t_i},
+	//
+	// so that the snapshots of one sample are jointly distributed as the
+	// flow (Cov(x_s, x_t) = √(ᾱ_t/ᾱ_s) Var(x_s) for s < t). Once a mode
+	// has ᾱ = 0 (Litim, Sharp), each later snapshot of it is fresh noise.
+	Trajectory
+)
+
+func (c Coupling) String() string {
+	switch c {
+	case Marginal:
+		return "marginal"
+	case Trajectory:
+		return "trajectory"
+	}
+	return fmt.Sprintf("Coupling(%d)", int(c))
+}
+
+// ParseCoupling returns the Coupling called s ("marginal" or "trajectory").
+func ParseCoupling(s string) (Coupling, error) {
+	switch s {
+	case "marginal":
+		return Marginal, nil
+	case "trajectory":
+		return Trajectory, nil
+	}
+	return 0, fmt.Errorf("erg: coupling %q: allowed marginal, trajectory", s)
+}
+
+// Variables says which field a flow reports.
+type Variables int
+
+const (
+	// X reports the variance-preserving variables x_t, whose fixed point
+	// is N(0, σ²).
+	X Variables = iota
+	// Phi reports the Polchinski field φ_t = √ᾱ_t x_t, whose covariance
+	// for free data is the regulated propagator C_t = ᾱ_t C₀ and which
+	// satisfies φ_t = ᾱφ₀ + √(C_t(1−ᾱ)) ξ (for the Polchinski schedule,
+	// s = ᾱ).
+	Phi
+)
+
+func (v Variables) String() string {
+	switch v {
+	case X:
+		return "x"
+	case Phi:
+		return "phi"
+	}
+	return fmt.Sprintf("Variables(%d)", int(v))
+}
+
+// Flow moves an ensemble along a Process and reports it at a list of
+// times. Each sample is transformed to mode space once; each snapshot
+// costs one inverse transform per sample and one Gaussian draw per mode.
+// Nothing of size (snapshots × samples) is ever held: snapshots are
+// handed to a callback one at a time.
+//
+// Sample i draws its noise from rng.New(seed, rng.StageFlow, i), in
+// snapshot order and mode order, so results depend on the seed and the
+// sample's index only, never on the number of workers.
+type Flow struct {
+	P *Process
+	// Times are the snapshot times, non-decreasing, each in [0, P.T].
+	Times    []float64
+	Coupling Coupling
+	Vars     Variables
+	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	Workers int
+
+	// coefficient tables per snapshot: state ← a·state + b·noise (b
+	// includes √Norm), output = c·state.
+	a, b, c [][]float64
+}
+
+// NewFlow returns a flow of p reported at times. It returns an error if a
+// time is outside [0, p.T] or the times decrease.
+func NewFlow(p *Process, times []float64, c Coupling, v Variables) (*Flow, error) {
+	if len(times) == 0 {
+		return nil, fmt.Errorf("erg: flow needs at least one snapshot time")
+	}
+	for i, t := range times {
+		if !(t >= 0 && t <= p.T) {
+			return nil, fmt.Errorf("erg: snapshot time %d is %v: must lie in [0, T = %v]", i, t, p.T)
+		}
+		if i > 0 && t < times[i-1] {
+			return nil, fmt.Errorf("erg: snapshot times decrease at %d (%v after %v)", i, t, times[i-1])
+		}
+	}
+	if c != Marginal && c != Trajectory {
+		return nil, fmt.Errorf("erg: coupling %v: allowed marginal, trajectory", c)
+	}
+	if v != X && v != Phi {
+		return nil, fmt.Errorf("erg: variables %v: allowed x, phi", v)
+	}
+	f := &Flow{P: p, Times: append([]float64(nil), times...), Coupling: c, Vars: v}
+	n := p.Modes()
+	prev := make([]float64, n)
+	for j := range prev {
+		prev[j] = 1
+	}
+	cur := make([]float64, n)
+	f.a = make([][]float64, len(times))
+	f.b = make([][]float64, len(times))
+	f.c = make([][]float64, len(times))
+	for i, t := range times {
+		p.AlphaBar(cur, t)
+		a := make([]float64, n)
+		b := make([]float64, n)
+		cc := make([]float64, n)
+		for j, ab := range cur {
+			r := ab
+			if c == Trajectory {
+				switch {
+				case prev[j] > 0:
+					r = math.Min(ab/prev[j], 1)
+				default:
+					r = 0
+				}
+			}
+			a[j] = math.Sqrt(r)
+			b[j] = math.Sqrt((1 - r) * p.Sigma2[j] * p.Norm[j])
+			if !p.isRealMode(j) {
+				b[j] *= math.Sqrt2 / 2
+			}
+			cc[j] = 1
+			if v == Phi {
+				cc[j] = math.Sqrt(ab)
+			}
+		}
+		f.a[i], f.b[i], f.c[i] = a, b, cc
+		copy(prev, cur)
+	}
+	return f, nil
+}
+
+// isRealMode reports whether stored mode j has a real coefficient for real
+// fields (every DCT mode; self-conjugate Fourier modes).
+func (p *Process) isRealMode(j int) bool {
+	return p.Basis == Open || p.conj[j] == j
+}
+
+// Snapshot receives snapshot number i (time t) of the whole ensemble. The
+// ensemble's storage is reused for the next snapshot: copy what must
+// outlive the call. A non-nil error stops the flow and is returned by Run.
+type Snapshot func(i int, t float64, e *field.Ensemble) error
+
+// Run flows the ensemble e (the data at t = 0) and calls fn once per
+// snapshot time, in order. e is not modified.
+func (f *Flow) Run(e *field.Ensemble, seed uint64, fn Snapshot) error {
+	p := f.P
+	if !e.Lat.Equal(p.Lat) {
+		panic("erg: ensemble lattice differs from the process lattice")
+	}
+	N, V, H := e.Len(), p.Lat.Volume(), p.Modes()
+	if N == 0 {
+		return nil
+	}
+	modes := make([]complex128, N*H)
+	out := field.NewEnsemble(p.Lat, N)
+	rnds := make([]*rand.Rand, N)
+	W := f.workers(N)
+	plans := make([]*Plan, W)
+	for w := range plans {
+		plans[w] = p.NewPlan()
+	}
+	parallel(W, N, func(w, i int) {
+		rnds[i] = rand.New(rng.New(seed, rng.StageFlow, uint64(i)))
+		plans[w].ToModes(modes[i*H:(i+1)*H], e.Field(i))
+	})
+	scratch := make([][]complex128, W)
+	for w := range scratch {
+		scratch[w] = make([]complex128, H)
+	}
+	for s, t := range f.Times {
+		parallel(W, N, func(w, i int) {
+			x := modes[i*H : (i+1)*H]
+			sc := scratch[w]
+			var src []complex128
+			if f.Coupling == Trajectory {
+				f.step(x, x, s, rnds[i])
+				src = x
+				if f.Vars == Phi {
+					src = f.scale(sc, x, s)
+				}
+			} else {
+				f.step(sc, x, s, rnds[i])
+				src = f.scale(sc, sc, s)
+			}
+			plans[w].ToField(out.Data[i*V:(i+1)*V], src)
+		})
+		if err := fn(s, t, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step writes a·x + b·ξ for snapshot s into dst (which may alias x), with
+// ξ drawn mode by mode exactly as Process.Noise draws it.
+func (f *Flow) step(dst, x []complex128, s int, rnd *rand.Rand) {
+	p := f.P
+	a, b := f.a[s], f.b[s]
+	if p.Basis == Open {
+		for j := range dst {
+			dst[j] = complex(a[j]*real(x[j])+b[j]*rnd.NormFloat64(), 0)
+		}
+		return
+	}
+	for j, c := range p.conj {
+		switch {
+		case c == j:
+			dst[j] = complex(a[j]*real(x[j])+b[j]*rnd.NormFloat64(), 0)
+		case c >= 0 && c < j:
+			v := dst[c]
+			dst[j] = complex(real(v), -imag(v))
+		default:
+			re := rnd.NormFloat64()
+			im := rnd.NormFloat64()
+			dst[j] = complex(a[j]*real(x[j])+b[j]*re, a[j]*imag(x[j])+b[j]*im)
+		}
+	}
+}
+
+// scale writes the reported variables of the state x into dst (which may
+// alias x) and returns dst: x itself for X, √ᾱ_t·x for Phi.
+func (f *Flow) scale(dst, x []complex128, s int) []complex128 {
+	if f.Vars != Phi {
+		return x
+	}
+	for j, c := range f.c[s] {
+		dst[j] = x[j] * complex(c, 0)
+	}
+	return dst
+}
+
+func (f *Flow) workers(n int) int {
+	w := f.Workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	return max(1, min(w, n))
+}
+
+// parallel runs fn(worker, i) for i in [0, n) on W goroutines, each taking
+// a contiguous block of indices.
+func parallel(W, n int, fn func(w, i int)) {
+	if W == 1 {
+		for i := 0; i < n; i++ {
+			fn(0, i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < W; w++ {
+		lo, hi := w*n/W, (w+1)*n/W
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				fn(w, i)
+			}
+		}(w, lo, hi)
+	}
+	wg.Wait()
+}
+
+// Collect runs the flow and returns every snapshot as its own ensemble: a
+// convenience for small runs and tests (it holds snapshots × samples
+// fields).
+func (f *Flow) Collect(e *field.Ensemble, seed uint64) ([]*field.Ensemble, error) {
+	out := make([]*field.Ensemble, len(f.Times))
+	err := f.Run(e, seed, func(i int, _ float64, s *field.Ensemble) error {
+		out[i] = &field.Ensemble{Lat: s.Lat, Data: append([]float64(nil), s.Data...)}
+		return nil
+	})
+	return out, err
+}
