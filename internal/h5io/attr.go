@@ -157,6 +157,10 @@ func (f *File) expectAttr(p, name string, t Dtype, dims []int64) error {
 	return nil
 }
 
+// maxAttrElems bounds the elements of an attribute read back: HDF5 keeps
+// attributes in object headers of at most 64 KiB, so more means a damaged file.
+const maxAttrElems = 1 << 16
+
 func (f *File) readAttr(p, name string, dst any) error {
 	t, isStr, dims, err := f.attrInfo(p, name)
 	if err != nil {
@@ -172,6 +176,9 @@ func (f *File) readAttr(p, name string, dst any) error {
 			what = "string"
 		}
 		return fmt.Errorf("%w: %s: attribute %s of %s is %s, read as %v", ErrShape, f.path, name, p, what, want)
+	}
+	if n := product(dims); n < 0 || n > maxAttrElems {
+		return fmt.Errorf("%w: %s: attribute %s of %s claims shape %v", ErrShape, f.path, name, p, dims)
 	}
 	b, _ := allocate(dst, product(dims))
 	obj, err := f.openObj(p)

@@ -546,12 +546,20 @@ func (d *Dataset) ReadAt(dst any, start, count []int64) error {
 	})
 }
 
+// MaxReadBytes bounds what one Read or ReadAt allocates, so a damaged file
+// that claims an absurd shape gives an error instead of exhausting memory.
+const MaxReadBytes = 8 << 30
+
 func (d *Dataset) readSlab(dst any, start, count []int64) error {
 	n := product(count)
 	var b buffer
 	if t, ok := dtypeOfPtr(dst); ok {
 		if t != d.dtype {
 			return fmt.Errorf("%w: %s is %v, read as %v", ErrShape, d.path, d.dtype, t)
+		}
+		if n < 0 || n > MaxReadBytes/d.dtype.size() {
+			return fmt.Errorf("%w: %s: selection %v of %v exceeds %d bytes; read it in slabs with ReadAt",
+				ErrShape, d.path, count, d.dtype, int64(MaxReadBytes))
 		}
 		b, _ = allocate(dst, n)
 	} else {

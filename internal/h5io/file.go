@@ -198,15 +198,19 @@ func open(path string, writable bool) (*File, error) {
 }
 
 func (f *File) checkSchema() error {
-	t, _, dims, err := f.attrInfo("/", "schema_version")
+	t, isStr, dims, err := f.attrInfo("/", "schema_version")
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("%w: %s has no root attribute schema_version: not an rgflow file", ErrSchema, f.path)
 		}
 		return err
 	}
-	if t != Int64 || len(dims) != 0 {
-		return fmt.Errorf("%w: %s: schema_version is %v%v, want a scalar int64", ErrSchema, f.path, t, dims)
+	if isStr || t != Int64 || len(dims) != 0 {
+		what := t.String()
+		if isStr {
+			what = "a string"
+		}
+		return fmt.Errorf("%w: %s: schema_version is %s%v, want a scalar int64", ErrSchema, f.path, what, dims)
 	}
 	var v []int64
 	if err := f.readAttr("/", "schema_version", &v); err != nil {
