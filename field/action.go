@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"rgflow/field/internal/stencil"
 	"rgflow/lattice"
 )
 
@@ -193,6 +194,8 @@ func phi4Action(l *lattice.Lattice, phi []float64, m2, g float64) float64 {
 }
 
 // phi4Force writes −∂S/∂ϕ_x = Σ_μ(ϕ_{x+μ}+ϕ_{x−μ}−2ϕ_x) − m²ϕ_x − gϕ_x³.
+// Two- and three-dimensional lattices whose extents are all ≥ 3 take the
+// row-wise kernels; every other lattice the neighbour-table path.
 func phi4Force(l *lattice.Lattice, dst, phi []float64, m2, g float64) []float64 {
 	V := l.Volume()
 	if len(phi) != V {
@@ -204,6 +207,22 @@ func phi4Force(l *lattice.Lattice, dst, phi []float64, m2, g float64) []float64 
 		panic("field: force length mismatch")
 	}
 	diag := -(2*float64(l.Dim()) + m2)
+	switch {
+	case l.Dim() == 2 && l.Extent(0) >= 3 && l.Extent(1) >= 3:
+		stencil.Force2D(dst, phi, l.Extent(0), l.Extent(1), diag, g)
+	case l.Dim() == 3 && l.Extent(0) >= 3 && l.Extent(1) >= 3 && l.Extent(2) >= 3:
+		stencil.Force3D(dst, phi, l.Extent(0), l.Extent(1), l.Extent(2), diag, g)
+	default:
+		forceTable(l, dst, phi, diag, g)
+	}
+	return dst
+}
+
+// forceTable is the generic kernel over the lattice's neighbour tables, for
+// any dimension and any extents (1 and 2 included).
+func forceTable(l *lattice.Lattice, dst, phi []float64, diag, g float64) {
+	V := len(phi)
+	dst = dst[:V]
 	for i, v := range phi {
 		dst[i] = diag*v - g*v*v*v
 	}
@@ -213,5 +232,4 @@ func phi4Force(l *lattice.Lattice, dst, phi []float64, m2, g float64) []float64 
 			dst[i] += phi[fwd[i]] + phi[bwd[i]]
 		}
 	}
-	return dst
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"rgflow/field/internal/stencil"
 	"rgflow/lattice"
 )
 
@@ -207,4 +208,41 @@ func mustPhi4(t *testing.T, l *lattice.Lattice, c ContinuumParams) *Phi4 {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestForceKernelsMatchTables checks the specialised 2-d and 3-d force
+// kernels (assembly and pure Go) against the generic neighbour-table path.
+func TestForceKernelsMatchTables(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(13, 14))
+	for _, dims := range [][]int{{3, 3}, {8, 6}, {17, 32}, {3, 4, 5}, {6, 6, 6}} {
+		l := lattice.MustNew(dims...)
+		a := mustPhi4(t, l, ContinuumParams{M2: -0.9, G: 1.3})
+		phi := randomField(l.Volume(), rnd)
+		want := make([]float64, l.Volume())
+		forceTable(l, want, phi, -(2*float64(l.Dim())+a.Continuum.M2), a.Continuum.G)
+		for _, asm := range []bool{false, true} {
+			prev := stencil.SetASM(asm)
+			got := a.Force(nil, phi)
+			stencil.SetASM(prev)
+			for i := range got {
+				if math.Abs(got[i]-want[i]) > 1e-12*math.Max(1, math.Abs(want[i])) {
+					t.Fatalf("%v asm=%v site %d: kernel %v, tables %v", dims, asm, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestActionForceAllocs: action and force allocate nothing with a
+// destination.
+func TestActionForceAllocs(t *testing.T) {
+	for _, dims := range [][]int{{16, 16}, {6, 6, 6}, {5, 2}} {
+		l := lattice.MustNew(dims...)
+		a := mustPhi4(t, l, ContinuumParams{M2: -0.5, G: 1})
+		phi := make([]float64, l.Volume())
+		f := make([]float64, l.Volume())
+		if n := testing.AllocsPerRun(10, func() { a.Force(f, phi); a.Action(phi) }); n != 0 {
+			t.Errorf("%v: %v allocations per action+force", dims, n)
+		}
+	}
 }
