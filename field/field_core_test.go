@@ -219,7 +219,7 @@ func TestForceKernelsMatchTables(t *testing.T) {
 		a := mustPhi4(t, l, ContinuumParams{M2: -0.9, G: 1.3})
 		phi := randomField(l.Volume(), rnd)
 		want := make([]float64, l.Volume())
-		forceTable(l, want, phi, -(2*float64(l.Dim())+a.Continuum.M2), a.Continuum.G)
+		forceTable(l, want, phi, -(2*float64(l.Dim()) + a.Continuum.M2), a.Continuum.G)
 		for _, asm := range []bool{false, true} {
 			prev := stencil.SetASM(asm)
 			got := a.Force(nil, phi)
