@@ -24,6 +24,8 @@ type FFT struct {
 	// untouched.
 	a, b []complex128
 	half []complex128
+	// pre holds the packed rows of one group (odd L, and the inverse).
+	pre []complex128
 }
 
 // realShape is the immutable part of an FFT plan, shared by its clones.
@@ -34,9 +36,9 @@ type realShape struct {
 	// as row₁ + i row₂ (n = L).
 	odd  bool
 	n    int
-	row  *fftcore.Plan
-	tile int          // rows (even L) or row pairs (odd L) per tile
-	w    []complex128 // w[k] = e^{−2πik/L}, k ≤ n/2 (even L)
+	row   *fftcore.Plan
+	group int          // rows (even L) or row pairs (odd L) per kernel call
+	w     []complex128 // w[k] = e^{−2πik/L}, k ≤ n/2 (even L)
 	// axes are the complex passes along the non-last axes of the half
 	// spectrum, innermost first.
 	axes   []axisPass
@@ -66,8 +68,8 @@ func newFFT(l *Lattice, pc planCache) *FFT {
 	if sh.odd {
 		units = (sh.R + 1) / 2
 	}
-	sh.tile = tileRows(sh.row.BufRows(), units)
-	sh.bufLen = sh.row.BufRows() * sh.tile
+	sh.group = rowGroup(sh.row.BufRows(), units)
+	sh.bufLen = sh.row.BufRows() * sh.group
 	m := sh.H
 	for mu := d - 2; mu >= 0; mu-- {
 		n := l.dims[mu]
@@ -84,6 +86,7 @@ func newFFT(l *Lattice, pc planCache) *FFT {
 
 func newFFTFromShape(l *Lattice, sh *realShape) *FFT {
 	p := &FFT{l: l, sh: sh, a: make([]complex128, sh.bufLen), b: make([]complex128, sh.bufLen)}
+	p.pre = make([]complex128, sh.n*sh.group)
 	if len(sh.axes) > 0 {
 		p.half = make([]complex128, l.HalfLen())
 	}
@@ -215,8 +218,8 @@ type CmplxFFT struct {
 
 type cmplxShape struct {
 	L, R int
-	row  *fftcore.Plan // nil when L = 1
-	tile int
+	row   *fftcore.Plan // nil when L = 1
+	group int
 	// axes are the passes along the non-last axes, innermost first.
 	axes   []axisPass
 	bufLen int
@@ -230,8 +233,8 @@ func NewCmplxFFT(l *Lattice) *CmplxFFT {
 	sh := &cmplxShape{L: L, R: l.volume / L}
 	if L > 1 {
 		sh.row = pc.get(L)
-		sh.tile = tileRows(sh.row.BufRows(), sh.R)
-		sh.bufLen = sh.row.BufRows() * sh.tile
+		sh.group = rowGroup(sh.row.BufRows(), sh.R)
+		sh.bufLen = sh.row.BufRows() * sh.group
 	}
 	m := L
 	for mu := d - 2; mu >= 0; mu-- {
@@ -300,26 +303,18 @@ func (p *CmplxFFT) transform(dst, src []complex128, inv bool) []complex128 {
 	return dst
 }
 
-// rows transforms along the last axis, tile by tile: a tile of rows is
-// transposed into compact scratch (scaled), transformed, and transposed
-// back. The tile is read completely before it is written, so dst may be src.
+// rows transforms along the last axis, a group of rows per kernel call,
+// and scales the result.
 func (p *CmplxFFT) rows(dst, src []complex128, inv bool, scale float64) {
 	sh := p.sh
 	L := sh.L
-	for r0 := 0; r0 < sh.R; r0 += sh.tile {
-		tt := min(sh.tile, sh.R-r0)
-		a := p.a[:L*tt]
-		for t := 0; t < tt; t++ {
-			row := src[(r0+t)*L : (r0+t+1)*L]
-			for j, v := range row {
-				a[j*tt+t] = complex(scale*real(v), scale*imag(v))
-			}
-		}
-		res := sh.row.TransformCompact(p.a, p.b, tt, inv)
-		for t := 0; t < tt; t++ {
-			row := dst[(r0+t)*L : (r0+t+1)*L]
-			for k := range row {
-				row[k] = res[k*tt+t]
+	for r0 := 0; r0 < sh.R; r0 += sh.group {
+		g := min(sh.group, sh.R-r0)
+		sh.row.Transform(dst[r0*L:], 1, L, src[r0*L:], 1, L, 1, g, p.a, p.b, inv)
+		if scale != 1 {
+			blk := dst[r0*L : (r0+g)*L]
+			for i, v := range blk {
+				blk[i] = complex(scale*real(v), scale*imag(v))
 			}
 		}
 	}

@@ -11,54 +11,64 @@ import "rgflow/lattice/internal/fftcore"
 const (
 	chunkBytes = 128 << 10
 	tileBytes  = 64 << 10
-	// maxTile bounds the number of rows transposed into one tile of the
-	// last axis; minCols bounds the columns of a chunk from below so that
-	// the butterfly loops keep some length on long axes.
-	maxTile = 64
+	// minCols bounds the columns of a chunk from below so that the
+	// butterfly loops keep some length on long axes.
 	minCols = 8
 )
 
 // axisPass is the complex DFT along one non-last axis of a row-major
 // array viewed as [outer][n][m]: every row of the array along the axis is
-// one "element" of length m, done in chunks of c columns.
+// one "element" of length m, done in chunks of c columns, g outer blocks
+// per call when a whole block fits the budget.
 type axisPass struct {
 	plan        *fftcore.Plan
 	outer, n, m int
-	c           int
+	c, g        int
 }
 
 func newAxisPass(plan *fftcore.Plan, outer, n, m int) axisPass {
-	c := chunkBytes / (16 * plan.BufRows())
+	rows := plan.BufRows()
+	c := chunkBytes / (16 * rows)
 	c = max(c, minCols)
 	c = min(c, m)
-	return axisPass{plan: plan, outer: outer, n: n, m: m, c: c}
+	g := 1
+	if c == m {
+		g = max(1, min(outer, chunkBytes/(16*rows*m)))
+	}
+	return axisPass{plan: plan, outer: outer, n: n, m: m, c: c, g: g}
 }
 
 // bufLen is the scratch length the pass needs in each of its two buffers.
-func (ap *axisPass) bufLen() int { return ap.plan.BufRows() * ap.c }
+func (ap *axisPass) bufLen() int { return ap.plan.BufRows() * ap.c * ap.g }
 
 // run transforms in into out (which may be the same slice).
 func (ap *axisPass) run(out, in, a, b []complex128, inv bool) {
 	blk := ap.n * ap.m
+	if ap.c == ap.m {
+		for o := 0; o < ap.outer; o += ap.g {
+			g := min(ap.g, ap.outer-o)
+			ap.plan.Transform(out[o*blk:], ap.m, blk, in[o*blk:], ap.m, blk, ap.m, g, a, b, inv)
+		}
+		return
+	}
 	for o := 0; o < ap.outer; o++ {
 		base := o * blk
 		for m0 := 0; m0 < ap.m; m0 += ap.c {
 			cc := min(ap.c, ap.m-m0)
-			ap.plan.Transform(out[base+m0:], ap.m, in[base+m0:], ap.m, cc, a, b, inv)
+			ap.plan.Transform(out[base+m0:], ap.m, blk, in[base+m0:], ap.m, blk, cc, 1, a, b, inv)
 		}
 	}
 }
 
-// tileRows returns how many rows of a last axis whose transform buffers
-// hold rows elements are transposed into one tile.
-func tileRows(rows, nrows int) int {
-	t := tileBytes / (16 * rows)
-	t = max(t, 1)
-	t = min(t, maxTile)
-	return min(t, nrows)
+// rowGroup returns how many rows of a last axis, whose transform needs
+// rows scratch rows each, go through the kernels in one call.
+func rowGroup(rows, nrows int) int {
+	g := tileBytes / (16 * rows)
+	g = max(g, 1)
+	return min(g, nrows)
 }
 
-// axisPlans returns one fftcore plan per distinct length, shared.
+// planCache returns one fftcore plan per distinct length, shared.
 type planCache map[int]*fftcore.Plan
 
 func (pc planCache) get(n int) *fftcore.Plan {

@@ -78,7 +78,7 @@ func TestTransformAgainstDefiningSum(t *testing.T) {
 				}
 				keep := append([]complex128(nil), sin...)
 				out := make([]complex128, n*c)
-				p.Transform(out, c, sin, c+pad, c, a, b, inv)
+				p.Transform(out, c, 0, sin, c+pad, 0, c, 1, a, b, inv)
 				check("strided→compact", out, c)
 				for i := range sin {
 					if sin[i] != keep[i] {
@@ -86,7 +86,7 @@ func TestTransformAgainstDefiningSum(t *testing.T) {
 					}
 				}
 				// In place on strided rows.
-				p.Transform(sin, c+pad, sin, c+pad, c, a, b, inv)
+				p.Transform(sin, c+pad, 0, sin, c+pad, 0, c, 1, a, b, inv)
 				check("in place", sin, c+pad)
 				// Compact.
 				ca := make([]complex128, p.BufRows()*c)
@@ -106,6 +106,70 @@ func TestExpi(t *testing.T) {
 			// A few ulps: both sides round an angle below 2π.
 			if d := cmplx.Abs(expi(m, n) - want); d > 2e-15 {
 				t.Fatalf("expi(%d,%d) = %v, want %v", m, n, expi(m, n), want)
+			}
+		}
+	}
+}
+
+// TestPassesAgainstPortable checks the dispatched radix-2 and radix-4
+// passes (the assembly kernels where the CPU has them) against the
+// portable Go passes, bit for bit up to the rounding of fused
+// multiply-adds, over strides, blocks, run lengths (odd ones exercise the
+// single-column tails) and both directions.
+func TestPassesAgainstPortable(t *testing.T) {
+	if !HasAsm() {
+		t.Skip("no assembly kernels on this CPU or build")
+	}
+	// An FMA rounds once where the Go kernel rounds twice: a few ulps of
+	// the largest magnitude involved.
+	const kernTol = 1e-14
+	rnd := rand.New(rand.NewPCG(2, 2))
+	for _, r := range []int{2, 4} {
+		for _, mm := range []int{1, 2, 3, 4, 8} {
+			for _, run := range []int{1, 2, 3, 5, 8} {
+				for _, count := range []int{1, 3} {
+					for _, inv := range []bool{false, true} {
+						for _, unit := range []bool{false, true} {
+							xrow, yrow := run+1, run+2
+							if unit {
+								xrow, yrow = run, run
+							}
+							xblk := r*mm*xrow + 1
+							yblk := r*mm*yrow + 3
+							x := make([]complex128, count*xblk)
+							for i := range x {
+								x[i] = complex(rnd.NormFloat64(), rnd.NormFloat64())
+							}
+							tw := make([]complex128, (r-1)*mm)
+							// Plans store unit twiddles for p = 0, which the
+							// paired single-column kernel reads.
+							for i := range tw {
+								tw[i] = 1
+								if i >= r-1 {
+									tw[i] = expi(rnd.IntN(1000), 1000)
+								}
+							}
+							got := make([]complex128, count*yblk)
+							want := make([]complex128, count*yblk)
+							if r == 4 {
+								pass4(got, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+								pass4Go(want, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+							} else {
+								if inv {
+									continue
+								}
+								pass2(got, yrow, yblk, x, xrow, xblk, tw, mm, run, count)
+								pass2Go(want, yrow, yblk, x, xrow, xblk, tw, mm, run, count)
+							}
+							for i := range got {
+								if cmplx.Abs(got[i]-want[i]) > kernTol*8 {
+									t.Fatalf("radix %d mm=%d run=%d count=%d inv=%v unit=%v: y[%d] = %v, portable %v",
+										r, mm, run, count, inv, unit, i, got[i], want[i])
+								}
+							}
+						}
+					}
+				}
 			}
 		}
 	}

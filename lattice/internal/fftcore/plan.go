@@ -170,37 +170,44 @@ func expi(m, n int) complex128 {
 
 func conj(z complex128) complex128 { return complex(real(z), -imag(z)) }
 
-// Transform computes the DFT along the rows of in into the rows of out.
-// Row j of in is in[j*is : j*is+c] and row k of out is out[k*os : k*os+c];
-// in and out may be the same rows (an in-place transform) but must not
-// otherwise overlap. a and b are scratch of length ≥ BufRows()·c. inv
-// selects the unnormalised inverse (sign +).
-func (p *Plan) Transform(out []complex128, os int, in []complex128, is int, c int, a, b []complex128, inv bool) {
+// Transform computes the DFT along the rows of count blocks. Row j of
+// block b of in is in[b*ib+j*is : b*ib+j*is+c], and row k of block b of out
+// is out[b*ob+k*os : b*ob+k*os+c]. in and out may be the same rows (an
+// in-place transform) but must not otherwise overlap. a and b are scratch
+// of length ≥ BufRows()·c·count. inv selects the unnormalised inverse
+// (sign +).
+func (p *Plan) Transform(out []complex128, os, ob int, in []complex128, is, ib int, c, count int, a, b []complex128, inv bool) {
 	if p.blue != nil {
-		p.blue.transform(out, os, in, is, c, a, b, inv)
+		for k := 0; k < count; k++ {
+			p.blue.transform(out[k*ob:], os, in[k*ib:], is, c, a, b, inv)
+		}
 		return
 	}
 	S := len(p.stages)
 	switch S {
 	case 0:
-		if &out[0] != &in[0] || os != is {
-			for j := 0; j < p.n; j++ {
-				copy(out[j*os:j*os+c], in[j*is:j*is+c])
+		for k := 0; k < count; k++ {
+			o, i := out[k*ob:], in[k*ib:]
+			if &o[0] != &i[0] || os != is {
+				for j := 0; j < p.n; j++ {
+					copy(o[j*os:j*os+c], i[j*is:j*is+c])
+				}
 			}
 		}
 		return
 	case 1:
-		p.stages[0].exec(out, os, in, is, c, inv)
+		p.stages[0].exec(out, os, ob, in, is, ib, c, count, inv)
 		return
 	}
-	src, srcs := in, is
+	nc := p.n * c
+	src, srcs, srcb := in, is, ib
 	bufs := [2][]complex128{a, b}
 	for i := 0; i < S-1; i++ {
 		dst := bufs[i%2]
-		p.stages[i].exec(dst, c, src, srcs, c, inv)
-		src, srcs = dst, c
+		p.stages[i].exec(dst, c, nc, src, srcs, srcb, c, count, inv)
+		src, srcs, srcb = dst, c, nc
 	}
-	p.stages[S-1].exec(out, os, src, srcs, c, inv)
+	p.stages[S-1].exec(out, os, ob, src, srcs, srcb, c, count, inv)
 }
 
 // TransformCompact transforms the compact rows held in a (row j at
@@ -213,63 +220,96 @@ func (p *Plan) TransformCompact(a, b []complex128, c int, inv bool) []complex128
 	}
 	bufs := [2][]complex128{b, a}
 	src := a
+	nc := p.n * c
 	for i := range p.stages {
 		dst := bufs[i%2]
-		p.stages[i].exec(dst, c, src, c, c, inv)
+		p.stages[i].exec(dst, c, nc, src, c, nc, c, 1, inv)
 		src = dst
 	}
 	return src
 }
 
-// exec runs one pass from rows of in (stride is) to rows of out (stride
-// os), c columns each.
-func (st *stage) exec(out []complex128, os int, in []complex128, is int, c int, inv bool) {
-	r, mm, s := st.r, st.mm, st.s
+// exec runs one pass on count blocks, from rows of in (row stride is,
+// block stride ib) to rows of out (os, ob), c columns each.
+func (st *stage) exec(out []complex128, os, ob int, in []complex128, is, ib int, c, count int, inv bool) {
+	s := st.s
 	tw := st.tw
 	if inv {
 		tw = st.twi
 	}
-	merged := s == 1 || (is == c && os == c)
-	run, nq := s*c, 1
-	if !merged {
-		run, nq = c, s
+	// Butterfly p of a pass reads rows (p + j·mm)·s + q and writes rows
+	// (r·p + k)·s + q, q < s. When the q rows are contiguous on both sides
+	// they form one run of s·c columns.
+	xrow, yrow := s*is, s*os
+	if s == 1 || (is == c && os == c) {
+		st.pass(out, yrow, ob, in, xrow, ib, tw, s*c, count, inv)
+		return
 	}
-	xs := mm * s * is // distance between input rows j and j+1 of a butterfly
-	ys := s * os      // distance between output rows k and k+1
-	for q := 0; q < nq; q++ {
-		for p := 0; p < mm; p++ {
-			xo := p*s*is + q*is
-			yo := r*p*s*os + q*os
-			x := in[xo:]
-			y := out[yo:]
-			if p == 0 {
-				switch r {
-				case 2:
-					k2n(y, ys, x, xs, run)
-				case 3:
-					k3n(y, ys, x, xs, run, inv)
-				case 4:
-					k4n(y, ys, x, xs, run, inv)
-				case 5:
-					k5n(y, ys, x, xs, run, inv)
-				default:
-					st.kgen(y, ys, x, xs, run, nil, inv)
+	for q := 0; q < s; q++ {
+		st.pass(out[q*os:], yrow, ob, in[q*is:], xrow, ib, tw, c, count, inv)
+	}
+}
+
+// pass dispatches one pass to the kernel of its radix.
+func (st *stage) pass(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, run, count int, inv bool) {
+	switch st.r {
+	case 2:
+		pass2(y, yrow, yblk, x, xrow, xblk, tw, st.mm, run, count)
+	case 4:
+		pass4(y, yrow, yblk, x, xrow, xblk, tw, st.mm, run, count, inv)
+	default:
+		for b := 0; b < count; b++ {
+			yb, xb := y[b*yblk:], x[b*xblk:]
+			for p := 0; p < st.mm; p++ {
+				yp := yb[st.r*p*yrow:]
+				xp := xb[p*xrow:]
+				var w []complex128
+				if p > 0 {
+					w = tw[p*(st.r-1) : (p+1)*(st.r-1)]
 				}
-				continue
+				switch st.r {
+				case 3:
+					if w == nil {
+						k3n(yp, yrow, xp, st.mm*xrow, run, inv)
+					} else {
+						k3(yp, yrow, xp, st.mm*xrow, run, w[0], w[1], inv)
+					}
+				case 5:
+					if w == nil {
+						k5n(yp, yrow, xp, st.mm*xrow, run, inv)
+					} else {
+						k5(yp, yrow, xp, st.mm*xrow, run, w[0], w[1], w[2], w[3], inv)
+					}
+				default:
+					st.kgen(yp, yrow, xp, st.mm*xrow, run, w, inv)
+				}
 			}
-			w := tw[p*(r-1) : (p+1)*(r-1)]
-			switch r {
-			case 2:
-				k2(y, ys, x, xs, run, w[0])
-			case 3:
-				k3(y, ys, x, xs, run, w[0], w[1], inv)
-			case 4:
-				k4(y, ys, x, xs, run, w[0], w[1], w[2], inv)
-			case 5:
-				k5(y, ys, x, xs, run, w[0], w[1], w[2], w[3], inv)
-			default:
-				st.kgen(y, ys, x, xs, run, w, inv)
-			}
+		}
+	}
+}
+
+// pass4Go is the portable radix-4 pass: for every block and every p < mm,
+// the butterfly reads rows x[(p+j·mm)·xrow : +run] and writes rows
+// y[(4p+k)·yrow : +run], output k ≥ 1 multiplied by tw[3p+k−1]. The
+// entries for p = 0 must be 1: some kernels skip them, others read them.
+func pass4Go(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
+	for b := 0; b < count; b++ {
+		yb, xb := y[b*yblk:], x[b*xblk:]
+		k4n(yb, yrow, xb, mm*xrow, run, inv)
+		for p := 1; p < mm; p++ {
+			w := tw[3*p : 3*p+3]
+			k4(yb[4*p*yrow:], yrow, xb[p*xrow:], mm*xrow, run, w[0], w[1], w[2], inv)
+		}
+	}
+}
+
+// pass2Go is the portable radix-2 pass, laid out as pass4Go.
+func pass2Go(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int) {
+	for b := 0; b < count; b++ {
+		yb, xb := y[b*yblk:], x[b*xblk:]
+		k2n(yb, yrow, xb, mm*xrow, run)
+		for p := 1; p < mm; p++ {
+			k2(yb[2*p*yrow:], yrow, xb[p*xrow:], mm*xrow, run, tw[p])
 		}
 	}
 }

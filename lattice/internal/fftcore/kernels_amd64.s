@@ -1,0 +1,374 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+//go:build !noasm
+
+#include "textflag.h"
+
+// Stockham passes with AVX2 and FMA. A YMM register holds two complex128
+// values (re₀, im₀, re₁, im₁). Complex products with a twiddle w use
+//   u·w = u·wr ∓± swap(u)·wi      (VPERMILPD $5, VMULPD, VFMADDSUB231PD).
+// Multiplication by ∓i is a swap of re and im followed by a sign flip in
+// one of them (the mask in Y6 selects the direction).
+
+// Sign masks: flip the imaginary part (forward, −i·z) or the real part
+// (inverse, +i·z) after the swap.
+DATA signFwd<>+0(SB)/8, $0x0000000000000000
+DATA signFwd<>+8(SB)/8, $0x8000000000000000
+DATA signFwd<>+16(SB)/8, $0x0000000000000000
+DATA signFwd<>+24(SB)/8, $0x8000000000000000
+GLOBL signFwd<>(SB), RODATA|NOPTR, $32
+
+DATA signInv<>+0(SB)/8, $0x8000000000000000
+DATA signInv<>+8(SB)/8, $0x0000000000000000
+DATA signInv<>+16(SB)/8, $0x8000000000000000
+DATA signInv<>+24(SB)/8, $0x0000000000000000
+GLOBL signInv<>(SB), RODATA|NOPTR, $32
+
+// BFLY4 computes the radix-4 DIF butterfly of A, B, C, D (Y or X
+// registers) with the sign mask M: on exit D = y0, T = y2, C = y1, A = y3.
+#define BFLY4(A, B, C, D, T, M) \
+	VADDPD C, A, T \
+	VSUBPD C, A, A \
+	VADDPD D, B, C \
+	VSUBPD D, B, B \
+	VPERMILPD $5, B, B \
+	VXORPD M, B, B \
+	VADDPD C, T, D \
+	VSUBPD C, T, T \
+	VADDPD B, A, C \
+	VSUBPD B, A, A
+
+// CMUL sets D = U·w with the broadcast parts wr in WR and wi in WI.
+#define CMUL(U, WR, WI, D) \
+	VPERMILPD $5, U, D \
+	VMULPD WI, D, D \
+	VFMADDSUB231PD WR, U, D
+
+// func pass4AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool)
+//
+// Registers: AX x base of butterfly p, R10 y base of p, SI/DX input rows
+// a and b (c = SI+2J, d = DX+2J), DI/BX output rows 0 and 1 (2 = DI+2K,
+// 3 = BX+2K), R8 = J bytes between input rows, R9 = K bytes between
+// output rows, R11 = p, R12 twiddles of p, R13 = xrow bytes, R14 = run,
+// CX column counter.
+TEXT ·pass4AVX2(SB), NOSPLIT, $0-129
+	MOVQ y_base+0(FP), R10
+	MOVQ x_base+40(FP), AX
+	MOVQ xrow+64(FP), R13
+	SHLQ $4, R13
+	MOVQ yrow+24(FP), R9
+	SHLQ $4, R9
+	MOVQ mm+104(FP), R8
+	IMULQ R13, R8
+	MOVQ run+112(FP), R14
+	VMOVUPD signFwd<>(SB), Y6
+	CMPB inv+128(FP), $0
+	JEQ p4block
+	VMOVUPD signInv<>(SB), Y6
+
+p4block:
+	MOVQ tw_base+80(FP), R12
+	XORQ R11, R11
+	// Single columns with unit strides: two butterflies p, p+1 per step.
+	CMPQ R14, $1
+	JNE p4ploop
+	CMPQ R13, $16
+	JNE p4ploop
+	CMPQ R9, $16
+	JNE p4ploop
+	MOVQ mm+104(FP), CX
+	TESTQ $1, CX
+	JNZ p4ploop
+	SHRQ $1, CX
+	JMP p4pairs
+
+p4ploop:
+	MOVQ AX, SI
+	LEAQ (AX)(R8*1), DX
+	MOVQ R10, DI
+	LEAQ (R10)(R9*1), BX
+	MOVQ R14, CX
+	TESTQ R11, R11
+	JZ p4notw
+	VBROADCASTSD 0(R12), Y0
+	VBROADCASTSD 8(R12), Y1
+	VBROADCASTSD 16(R12), Y2
+	VBROADCASTSD 24(R12), Y3
+	VBROADCASTSD 32(R12), Y4
+	VBROADCASTSD 40(R12), Y5
+	CMPQ CX, $2
+	JL p4tw1
+
+p4tw2:
+	VMOVUPD (SI), Y7
+	VMOVUPD (DX), Y8
+	VMOVUPD (SI)(R8*2), Y9
+	VMOVUPD (DX)(R8*2), Y10
+	BFLY4(Y7, Y8, Y9, Y10, Y11, Y6)
+	VMOVUPD Y10, (DI)
+	CMUL(Y9, Y0, Y1, Y12)
+	VMOVUPD Y12, (BX)
+	CMUL(Y11, Y2, Y3, Y13)
+	VMOVUPD Y13, (DI)(R9*2)
+	CMUL(Y7, Y4, Y5, Y14)
+	VMOVUPD Y14, (BX)(R9*2)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	ADDQ $32, BX
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE p4tw2
+
+p4tw1:
+	TESTQ CX, CX
+	JZ p4next
+	VMOVUPD (SI), X7
+	VMOVUPD (DX), X8
+	VMOVUPD (SI)(R8*2), X9
+	VMOVUPD (DX)(R8*2), X10
+	BFLY4(X7, X8, X9, X10, X11, X6)
+	VMOVUPD X10, (DI)
+	CMUL(X9, X0, X1, X12)
+	VMOVUPD X12, (BX)
+	CMUL(X11, X2, X3, X13)
+	VMOVUPD X13, (DI)(R9*2)
+	CMUL(X7, X4, X5, X14)
+	VMOVUPD X14, (BX)(R9*2)
+	JMP p4next
+
+p4notw:
+	CMPQ CX, $2
+	JL p4notw1
+
+p4notw2:
+	VMOVUPD (SI), Y7
+	VMOVUPD (DX), Y8
+	VMOVUPD (SI)(R8*2), Y9
+	VMOVUPD (DX)(R8*2), Y10
+	BFLY4(Y7, Y8, Y9, Y10, Y11, Y6)
+	VMOVUPD Y10, (DI)
+	VMOVUPD Y9, (BX)
+	VMOVUPD Y11, (DI)(R9*2)
+	VMOVUPD Y7, (BX)(R9*2)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	ADDQ $32, BX
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE p4notw2
+
+p4notw1:
+	TESTQ CX, CX
+	JZ p4next
+	VMOVUPD (SI), X7
+	VMOVUPD (DX), X8
+	VMOVUPD (SI)(R8*2), X9
+	VMOVUPD (DX)(R8*2), X10
+	BFLY4(X7, X8, X9, X10, X11, X6)
+	VMOVUPD X10, (DI)
+	VMOVUPD X9, (BX)
+	VMOVUPD X11, (DI)(R9*2)
+	VMOVUPD X7, (BX)(R9*2)
+
+p4next:
+	ADDQ R13, AX
+	LEAQ (R10)(R9*4), R10
+	ADDQ $48, R12
+	INCQ R11
+	CMPQ R11, mm+104(FP)
+	JL p4ploop
+	JMP p4blockend
+
+p4pairs:
+	// Butterflies p and p+1: inputs at AX + j·J are contiguous in p,
+	// twiddles of p+1 follow those of p at +48, and outputs (p, k) at
+	// R10 + 16k, (p+1, k) at R10 + 64 + 16k.
+	VMOVUPD (AX), Y7
+	LEAQ (AX)(R8*1), DX
+	VMOVUPD (DX), Y8
+	VMOVUPD (AX)(R8*2), Y9
+	VMOVUPD (DX)(R8*2), Y10
+	BFLY4(Y7, Y8, Y9, Y10, Y11, Y6)
+	VMOVUPD X10, 0(R10)
+	VEXTRACTF128 $1, Y10, 64(R10)
+	VMOVUPD 0(R12), X0
+	VINSERTF128 $1, 48(R12), Y0, Y0
+	VMOVDDUP Y0, Y3
+	VPERMILPD $15, Y0, Y4
+	CMUL(Y9, Y3, Y4, Y12)
+	VMOVUPD X12, 16(R10)
+	VEXTRACTF128 $1, Y12, 80(R10)
+	VMOVUPD 16(R12), X1
+	VINSERTF128 $1, 64(R12), Y1, Y1
+	VMOVDDUP Y1, Y3
+	VPERMILPD $15, Y1, Y4
+	CMUL(Y11, Y3, Y4, Y13)
+	VMOVUPD X13, 32(R10)
+	VEXTRACTF128 $1, Y13, 96(R10)
+	VMOVUPD 32(R12), X2
+	VINSERTF128 $1, 80(R12), Y2, Y2
+	VMOVDDUP Y2, Y3
+	VPERMILPD $15, Y2, Y4
+	CMUL(Y7, Y3, Y4, Y14)
+	VMOVUPD X14, 48(R10)
+	VEXTRACTF128 $1, Y14, 112(R10)
+	ADDQ $32, AX
+	SUBQ $-128, R10
+	ADDQ $96, R12
+	DECQ CX
+	JNZ p4pairs
+
+p4blockend:
+	// AX and R10 have advanced by mm·xrow and 4·mm·yrow: move them to the
+	// next block.
+	SUBQ R8, AX
+	MOVQ xblk+72(FP), DX
+	SHLQ $4, DX
+	ADDQ DX, AX
+	MOVQ mm+104(FP), DX
+	IMULQ R9, DX
+	SHLQ $2, DX
+	SUBQ DX, R10
+	MOVQ yblk+32(FP), DX
+	SHLQ $4, DX
+	ADDQ DX, R10
+	DECQ count+120(FP)
+	JNZ p4block
+	VZEROUPPER
+	RET
+
+// func pass2AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int)
+//
+// Registers as in pass4AVX2: SI/DX input rows 0 and 1, DI/BX output rows
+// 0 and 1.
+TEXT ·pass2AVX2(SB), NOSPLIT, $0-128
+	MOVQ y_base+0(FP), R10
+	MOVQ x_base+40(FP), AX
+	MOVQ xrow+64(FP), R13
+	SHLQ $4, R13
+	MOVQ yrow+24(FP), R9
+	SHLQ $4, R9
+	MOVQ mm+104(FP), R8
+	IMULQ R13, R8
+	MOVQ run+112(FP), R14
+
+p2block:
+	MOVQ tw_base+80(FP), R12
+	XORQ R11, R11
+
+p2ploop:
+	MOVQ AX, SI
+	LEAQ (AX)(R8*1), DX
+	MOVQ R10, DI
+	LEAQ (R10)(R9*1), BX
+	MOVQ R14, CX
+	TESTQ R11, R11
+	JZ p2notw
+	VBROADCASTSD 0(R12), Y0
+	VBROADCASTSD 8(R12), Y1
+	CMPQ CX, $2
+	JL p2tw1
+
+p2tw2:
+	VMOVUPD (SI), Y7
+	VMOVUPD (DX), Y8
+	VADDPD Y8, Y7, Y9
+	VSUBPD Y8, Y7, Y7
+	VMOVUPD Y9, (DI)
+	CMUL(Y7, Y0, Y1, Y10)
+	VMOVUPD Y10, (BX)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	ADDQ $32, BX
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE p2tw2
+
+p2tw1:
+	TESTQ CX, CX
+	JZ p2next
+	VMOVUPD (SI), X7
+	VMOVUPD (DX), X8
+	VADDPD X8, X7, X9
+	VSUBPD X8, X7, X7
+	VMOVUPD X9, (DI)
+	CMUL(X7, X0, X1, X10)
+	VMOVUPD X10, (BX)
+	JMP p2next
+
+p2notw:
+	CMPQ CX, $4
+	JL p2notw2
+
+p2notw4:
+	VMOVUPD (SI), Y7
+	VMOVUPD 32(SI), Y11
+	VMOVUPD (DX), Y8
+	VMOVUPD 32(DX), Y12
+	VADDPD Y8, Y7, Y9
+	VSUBPD Y8, Y7, Y7
+	VADDPD Y12, Y11, Y13
+	VSUBPD Y12, Y11, Y11
+	VMOVUPD Y9, (DI)
+	VMOVUPD Y13, 32(DI)
+	VMOVUPD Y7, (BX)
+	VMOVUPD Y11, 32(BX)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	ADDQ $64, BX
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE p2notw4
+
+p2notw2:
+	CMPQ CX, $2
+	JL p2notw1
+	VMOVUPD (SI), Y7
+	VMOVUPD (DX), Y8
+	VADDPD Y8, Y7, Y9
+	VSUBPD Y8, Y7, Y7
+	VMOVUPD Y9, (DI)
+	VMOVUPD Y7, (BX)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	ADDQ $32, BX
+	SUBQ $2, CX
+
+p2notw1:
+	TESTQ CX, CX
+	JZ p2next
+	VMOVUPD (SI), X7
+	VMOVUPD (DX), X8
+	VADDPD X8, X7, X9
+	VSUBPD X8, X7, X7
+	VMOVUPD X9, (DI)
+	VMOVUPD X7, (BX)
+
+p2next:
+	ADDQ R13, AX
+	LEAQ (R10)(R9*2), R10
+	ADDQ $16, R12
+	INCQ R11
+	CMPQ R11, mm+104(FP)
+	JL p2ploop
+
+	SUBQ R8, AX
+	MOVQ xblk+72(FP), DX
+	SHLQ $4, DX
+	ADDQ DX, AX
+	MOVQ mm+104(FP), DX
+	IMULQ R9, DX
+	SHLQ $1, DX
+	SUBQ DX, R10
+	MOVQ yblk+32(FP), DX
+	SHLQ $4, DX
+	ADDQ DX, R10
+	DECQ count+120(FP)
+	JNZ p2block
+	VZEROUPPER
+	RET
