@@ -34,8 +34,8 @@ type realShape struct {
 	// The last axis is transformed as a complex sequence of length n: an
 	// even L packs x_{2j} + i x_{2j+1} (n = L/2); an odd L packs two rows
 	// as row₁ + i row₂ (n = L).
-	odd  bool
-	n    int
+	odd   bool
+	n     int
 	row   *fftcore.Plan
 	group int          // rows (even L) or row pairs (odd L) per kernel call
 	w     []complex128 // w[k] = e^{−2πik/L}, k ≤ n/2 (even L)
@@ -217,7 +217,7 @@ type CmplxFFT struct {
 }
 
 type cmplxShape struct {
-	L, R int
+	L, R  int
 	row   *fftcore.Plan // nil when L = 1
 	group int
 	// axes are the passes along the non-last axes, innermost first.
