@@ -63,3 +63,14 @@ lint: deps
 
 clean:
 	rm -rf bin results
+
+# field/: force kernel against C -O3 (interleaved rounds, medians) and
+# independent samples per second of the Markov chains near criticality.
+.PHONY: bench-field test-field-long
+bench-field: deps
+	$(GO) run ./field/internal/forcebench/cmd/forcebench $(ARGS)
+	$(GO) run ./field/internal/samplebench $(ARGS)
+
+# field/: the long statistical validation (minutes), kept out of CI.
+test-field-long: deps
+	RGFLOW_LONG=1 $(GO) test -run Long -v -timeout 60m ./field
