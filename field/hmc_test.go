@@ -235,3 +235,25 @@ func TestHMCFreeSpectrum(t *testing.T) {
 		}
 	}
 }
+
+// TestTrajectoryAllocs: an HMC trajectory, with or without Fourier
+// acceleration, and a cluster update allocate nothing.
+func TestTrajectoryAllocs(t *testing.T) {
+	l := lattice.MustNew(8, 8)
+	a := mustPhi4(t, l, ContinuumParams{M2: -0.5, G: 1})
+	rnd := rand.New(rand.NewPCG(36, 0))
+	phi := randomField(l.Volume(), rnd)
+	for _, fa := range []bool{false, true} {
+		h, err := NewHMC(a, HMCConfig{Integrator: Omelyan, FourierAccel: fa, FourierMass2: 0.5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(5, func() { h.Trajectory(phi, rnd) }); n != 0 {
+			t.Errorf("FA=%v: %v allocations per trajectory", fa, n)
+		}
+	}
+	c, _ := ClusterFor(a)
+	if n := testing.AllocsPerRun(5, func() { c.Update(phi, rnd) }); n != 0 {
+		t.Errorf("%v allocations per cluster update", n)
+	}
+}
