@@ -32,6 +32,9 @@ import (
 // time up to the largest end time considered): false only for modes such
 // as the zero mode of the textbook Polchinski flow.
 func (p *Process) Moves(j int) bool {
+	if p.frozen != nil {
+		return !p.frozen[j]
+	}
 	return p.Sched.AlphaBar(maxEndTime, p.Eps[j]) < 1
 }
 
@@ -210,7 +213,7 @@ func SeedMonotone(l *lattice.Lattice, m2, lambda2 float64) float64 {
 	s := 0.0
 	for j, v := range k2 {
 		if v < lambda2 {
-			s += w[j] * math.Log((v+m2)/(lambda2+m2))
+			s += w[j] * math.Log1p((v-lambda2)/(lambda2+m2))
 		}
 	}
 	return s / float64(l.Volume())

@@ -79,7 +79,8 @@ type Process struct {
 	// (lattice.HalfWeights for Periodic, 1 for Open).
 	Weight []float64
 
-	conj []int // Periodic: lattice.HalfConjugate
+	conj   []int  // Periodic: lattice.HalfConjugate
+	frozen []bool // modes the schedule never moves (see Moves)
 }
 
 // NewProcess returns a process on l in basis b, with mode energies eps and
@@ -125,6 +126,10 @@ func NewProcess(l *lattice.Lattice, b Basis, s Schedule, T float64, eps, sigma2 
 	}
 	p.Eps = append([]float64(nil), eps...)
 	p.Sigma2 = append([]float64(nil), sigma2...)
+	p.frozen = make([]bool, n)
+	for j, e := range p.Eps {
+		p.frozen[j] = !(s.AlphaBar(maxEndTime, e) < 1)
+	}
 	return p, nil
 }
 
