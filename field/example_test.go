@@ -34,7 +34,7 @@ func ExampleCorrelator_MeasureTwoPoint() {
 	for i := 0; i < e.Len(); i++ {
 		s.Sample(e.Field(i), rnd)
 	}
-	tp, _ := field.NewCorrelator(l).MeasureTwoPoint(e, nil)
+	tp, _ := field.NewCorrelator(l).MeasureTwoPoint(nil, e)
 	fmt.Printf("χ within 4σ of 1/m² = 4: %v\n", math.Abs(tp.Chi.Value-4) < 4*tp.Chi.Err)
 	fmt.Printf("ξ₂ within 4σ of 1/m = 2: %v\n", math.Abs(tp.Xi2.Value-2) < 4*tp.Xi2.Err)
 	// Output:

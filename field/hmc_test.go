@@ -179,7 +179,7 @@ func TestHMCFreeSpectrum(t *testing.T) {
 	for i := 0; i < n; i++ {
 		es.Sample(exact.Field(i), rnd)
 	}
-	ref, err := c.MeasureTwoPoint(exact, nil)
+	ref, err := c.MeasureTwoPoint(nil, exact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestHMCFreeSpectrum(t *testing.T) {
 			}
 			copy(e.Field(i), phi)
 		}
-		got, err := c.MeasureTwoPoint(e, nil)
+		got, err := c.MeasureTwoPoint(nil, e)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -287,8 +287,9 @@ type TwoPoint struct {
 }
 
 // MeasureTwoPoint estimates the two-point functions of the configurations of
-// e, taken as one time-ordered chain (independent samples are the special
-// case τ_int = ½). shells may be nil. The second-moment correlation length is
+// chains: each ensemble is one time-ordered Markov chain (a Γ-method
+// replica); an ensemble of independent samples is the special case
+// τ_int = ½. shells may be nil. The second-moment correlation length is
 //
 //	ξ₂ = [(G(0)/G(k_min) − 1)/k̂²_min]^{1/2},  k_min = 2π/L₀ along one axis,
 //	k̂²_min = 4 sin²(π/L₀),
@@ -296,94 +297,102 @@ type TwoPoint struct {
 // with G(k_min) averaged over the axes of extent L₀; it is exactly 1/m for
 // the free field on any lattice. The first error is returned with the
 // estimates (ErrShortSeries: errors unreliable).
-func (c *Correlator) MeasureTwoPoint(e *Ensemble, shells *lattice.Shells) (TwoPoint, error) {
+func (c *Correlator) MeasureTwoPoint(shells *lattice.Shells, chains ...*Ensemble) (TwoPoint, error) {
 	l := c.lat
-	if !e.Lat.Equal(l) {
-		panic("field: ensemble lattice differs from correlator lattice")
-	}
-	n := e.Len()
-	if n < 2 {
-		return TwoPoint{}, fmt.Errorf("field: two-point function of %d configurations: need at least 2", n)
+	if len(chains) == 0 {
+		return TwoPoint{}, errors.New("field: two-point function of no ensemble")
 	}
 	H := l.HalfLen()
 	R := c.MaxR() + 1
-	spec := make([][]float64, H) // spec[j][i]
-	for j := range spec {
-		spec[j] = make([]float64, n)
+	if shells != nil && len(shells.Index) != H {
+		panic("field: shells do not match the half spectrum")
 	}
-	pos := make([][]float64, R)
-	for r := range pos {
-		pos[r] = make([]float64, n)
+	ns := 0
+	if shells != nil {
+		ns = shells.Len()
+	}
+	w := l.HalfWeights()
+	zero := make([]int, l.Dim())
+	j0, _ := l.HalfIndex(zero)
+	// Per chain, the histories of: every mode, every r, k_min average,
+	// every shell. series[q][chain][0][i] is a Γ-method replica.
+	nq := H + R + 1 + ns
+	qK, qR, qMin, qShell := 0, H, H+R, H+R+1
+	series := make([][][][]float64, nq)
+	for q := range series {
+		series[q] = make([][][]float64, len(chains))
 	}
 	ps := make([]float64, H)
 	pr := make([]float64, R)
-	kminAvg := make([]float64, n)
-	for i := 0; i < n; i++ {
-		phi := e.Field(i)
-		c.Spectrum(ps, phi)
-		for j, v := range ps {
-			spec[j][i] = v
+	for ci, e := range chains {
+		if !e.Lat.Equal(l) {
+			panic("field: ensemble lattice differs from correlator lattice")
 		}
-		s := 0.0
-		for _, j := range c.kmin {
-			s += ps[j]
+		n := e.Len()
+		if n < 2 {
+			return TwoPoint{}, fmt.Errorf("field: two-point function of a chain of %d configurations: need at least 2", n)
 		}
-		kminAvg[i] = s / float64(len(c.kmin))
-		c.Position(pr, phi)
-		for r, v := range pr {
-			pos[r][i] = v
+		for q := range series {
+			series[q][ci] = [][]float64{make([]float64, n)}
+		}
+		for i := 0; i < n; i++ {
+			phi := e.Field(i)
+			c.Spectrum(ps, phi)
+			for j, v := range ps {
+				series[qK+j][ci][0][i] = v
+			}
+			s := 0.0
+			for _, j := range c.kmin {
+				s += ps[j]
+			}
+			series[qMin][ci][0][i] = s / float64(len(c.kmin))
+			c.Position(pr, phi)
+			for r, v := range pr {
+				series[qR+r][ci][0][i] = v
+			}
+			if shells != nil {
+				for j, v := range ps {
+					sh := shells.Index[j]
+					series[qShell+sh][ci][0][i] += w[j] / shells.Count[sh] * v
+				}
+			}
 		}
 	}
 	var first error
-	keep := func(err error) {
+	mean := func(q int) Estimate {
+		est, err := Gamma(nil, DefaultS, series[q]...)
 		if err != nil && first == nil {
 			first = err
 		}
+		return est
 	}
 	tp := TwoPoint{G: make([]float64, H), GErr: make([]float64, H), R: make([]float64, R), RErr: make([]float64, R)}
-	for j := range spec {
-		est, err := Mean(spec[j])
-		keep(err)
+	for j := 0; j < H; j++ {
+		est := mean(qK + j)
 		tp.G[j], tp.GErr[j] = est.Value, est.Err
 	}
-	for r := range pos {
-		est, err := Mean(pos[r])
-		keep(err)
+	for r := 0; r < R; r++ {
+		est := mean(qR + r)
 		tp.R[r], tp.RErr[r] = est.Value, est.Err
 	}
-	zero := make([]int, l.Dim())
-	j0, _ := l.HalfIndex(zero)
-	chi, err := Mean(spec[j0])
-	keep(err)
-	tp.Chi = chi
+	tp.Chi = mean(qK + j0)
 	k2min := 4 * math.Pow(math.Sin(math.Pi/float64(l.Extent(0))), 2)
+	reps := make([][][]float64, len(chains))
+	for ci := range chains {
+		reps[ci] = [][]float64{series[qK+j0][ci][0], series[qMin][ci][0]}
+	}
 	xi, err := Gamma(func(m []float64) float64 {
 		return math.Sqrt((m[0]/m[1] - 1) / k2min)
-	}, DefaultS, [][]float64{spec[j0], kminAvg})
-	keep(err)
+	}, DefaultS, reps...)
+	if err != nil && first == nil {
+		first = err
+	}
 	tp.Xi2 = xi
 	if shells != nil {
-		if len(shells.Index) != H {
-			panic("field: shells do not match the half spectrum")
-		}
-		w := l.HalfWeights()
-		ns := shells.Len()
 		tp.Shell, tp.ShellErr = make([]float64, ns), make([]float64, ns)
-		series := make([][]float64, ns)
-		for s := range series {
-			series[s] = make([]float64, n)
-		}
-		for j := range spec {
-			s := shells.Index[j]
-			cw := w[j] / shells.Count[s]
-			for i, v := range spec[j] {
-				series[s][i] += cw * v
-			}
-		}
-		for s := range series {
-			est, err := Mean(series[s])
-			keep(err)
-			tp.Shell[s], tp.ShellErr[s] = est.Value, est.Err
+		for sh := 0; sh < ns; sh++ {
+			est := mean(qShell + sh)
+			tp.Shell[sh], tp.ShellErr[sh] = est.Value, est.Err
 		}
 	}
 	return tp, first

@@ -49,9 +49,24 @@ func TestFreeFieldObservables(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := NewCorrelator(l)
-	tp, err := c.MeasureTwoPoint(e, sh)
+	tp, err := c.MeasureTwoPoint(sh, e)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The same data as four replicas: identical means, errors of the same size.
+	V := l.Volume()
+	var parts []*Ensemble
+	for r := 0; r < 4; r++ {
+		parts = append(parts, &Ensemble{Lat: l, Data: e.Data[r*n/4*V : (r+1)*n/4*V]})
+	}
+	tp4, err := c.MeasureTwoPoint(sh, parts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range tp.G {
+		if math.Abs(tp4.G[j]-tp.G[j]) > 1e-12*tp.G[j] || math.Abs(tp4.GErr[j]/tp.GErr[j]-1) > 0.2 {
+			t.Fatalf("mode %d: one chain %v ± %v, four replicas %v ± %v", j, tp.G[j], tp.GErr[j], tp4.G[j], tp4.GErr[j])
+		}
 	}
 	k2 := l.HalfKHat2()
 	conj := l.HalfConjugate()
@@ -89,7 +104,7 @@ func TestFreeFieldObservables(t *testing.T) {
 		}
 	}
 	// G(r) from the exact spectrum.
-	V := float64(l.Volume())
+	vol := float64(V)
 	nvec := make([]int, 2)
 	for r := range tp.R {
 		g := 0.0
@@ -98,7 +113,7 @@ func TestFreeFieldObservables(t *testing.T) {
 			k := 2 * math.Pi * float64(nvec[0]) / 8
 			g += w[j] * math.Cos(k*float64(r)) / (k2[j] + m2)
 		}
-		g /= V
+		g /= vol
 		if z := (tp.R[r] - g) / tp.RErr[r]; math.Abs(z) > nSigma+0.7 {
 			t.Errorf("G(r=%d) = %v ± %v, exact %v", r, tp.R[r], tp.RErr[r], g)
 		}
@@ -112,7 +127,7 @@ func TestFreeFieldObservables(t *testing.T) {
 	check("χ (Summarise)", obs.Chi, 1/m2)
 	check("U₄", obs.Binder, 0)
 	check("⟨M⟩", obs.M, 0)
-	check("⟨|M|⟩", obs.AbsM, math.Sqrt(2/math.Pi/(V*m2)))
+	check("⟨|M|⟩", obs.AbsM, math.Sqrt(2/math.Pi/(vol*m2)))
 	// ⟨S⟩/V = ½ per mode: equipartition of a Gaussian action.
 	check("S/V", obs.ActionDensity, 0.5)
 	// The connected susceptibility of a Gaussian M: V(1 − 2/π)/(V m²).
