@@ -3,6 +3,7 @@
 package field
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -219,6 +220,38 @@ func Run(a Action, cfg ChainConfig, seed uint64, rc RunConfig) (*RunResult, erro
 	if rc.Chains < 1 {
 		return nil, fmt.Errorf("field: chains = %d: must be ≥ 1", rc.Chains)
 	}
+	chains := make([]*Chain, rc.Chains)
+	for i := range chains {
+		c, err := NewChain(a, cfg, seed, i)
+		if err != nil {
+			return nil, err
+		}
+		chains[i] = c
+	}
+	return runChains(a, chains, rc)
+}
+
+// RunFrom continues the chains whose states are given (RunResult.Final of
+// an earlier run, or checkpoints) exactly where they stopped: rc.Chains is
+// ignored, rc.Thermalise further tuned updates are run first (usually 0).
+// Together with Run it splits one long run into pieces that give the same
+// configurations as the unbroken run.
+func RunFrom(a Action, cfg ChainConfig, states []ChainState, rc RunConfig) (*RunResult, error) {
+	if len(states) == 0 {
+		return nil, errors.New("field: no chain states to continue")
+	}
+	chains := make([]*Chain, len(states))
+	for i, st := range states {
+		c, err := RestoreChain(a, cfg, st)
+		if err != nil {
+			return nil, fmt.Errorf("field: chain %d: %w", i, err)
+		}
+		chains[i] = c
+	}
+	return runChains(a, chains, rc)
+}
+
+func runChains(a Action, chains []*Chain, rc RunConfig) (*RunResult, error) {
 	if rc.Configs < 1 {
 		return nil, fmt.Errorf("field: configurations per chain = %d: must be ≥ 1", rc.Configs)
 	}
@@ -235,19 +268,11 @@ func Run(a Action, cfg ChainConfig, seed uint64, rc RunConfig) (*RunResult, erro
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, rc.Chains)
-	chains := make([]*Chain, rc.Chains)
-	for i := range chains {
-		c, err := NewChain(a, cfg, seed, i)
-		if err != nil {
-			return nil, err
-		}
-		chains[i] = c
-	}
+	workers = min(workers, len(chains))
 	res := &RunResult{
-		Ensemble:     NewEnsemble(a.Lattice(), rc.Chains*rc.Configs),
-		Measurements: make([][]Measurement, rc.Chains),
-		Final:        make([]ChainState, rc.Chains),
+		Ensemble:     NewEnsemble(a.Lattice(), len(chains)*rc.Configs),
+		Measurements: make([][]Measurement, len(chains)),
+		Final:        make([]ChainState, len(chains)),
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -257,7 +282,9 @@ func Run(a Action, cfg ChainConfig, seed uint64, rc RunConfig) (*RunResult, erro
 			defer wg.Done()
 			for ci := range next {
 				c := chains[ci]
-				c.Thermalise(rc.Thermalise)
+				if rc.Thermalise > 0 {
+					c.Thermalise(rc.Thermalise)
+				}
 				ms := make([]Measurement, rc.Configs)
 				for i := 0; i < rc.Configs; i++ {
 					for k := 0; k < rc.Every; k++ {
