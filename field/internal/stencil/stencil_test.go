@@ -74,3 +74,33 @@ func TestKernelsAgree(t *testing.T) {
 		t.Log("assembly kernel not available on this CPU/build: only the Go path was tested")
 	}
 }
+
+// TestInteriorAccumulate checks the accumulating form of Interior
+// (assembly and Go) against the plain sum.
+func TestInteriorAccumulate(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(2, 2))
+	const diag, g = -6.5, 0.8
+	for _, n := range []int{1, 3, 4, 7, 8, 12, 13, 29} {
+		c := make([]float64, n+2)
+		a, b, base := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range c {
+			c[i] = rnd.NormFloat64()
+		}
+		for i := range a {
+			a[i], b[i], base[i] = rnd.NormFloat64(), rnd.NormFloat64(), rnd.NormFloat64()
+		}
+		for _, asm := range []bool{false, true} {
+			prev := SetASM(asm)
+			o := append([]float64(nil), base...)
+			Interior(o, c, a, b, diag, g, true)
+			SetASM(prev)
+			for i := range o {
+				v := c[i+1]
+				want := base[i] + diag*v - g*v*v*v + c[i] + c[i+2] + a[i] + b[i]
+				if math.Abs(o[i]-want) > kernelTol*math.Max(1, math.Abs(want)) {
+					t.Fatalf("n=%d asm=%v i=%d: %v, want %v", n, asm, i, o[i], want)
+				}
+			}
+		}
+	}
+}
