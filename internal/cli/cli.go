@@ -1,0 +1,398 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"reflect"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"rgflow/internal/buildinfo"
+	"rgflow/internal/config"
+	"rgflow/internal/h5io"
+)
+
+// Exit codes of Main.
+const (
+	ExitOK          = 0
+	ExitFailed      = 1
+	ExitUsage       = 2
+	ExitInterrupted = 3
+)
+
+// ErrInterrupted is returned by Run.SafePoint when the run was asked to
+// stop; an experiment returns it (possibly wrapped) to end the run there.
+var ErrInterrupted = errors.New("interrupted")
+
+// Experiment describes one experiment program.
+type Experiment[T any] struct {
+	Name    string // program name, e.g. "freefield"
+	Summary string // one line: what the program does
+	Doc     string // longer help text (paragraphs), printed by --help
+	// Defaults is the configuration with every default filled in. T must
+	// be a struct that embeds config.Run with `mapstructure:",squash"`.
+	Defaults T
+	// Run does the work. It must stop soon after ctx is cancelled,
+	// returning the error of Run.SafePoint.
+	Run func(ctx context.Context, r *Run, cfg T) error
+}
+
+type options struct {
+	configs      []string
+	sets         []string
+	out          string
+	seed         uint64
+	from         string
+	resume       bool
+	force        bool
+	printConfig  bool
+	quiet        bool
+	logFormat    string
+	plots        bool
+	ckEvery      time.Duration
+	help         bool
+	version      bool
+	terminalHint *bool // tests: override terminal detection
+}
+
+func (o *options) flags(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.StringArrayVar(&o.configs, "config", nil, "read settings from this YAML (.yaml, .yml) or TOML (.toml) file; repeat to layer files")
+	fs.StringArrayVar(&o.sets, "set", nil, "set one configuration key, e.g. --set lattice.dims=[32,32]; repeatable, wins over files and environment")
+	fs.StringVar(&o.out, "out", "", "HDF5 file to write (shorthand for --set out=PATH)")
+	fs.Uint64Var(&o.seed, "seed", 0, "run seed (shorthand for --set seed=N); 0 draws one at random and records it")
+	fs.StringVar(&o.from, "from", "", "repeat a run: start from the configuration stored in this HDF5 file")
+	fs.BoolVar(&o.resume, "resume", false, "continue the interrupted or killed run in the --out file from its last checkpoint")
+	fs.BoolVar(&o.force, "force", false, "overwrite an existing --out file")
+	fs.BoolVar(&o.printConfig, "print-config", false, "print the resolved configuration as YAML and exit")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "log only warnings and errors; no progress")
+	fs.StringVar(&o.logFormat, "log-format", "auto", "log format: auto (short text on a terminal, slog text otherwise), text or json")
+	fs.BoolVar(&o.plots, "plots", false, "write PNG plots beside the HDF5 file (default: on when run from a terminal)")
+	fs.DurationVar(&o.ckEvery, "checkpoint-every", 5*time.Minute, "save a checkpoint at the first safe point after this interval (it is also saved on SIGINT, SIGTERM, SIGUSR1)")
+	fs.BoolVar(&o.version, "version", false, "print the rgflow version and source revision and exit")
+	fs.BoolVarP(&o.help, "help", "h", false, "show this help and exit")
+	return fs
+}
+
+// Main runs the experiment exp with the command-line arguments args (without
+// the program name) and returns the process exit code. ctx may carry a
+// deadline or cancellation of its own; SIGINT, SIGTERM and SIGUSR1 are
+// handled here.
+func Main[T any](ctx context.Context, args []string, stdout, stderr io.Writer, exp Experiment[T]) int {
+	return mainWith(ctx, args, stdout, stderr, exp, nil)
+}
+
+func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Writer, exp Experiment[T], terminal *bool) (code int) {
+	if _, ok := any(&exp.Defaults).(interface{ RunSettings() *config.Run }); !ok {
+		panic(fmt.Sprintf("cli: configuration %T of %s does not embed config.Run", exp.Defaults, exp.Name))
+	}
+	var o options
+	o.terminalHint = terminal
+	fs := o.flags(exp.Name)
+	fs.SetOutput(io.Discard)
+	usage := func(err error) int {
+		fmt.Fprintf(stderr, "%s: %v\nRun '%s --help' for usage.\n", exp.Name, err, exp.Name)
+		return ExitUsage
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			printHelp(stdout, fs, exp)
+			return ExitOK
+		}
+		return usage(err)
+	}
+	if o.help {
+		printHelp(stdout, fs, exp)
+		return ExitOK
+	}
+	if o.version {
+		fmt.Fprintf(stdout, "%s (rgflow %s, revision %s)\n", exp.Name, buildinfo.Version, buildinfo.Revision)
+		return ExitOK
+	}
+	if fs.NArg() > 0 {
+		return usage(fmt.Errorf("unexpected argument %q: settings are flags (--set key=value)", fs.Arg(0)))
+	}
+	if o.from != "" && o.resume {
+		return usage(errors.New("--from and --resume exclude each other: --from starts a new run, --resume continues one"))
+	}
+
+	src := config.Sources{Files: o.configs, Sets: append([]string(nil), o.sets...)}
+	if fs.Changed("out") {
+		src.Sets = append(src.Sets, "out="+o.out)
+	}
+	if fs.Changed("seed") {
+		src.Sets = append(src.Sets, fmt.Sprintf("seed=%d", o.seed))
+	}
+	if o.from != "" {
+		stored, err := storedConfig(o.from)
+		if err != nil {
+			return usage(fmt.Errorf("--from: %w", err))
+		}
+		src.Base = []byte(stored)
+	}
+	res, err := config.Load(exp.Defaults, src)
+	if err != nil {
+		return usage(err)
+	}
+	cfg := res.Config
+	rs := any(&cfg).(interface{ RunSettings() *config.Run }).RunSettings()
+	if o.resume {
+		cfg, err = resumeConfig(exp.Defaults, src, rs.Out)
+		if err != nil {
+			return usage(err)
+		}
+		rs = any(&cfg).(interface{ RunSettings() *config.Run }).RunSettings()
+	}
+	if rs.Out == "" {
+		return usage(errors.New("invalid setting: out = \"\": an output file is required (--out PATH)"))
+	}
+	if rs.Seed == 0 && !o.resume {
+		rs.Seed = rand.Uint64()
+		if rs.Seed == 0 {
+			rs.Seed = 1
+		}
+	}
+	yml, err := config.YAML(cfg)
+	if err != nil {
+		return usage(err)
+	}
+	if o.printConfig {
+		fmt.Fprint(stdout, yml)
+		return ExitOK
+	}
+	if err := checkOut(rs.Out, o.resume, o.force); err != nil {
+		return usage(err)
+	}
+
+	isTerm := isTerminal(stderr)
+	if o.terminalHint != nil {
+		isTerm = *o.terminalHint
+	}
+	log, err := newLogger(stderr, o.logFormat, o.quiet, isTerm)
+	if err != nil {
+		return usage(err)
+	}
+	if !fs.Changed("plots") {
+		o.plots = isTerm
+	}
+	for _, w := range res.Warnings {
+		log.Warn(w)
+	}
+
+	// Signals cancel the context with a cause naming the signal.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGUSR1)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case s := <-sigs:
+			log.Warn("signal received: stopping at the next safe point", "signal", s.String())
+			cancel(fmt.Errorf("%w by %v", ErrInterrupted, s))
+		case <-ctx.Done():
+		}
+	}()
+
+	var f *h5io.File
+	if o.resume {
+		f, err = h5io.Resume(rs.Out)
+	} else {
+		f, err = h5io.Create(rs.Out, h5io.Meta{Experiment: exp.Name, Config: yml, Seed: rs.Seed}, h5io.CreateOptions{Overwrite: o.force})
+	}
+	if err != nil {
+		log.Error("cannot open the output file", "err", err)
+		return ExitFailed
+	}
+	run := &Run{
+		File: f, Log: log.log, Seed: rs.Seed, Out: rs.Out, Plots: o.plots,
+		term: log, ckEvery: o.ckEvery, lastCk: time.Now(),
+	}
+	run.restored, run.Resumed = f.Restored()
+	if o.resume {
+		log.Info("resuming", "file", rs.Out, "checkpoint_step", run.restored.Step, "has_checkpoint", run.Resumed)
+	} else {
+		log.Info("starting", "experiment", exp.Name, "file", rs.Out, "seed", rs.Seed, "version", buildinfo.Version, "revision", buildinfo.Revision)
+	}
+	start := time.Now()
+	err = protect(func() error { return exp.Run(ctx, run, cfg) })
+	run.endProgress()
+	return finish(f, log, err, ctx, exp.Name, time.Since(start))
+}
+
+// protect turns a panic in the experiment into an error carrying the stack,
+// so the file is still marked failed.
+func protect(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return fn()
+}
+
+func finish(f *h5io.File, log *logger, err error, ctx context.Context, name string, took time.Duration) int {
+	code := ExitOK
+	status := h5io.StatusComplete
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrInterrupted) || (errors.Is(err, context.Canceled) && ctx.Err() != nil):
+		code, status = ExitInterrupted, h5io.StatusInterrupted
+	default:
+		code, status = ExitFailed, h5io.StatusFailed
+		f.SetAttr("/", "error", err.Error())
+	}
+	serr := f.SetStatus(status)
+	cerr := f.Close()
+	switch code {
+	case ExitOK:
+		log.Info("complete", "file", f.Path(), "elapsed", took.Round(time.Millisecond).String())
+	case ExitInterrupted:
+		log.Warn("interrupted after a checkpoint; continue with the same command plus --resume", "file", f.Path(), "cause", context.Cause(ctx))
+	default:
+		log.Error("run failed", "err", err, "file", f.Path())
+	}
+	if serr != nil || cerr != nil {
+		log.Error("could not finalise the output file", "err", errors.Join(serr, cerr))
+		return ExitFailed
+	}
+	return code
+}
+
+func storedConfig(path string) (string, error) {
+	f, err := h5io.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	in, err := f.Info()
+	if err != nil {
+		return "", err
+	}
+	return in.Config, nil
+}
+
+// resumeConfig returns the configuration stored in the file to resume, after
+// checking that the command line asks for the same one.
+func resumeConfig[T any](defaults T, src config.Sources, out string) (T, error) {
+	var zero T
+	if out == "" {
+		return zero, errors.New("--resume: no output file given (--out PATH)")
+	}
+	f, err := h5io.Open(out)
+	if err != nil {
+		return zero, fmt.Errorf("--resume: %w", err)
+	}
+	in, err := f.Info()
+	f.Close()
+	if err != nil {
+		return zero, fmt.Errorf("--resume: %w", err)
+	}
+	if in.Status == h5io.StatusComplete {
+		return zero, fmt.Errorf("--resume: %s is already complete: nothing to continue", out)
+	}
+	stored, err := config.Load(defaults, config.Sources{Base: []byte(in.Config), Environ: []string{}})
+	if err != nil {
+		return zero, fmt.Errorf("--resume: the configuration stored in %s: %w", out, err)
+	}
+	src.Base = []byte(in.Config)
+	asked, err := config.Load(defaults, src)
+	if err != nil {
+		return zero, err
+	}
+	if diff := diffConfig(stored.Config, asked.Config); diff != "" {
+		return zero, fmt.Errorf("--resume: the command asks for a different configuration than the run stored in %s:%s\n(resume with the original settings, or start a new run with another --out)", out, diff)
+	}
+	return stored.Config, nil
+}
+
+func diffConfig[T any](a, b T) string {
+	ka, kb := config.Keys(a), config.Keys(b)
+	var s strings.Builder
+	for i := range ka {
+		if !reflect.DeepEqual(ka[i].Default, kb[i].Default) {
+			fmt.Fprintf(&s, "\n  %s: stored %v, now %v", ka[i].Name, ka[i].Default, kb[i].Default)
+		}
+	}
+	return s.String()
+}
+
+// checkOut checks that the output file can be written: its directory can be
+// created, and it does not exist unless resuming or forced.
+func checkOut(out string, resume, force bool) error {
+	dir := filepath.Dir(out)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("invalid setting: out = %q: cannot create its directory: %v", out, err)
+	}
+	st, err := os.Stat(out)
+	switch {
+	case err == nil && st.IsDir():
+		return fmt.Errorf("invalid setting: out = %q: is a directory; give a file name such as %s", out, filepath.Join(out, "run.h5"))
+	case err == nil && !resume && !force:
+		return fmt.Errorf("invalid setting: out = %q: the file exists (continue it with --resume, overwrite it with --force, or choose another --out)", out)
+	case err != nil && resume:
+		return fmt.Errorf("--resume: %v", err)
+	}
+	if !resume {
+		probe, err := os.CreateTemp(dir, ".rgflow-probe-*")
+		if err != nil {
+			return fmt.Errorf("invalid setting: out = %q: cannot write in %s: %v", out, dir, err)
+		}
+		probe.Close()
+		os.Remove(probe.Name())
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func printHelp[T any](w io.Writer, fs *pflag.FlagSet, exp Experiment[T]) {
+	fmt.Fprintf(w, "%s — %s\n\nUsage:\n  %s [flags]\n\n", exp.Name, exp.Summary, exp.Name)
+	if exp.Doc != "" {
+		fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(exp.Doc))
+	}
+	fmt.Fprintf(w, "Flags:\n%s\n", fs.FlagUsagesWrapped(100))
+	fmt.Fprintf(w, "Configuration keys, with their defaults. Set them in a --config file, in the\n"+
+		"environment as %s_<KEY> (dots become underscores), or with --set key=value:\n", config.EnvPrefix)
+	keys := config.Keys(exp.Defaults)
+	width := 0
+	for _, k := range keys {
+		width = max(width, len(k.Name))
+	}
+	for _, k := range keys {
+		def := fmt.Sprintf("%v", k.Default)
+		if s, ok := k.Default.(string); ok {
+			def = fmt.Sprintf("%q", s)
+		}
+		fmt.Fprintf(w, "  %-*s  %s (default %s)\n", width, k.Name, k.Help, def)
+	}
+	fmt.Fprintf(w, "\nExit status: 0 done; 1 run failed; 2 bad usage or configuration; 3 interrupted\n"+
+		"(SIGINT, SIGTERM, SIGUSR1) after a checkpoint: rerun the same command with --resume.\n"+
+		"See README.md, sections \"Command-line conventions\" and \"Configuration\".\n")
+}
+
+
+// MainTerminal is Main as if stderr were a terminal (progress bars, plots
+// on by default), for tests and for callers that render to a terminal
+// emulator of their own.
+func MainTerminal[T any](ctx context.Context, args []string, stdout, stderr io.Writer, exp Experiment[T]) int {
+	yes := true
+	return mainWith(ctx, args, stdout, stderr, exp, &yes)
+}
