@@ -388,7 +388,6 @@ func printHelp[T any](w io.Writer, fs *pflag.FlagSet, exp Experiment[T]) {
 		"See README.md, sections \"Command-line conventions\" and \"Configuration\".\n")
 }
 
-
 // MainTerminal is Main as if stderr were a terminal (progress bars, plots
 // on by default), for tests and for callers that render to a terminal
 // emulator of their own.
