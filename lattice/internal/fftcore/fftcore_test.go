@@ -37,7 +37,7 @@ func testLengths() []int {
 	for n := 1; n <= 70; n++ {
 		ns = append(ns, n)
 	}
-	return append(ns, 81, 96, 97, 100, 125, 128, 243, 256, 1000, 1009, 1024, 2*43, 3*101)
+	return append(ns, 81, 96, 97, 100, 125, 128, 243, 256, 512, 1000, 1009, 1024, 2*43, 3*101)
 }
 
 func TestTransformAgainstDefiningSum(t *testing.T) {
@@ -124,7 +124,7 @@ func TestPassesAgainstPortable(t *testing.T) {
 	// the largest magnitude involved.
 	const kernTol = 1e-14
 	rnd := rand.New(rand.NewPCG(2, 2))
-	for _, r := range []int{2, 4} {
+	for _, r := range []int{2, 4, 8} {
 		for _, mm := range []int{1, 2, 3, 4, 8} {
 			for _, run := range []int{1, 2, 3, 5, 8} {
 				for _, count := range []int{1, 3} {
@@ -151,10 +151,14 @@ func TestPassesAgainstPortable(t *testing.T) {
 							}
 							got := make([]complex128, count*yblk)
 							want := make([]complex128, count*yblk)
-							if r == 4 {
+							switch r {
+							case 8:
+								pass8(got, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+								pass8Go(want, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+							case 4:
 								pass4(got, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
 								pass4Go(want, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
-							} else {
+							default:
 								if inv {
 									continue
 								}

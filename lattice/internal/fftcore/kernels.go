@@ -186,3 +186,51 @@ func (st *stage) kgen(y []complex128, ys int, x []complex128, xs int, n int, w [
 		}
 	}
 }
+
+// rsqrt2 = 1/√2.
+const rsqrt2 = 0.70710678118654752440084436210484903928483593768847
+
+// k8 is the radix-8 DIF butterfly: a radix-2 step between rows j and
+// j+4 with the internal twiddles ω₈^j on the differences, then radix-4
+// butterflies on the sums (outputs 0, 2, 4, 6) and on the differences
+// (outputs 1, 3, 5, 7). w holds the twiddles of outputs 1…7, nil for none.
+func k8(y []complex128, ys int, x []complex128, xs int, n int, w []complex128, inv bool) {
+	x0, x1, x2, x3 := x[:n], x[xs:xs+n], x[2*xs:2*xs+n], x[3*xs:3*xs+n]
+	x4, x5, x6, x7 := x[4*xs:4*xs+n], x[5*xs:5*xs+n], x[6*xs:6*xs+n], x[7*xs:7*xs+n]
+	y0, y1, y2, y3 := y[:n], y[ys:ys+n], y[2*ys:2*ys+n], y[3*ys:3*ys+n]
+	y4, y5, y6, y7 := y[4*ys:4*ys+n], y[5*ys:5*ys+n], y[6*ys:6*ys+n], y[7*ys:7*ys+n]
+	// rot(z) is −i·z forward and +i·z inverse.
+	rot := mulNegI
+	if inv {
+		rot = mulI
+	}
+	var tw [8]complex128
+	for k := range tw {
+		tw[k] = 1
+	}
+	if w != nil {
+		copy(tw[1:], w[:7])
+	}
+	for t := range x0 {
+		a0, d0 := x0[t]+x4[t], x0[t]-x4[t]
+		a1, d1 := x1[t]+x5[t], x1[t]-x5[t]
+		a2, d2 := x2[t]+x6[t], x2[t]-x6[t]
+		a3, d3 := x3[t]+x7[t], x3[t]-x7[t]
+		// ω₈d = (d + rot d)/√2, ω₈²d = rot d, ω₈³d = (rot d − d)/√2.
+		r1 := rot(d1)
+		d1 = complex(rsqrt2*(real(d1)+real(r1)), rsqrt2*(imag(d1)+imag(r1)))
+		d2 = rot(d2)
+		r3 := rot(d3)
+		d3 = complex(rsqrt2*(real(r3)-real(d3)), rsqrt2*(imag(r3)-imag(d3)))
+		apc, amc, bpd, bmd := a0+a2, a0-a2, a1+a3, rot(a1-a3)
+		y0[t] = (apc + bpd) * tw[0]
+		y4[t] = (apc - bpd) * tw[4]
+		y2[t] = (amc + bmd) * tw[2]
+		y6[t] = (amc - bmd) * tw[6]
+		apc, amc, bpd, bmd = d0+d2, d0-d2, d1+d3, rot(d1-d3)
+		y1[t] = (apc + bpd) * tw[1]
+		y5[t] = (apc - bpd) * tw[5]
+		y3[t] = (amc + bmd) * tw[3]
+		y7[t] = (amc - bmd) * tw[7]
+	}
+}

@@ -372,3 +372,291 @@ p2next:
 	JNZ p2block
 	VZEROUPPER
 	RET
+
+DATA rsqrt2<>+0(SB)/8, $0x3fe6a09e667f3bcd
+GLOBL rsqrt2<>(SB), RODATA|NOPTR, $8
+
+// BFLY2 sets A, B = A + B, A − B using the temporary T.
+#define BFLY2(A, B, T) \
+	VADDPD B, A, T \
+	VSUBPD B, A, B \
+	VMOVAPD T, A
+
+// BFLY8 is the radix-8 DIF butterfly of R0…R7 with temporaries T, T2,
+// sign mask M and C = 1/√2: radix-2 steps between rows j and j+4, the
+// internal twiddles ω₈^j on the differences, and radix-4 butterflies on
+// the sums and on the differences. On exit y0 = R3, y1 = R7, y2 = R2,
+// y3 = R6, y4 = T, y5 = T2, y6 = R0, y7 = R4.
+#define BFLY8(R0, R1, R2, R3, R4, R5, R6, R7, T, T2, M, C) \
+	BFLY2(R0, R4, T) \
+	BFLY2(R1, R5, T) \
+	BFLY2(R2, R6, T) \
+	BFLY2(R3, R7, T) \
+	VPERMILPD $5, R5, T \
+	VXORPD M, T, T \
+	VADDPD T, R5, R5 \
+	VMULPD C, R5, R5 \
+	VPERMILPD $5, R6, R6 \
+	VXORPD M, R6, R6 \
+	VPERMILPD $5, R7, T \
+	VXORPD M, T, T \
+	VSUBPD R7, T, R7 \
+	VMULPD C, R7, R7 \
+	BFLY4(R0, R1, R2, R3, T, M) \
+	BFLY4(R4, R5, R6, R7, T2, M)
+
+// CMULB sets D = U·tw with tw the complex at OFF(R12), broadcast (YMM).
+#define CMULB(U, OFF, D) \
+	VBROADCASTSD OFF(R12), Y0 \
+	VBROADCASTSD OFF+8(R12), Y1 \
+	VPERMILPD $5, U, D \
+	VMULPD Y1, D, D \
+	VFMADDSUB231PD Y0, U, D
+
+// CMULX is CMULB for one complex in X registers.
+#define CMULX(U, OFF, D) \
+	VMOVDDUP OFF(R12), X0 \
+	VMOVDDUP OFF+8(R12), X1 \
+	VPERMILPD $5, U, D \
+	VMULPD X1, D, D \
+	VFMADDSUB231PD X0, U, D
+
+// CMULP sets D = U·(tw_p, tw_{p+1}) for the twiddles at OFF(R12) and
+// OFF+112(R12) (two butterflies of a radix-8 pass).
+#define CMULP(U, OFF, D) \
+	VMOVUPD OFF(R12), X0 \
+	VINSERTF128 $1, OFF+112(R12), Y0, Y0 \
+	VMOVDDUP Y0, Y1 \
+	VPERMILPD $15, Y0, Y0 \
+	VPERMILPD $5, U, D \
+	VMULPD Y0, D, D \
+	VFMADDSUB231PD Y1, U, D
+
+// STP stores the pair D = (y(p,k), y(p+1,k)) at OFF(R10) and OFF+128(R10).
+#define STP(D, XD, OFF) \
+	VMOVUPD XD, OFF(R10) \
+	VEXTRACTF128 $1, D, OFF+128(R10)
+
+// func pass8AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool)
+//
+// Registers: AX x base of butterfly p, R10 y base of p, SI/DX input rows
+// 0 and 1, R8 = J and R11 = 3J bytes between input rows, DI/BX output rows
+// 0 and 1, R9 = K and R13 = 3K bytes between output rows, R12 twiddles of
+// p (7 per p), R14 = p, CX column counter. Local xrb = xrow bytes.
+TEXT ·pass8AVX2(SB), NOSPLIT, $8-129
+	MOVQ y_base+0(FP), R10
+	MOVQ x_base+40(FP), AX
+	MOVQ xrow+64(FP), DX
+	SHLQ $4, DX
+	MOVQ DX, xrb-8(SP)
+	MOVQ mm+104(FP), R8
+	IMULQ DX, R8
+	LEAQ (R8)(R8*2), R11
+	MOVQ yrow+24(FP), R9
+	SHLQ $4, R9
+	LEAQ (R9)(R9*2), R13
+	VMOVUPD signFwd<>(SB), Y6
+	CMPB inv+128(FP), $0
+	JEQ p8consts
+	VMOVUPD signInv<>(SB), Y6
+
+p8consts:
+	VBROADCASTSD rsqrt2<>(SB), Y5
+
+p8block:
+	MOVQ tw_base+80(FP), R12
+	XORQ R14, R14
+	CMPQ run+112(FP), $1
+	JNE p8ploop
+	CMPQ xrb-8(SP), $16
+	JNE p8ploop
+	CMPQ R9, $16
+	JNE p8ploop
+	MOVQ mm+104(FP), CX
+	TESTQ $1, CX
+	JNZ p8ploop
+	SHRQ $1, CX
+	JMP p8pairs
+
+p8ploop:
+	MOVQ AX, SI
+	LEAQ (AX)(R8*1), DX
+	MOVQ R10, DI
+	LEAQ (R10)(R9*1), BX
+	MOVQ run+112(FP), CX
+	TESTQ R14, R14
+	JZ p8notw
+	CMPQ CX, $2
+	JL p8tw1
+
+p8tw2:
+	VMOVUPD (SI), Y7
+	VMOVUPD (DX), Y8
+	VMOVUPD (SI)(R8*2), Y9
+	VMOVUPD (SI)(R11*1), Y10
+	VMOVUPD (SI)(R8*4), Y11
+	VMOVUPD (DX)(R8*4), Y12
+	VMOVUPD (SI)(R11*2), Y13
+	VMOVUPD (DX)(R11*2), Y14
+	BFLY8(Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15, Y3, Y6, Y5)
+	VMOVUPD Y10, (DI)
+	CMULB(Y14, 0, Y2)
+	VMOVUPD Y2, (BX)
+	CMULB(Y9, 16, Y2)
+	VMOVUPD Y2, (DI)(R9*2)
+	CMULB(Y13, 32, Y2)
+	VMOVUPD Y2, (DI)(R13*1)
+	CMULB(Y15, 48, Y2)
+	VMOVUPD Y2, (DI)(R9*4)
+	CMULB(Y3, 64, Y2)
+	VMOVUPD Y2, (BX)(R9*4)
+	CMULB(Y7, 80, Y2)
+	VMOVUPD Y2, (DI)(R13*2)
+	CMULB(Y11, 96, Y2)
+	VMOVUPD Y2, (BX)(R13*2)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	ADDQ $32, BX
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE p8tw2
+
+p8tw1:
+	TESTQ CX, CX
+	JZ p8next
+	VMOVUPD (SI), X7
+	VMOVUPD (DX), X8
+	VMOVUPD (SI)(R8*2), X9
+	VMOVUPD (SI)(R11*1), X10
+	VMOVUPD (SI)(R8*4), X11
+	VMOVUPD (DX)(R8*4), X12
+	VMOVUPD (SI)(R11*2), X13
+	VMOVUPD (DX)(R11*2), X14
+	BFLY8(X7, X8, X9, X10, X11, X12, X13, X14, X15, X3, X6, X5)
+	VMOVUPD X10, (DI)
+	CMULX(X14, 0, X2)
+	VMOVUPD X2, (BX)
+	CMULX(X9, 16, X2)
+	VMOVUPD X2, (DI)(R9*2)
+	CMULX(X13, 32, X2)
+	VMOVUPD X2, (DI)(R13*1)
+	CMULX(X15, 48, X2)
+	VMOVUPD X2, (DI)(R9*4)
+	CMULX(X3, 64, X2)
+	VMOVUPD X2, (BX)(R9*4)
+	CMULX(X7, 80, X2)
+	VMOVUPD X2, (DI)(R13*2)
+	CMULX(X11, 96, X2)
+	VMOVUPD X2, (BX)(R13*2)
+	JMP p8next
+
+p8notw:
+	CMPQ CX, $2
+	JL p8notw1
+
+p8notw2:
+	VMOVUPD (SI), Y7
+	VMOVUPD (DX), Y8
+	VMOVUPD (SI)(R8*2), Y9
+	VMOVUPD (SI)(R11*1), Y10
+	VMOVUPD (SI)(R8*4), Y11
+	VMOVUPD (DX)(R8*4), Y12
+	VMOVUPD (SI)(R11*2), Y13
+	VMOVUPD (DX)(R11*2), Y14
+	BFLY8(Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15, Y3, Y6, Y5)
+	VMOVUPD Y10, (DI)
+	VMOVUPD Y14, (BX)
+	VMOVUPD Y9, (DI)(R9*2)
+	VMOVUPD Y13, (DI)(R13*1)
+	VMOVUPD Y15, (DI)(R9*4)
+	VMOVUPD Y3, (BX)(R9*4)
+	VMOVUPD Y7, (DI)(R13*2)
+	VMOVUPD Y11, (BX)(R13*2)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	ADDQ $32, BX
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE p8notw2
+
+p8notw1:
+	TESTQ CX, CX
+	JZ p8next
+	VMOVUPD (SI), X7
+	VMOVUPD (DX), X8
+	VMOVUPD (SI)(R8*2), X9
+	VMOVUPD (SI)(R11*1), X10
+	VMOVUPD (SI)(R8*4), X11
+	VMOVUPD (DX)(R8*4), X12
+	VMOVUPD (SI)(R11*2), X13
+	VMOVUPD (DX)(R11*2), X14
+	BFLY8(X7, X8, X9, X10, X11, X12, X13, X14, X15, X3, X6, X5)
+	VMOVUPD X10, (DI)
+	VMOVUPD X14, (BX)
+	VMOVUPD X9, (DI)(R9*2)
+	VMOVUPD X13, (DI)(R13*1)
+	VMOVUPD X15, (DI)(R9*4)
+	VMOVUPD X3, (BX)(R9*4)
+	VMOVUPD X7, (DI)(R13*2)
+	VMOVUPD X11, (BX)(R13*2)
+
+p8next:
+	ADDQ xrb-8(SP), AX
+	LEAQ (R10)(R9*8), R10
+	ADDQ $112, R12
+	INCQ R14
+	CMPQ R14, mm+104(FP)
+	JL p8ploop
+	JMP p8blockend
+
+p8pairs:
+	MOVQ AX, SI
+	LEAQ (AX)(R8*1), DX
+	VMOVUPD (SI), Y7
+	VMOVUPD (DX), Y8
+	VMOVUPD (SI)(R8*2), Y9
+	VMOVUPD (SI)(R11*1), Y10
+	VMOVUPD (SI)(R8*4), Y11
+	VMOVUPD (DX)(R8*4), Y12
+	VMOVUPD (SI)(R11*2), Y13
+	VMOVUPD (DX)(R11*2), Y14
+	BFLY8(Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15, Y3, Y6, Y5)
+	STP(Y10, X10, 0)
+	CMULP(Y14, 0, Y2)
+	STP(Y2, X2, 16)
+	CMULP(Y9, 16, Y2)
+	STP(Y2, X2, 32)
+	CMULP(Y13, 32, Y2)
+	STP(Y2, X2, 48)
+	CMULP(Y15, 48, Y2)
+	STP(Y2, X2, 64)
+	CMULP(Y3, 64, Y2)
+	STP(Y2, X2, 80)
+	CMULP(Y7, 80, Y2)
+	STP(Y2, X2, 96)
+	CMULP(Y11, 96, Y2)
+	STP(Y2, X2, 112)
+	ADDQ $32, AX
+	ADDQ $256, R10
+	ADDQ $224, R12
+	DECQ CX
+	JNZ p8pairs
+
+p8blockend:
+	SUBQ R8, AX
+	MOVQ xblk+72(FP), DX
+	SHLQ $4, DX
+	ADDQ DX, AX
+	MOVQ mm+104(FP), DX
+	IMULQ R9, DX
+	SHLQ $3, DX
+	SUBQ DX, R10
+	MOVQ yblk+32(FP), DX
+	SHLQ $4, DX
+	ADDQ DX, R10
+	DECQ count+120(FP)
+	JNZ p8block
+	VZEROUPPER
+	RET

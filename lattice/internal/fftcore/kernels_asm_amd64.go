@@ -22,6 +22,15 @@ func pass4(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []
 	pass4AVX2(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
 }
 
+func pass8(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
+	if !useAVX2 || count < 1 {
+		pass8Go(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+		return
+	}
+	checkPass(8, y, yrow, yblk, x, xrow, xblk, tw, mm, run, count)
+	pass8AVX2(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+}
+
 func pass2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int) {
 	if !useAVX2 || count < 1 {
 		pass2Go(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count)
@@ -47,3 +56,6 @@ func pass4AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, t
 
 //go:noescape
 func pass2AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int)
+
+//go:noescape
+func pass8AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool)

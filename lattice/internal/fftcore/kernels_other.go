@@ -14,3 +14,7 @@ func pass4(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []
 func pass2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int) {
 	pass2Go(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count)
 }
+
+func pass8(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
+	pass8Go(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+}

@@ -69,17 +69,35 @@ func (p *Plan) Radices() []int {
 	return r
 }
 
-// factor returns the pass radices of n: fours first, then a two, then the
-// odd primes in increasing order.
+// factor returns the pass radices of n: eights first, then fours (two
+// fours rather than an eight and a two), a two only for n = 2·odd, then
+// the odd primes in increasing order.
 func factor(n int) []int {
 	var f []int
-	for n%4 == 0 {
-		f = append(f, 4)
-		n /= 4
-	}
-	if n%2 == 0 {
-		f = append(f, 2)
+	k := 0
+	for n%2 == 0 {
+		k++
 		n /= 2
+	}
+	n8, n4, n2 := k/3, 0, 0
+	switch k % 3 {
+	case 1:
+		if n8 > 0 {
+			n8, n4 = n8-1, 2
+		} else {
+			n2 = 1
+		}
+	case 2:
+		n4 = 1
+	}
+	for range n8 {
+		f = append(f, 8)
+	}
+	for range n4 {
+		f = append(f, 4)
+	}
+	for range n2 {
+		f = append(f, 2)
 	}
 	for q := 3; q*q <= n; q += 2 {
 		for n%q == 0 {
@@ -112,7 +130,7 @@ func makeStages(n int, radices []int) []stage {
 				}
 			}
 		}
-		if r != 2 && r != 3 && r != 4 && r != 5 {
+		if r != 2 && r != 3 && r != 4 && r != 5 && r != 8 {
 			g.roots = make([]complex128, r)
 			g.rootsi = make([]complex128, r)
 			for m := 0; m < r; m++ {
@@ -257,6 +275,8 @@ func (st *stage) pass(y []complex128, yrow, yblk int, x []complex128, xrow, xblk
 		pass2(y, yrow, yblk, x, xrow, xblk, tw, st.mm, run, count)
 	case 4:
 		pass4(y, yrow, yblk, x, xrow, xblk, tw, st.mm, run, count, inv)
+	case 8:
+		pass8(y, yrow, yblk, x, xrow, xblk, tw, st.mm, run, count, inv)
 	default:
 		for b := 0; b < count; b++ {
 			yb, xb := y[b*yblk:], x[b*xblk:]
@@ -299,6 +319,17 @@ func pass4Go(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw 
 		for p := 1; p < mm; p++ {
 			w := tw[3*p : 3*p+3]
 			k4(yb[4*p*yrow:], yrow, xb[p*xrow:], mm*xrow, run, w[0], w[1], w[2], inv)
+		}
+	}
+}
+
+// pass8Go is the portable radix-8 pass, laid out as pass4Go.
+func pass8Go(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
+	for b := 0; b < count; b++ {
+		yb, xb := y[b*yblk:], x[b*xblk:]
+		k8(yb, yrow, xb, mm*xrow, run, nil, inv)
+		for p := 1; p < mm; p++ {
+			k8(yb[8*p*yrow:], yrow, xb[p*xrow:], mm*xrow, run, tw[7*p:7*p+7], inv)
 		}
 	}
 }
