@@ -1,0 +1,452 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package generative
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"rgflow/field"
+	"rgflow/internal/rng"
+)
+
+// Tensor is a named float32 array, row-major: the plain form in which a
+// model's state leaves the package (generative/nn's NamedTensor has the
+// same fields).
+type Tensor struct {
+	Name  string
+	Shape []int
+	Data  []float32
+}
+
+// Counter is a named integer of a model's state, such as an optimiser's
+// step count.
+type Counter struct {
+	Name  string
+	Value int64
+}
+
+// ModelState is everything a Trainable needs to continue bit for bit:
+// parameters, optimiser moments, weight averages and their counters.
+type ModelState struct {
+	Tensors  []Tensor
+	Counters []Counter
+}
+
+// Clone returns a deep copy.
+func (s ModelState) Clone() ModelState {
+	c := ModelState{Counters: append([]Counter(nil), s.Counters...)}
+	for _, t := range s.Tensors {
+		c.Tensors = append(c.Tensors, Tensor{Name: t.Name, Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)})
+	}
+	return c
+}
+
+// Trainable is a Network with its optimiser, what a Trainer drives.
+type Trainable interface {
+	Network
+	// ZeroGrad clears the accumulated parameter gradient.
+	ZeroGrad()
+	// Update makes one optimiser step with the gradient accumulated since
+	// ZeroGrad (clipping, learning-rate schedule and weight averaging
+	// included) and returns the gradient norm before clipping.
+	Update() float64
+	// State returns the model's complete state; SetState restores it.
+	State() ModelState
+	SetState(ModelState) error
+}
+
+// TrainConfig holds the settings of a Trainer.
+type TrainConfig struct {
+	// Batch is the number of (x₀, t, ξ) examples per step.
+	Batch int
+	// MaxSteps bounds the number of optimiser steps.
+	MaxSteps int
+	// EvalEvery is the number of steps between held-out evaluations.
+	EvalEvery int
+	// HeldOut is the number of fixed held-out examples (x₀ cycling over
+	// the held-out ensemble, t and ξ drawn once).
+	HeldOut int
+	// Patience is the number of evaluations without a relative
+	// improvement of MinDelta after which training has converged.
+	Patience int
+	MinDelta float64
+	// MinSteps is the least number of steps before convergence is
+	// declared.
+	MinSteps int
+	// DivergeFactor: a held-out loss above DivergeFactor × the best one
+	// so far is divergence. 0 means 10.
+	DivergeFactor float64
+	// TMin is the smallest training time as a fraction of T (continuous
+	// times are uniform on [TMin·T, T]); 0 means 10⁻³.
+	TMin float64
+	// Grid > 0 draws t uniformly from the grid T·k/Grid, k = 1 … Grid,
+	// instead (Grid = N on a Discrete schedule is DDPM's uniform integer
+	// timestep).
+	Grid int
+	// Seed is the run seed; the training stream is rng.New(Seed,
+	// rng.StageTrain, 0) and the held-out set is drawn from
+	// rng.New(Seed, rng.StageTrain, 1).
+	Seed uint64
+}
+
+func (c *TrainConfig) validate() error {
+	switch {
+	case c.Batch < 1:
+		return fmt.Errorf("generative: batch = %d: must be ≥ 1", c.Batch)
+	case c.MaxSteps < 1:
+		return fmt.Errorf("generative: max_steps = %d: must be ≥ 1", c.MaxSteps)
+	case c.EvalEvery < 1:
+		return fmt.Errorf("generative: eval_every = %d: must be ≥ 1", c.EvalEvery)
+	case c.HeldOut < 1:
+		return fmt.Errorf("generative: held_out = %d: must be ≥ 1", c.HeldOut)
+	case c.Patience < 1:
+		return fmt.Errorf("generative: patience = %d: must be ≥ 1", c.Patience)
+	case !(c.MinDelta >= 0 && c.MinDelta < 1):
+		return fmt.Errorf("generative: min_delta = %v: must lie in [0, 1)", c.MinDelta)
+	case c.MinSteps < 0:
+		return fmt.Errorf("generative: min_steps = %d: must be ≥ 0", c.MinSteps)
+	case c.DivergeFactor != 0 && !(c.DivergeFactor > 1):
+		return fmt.Errorf("generative: diverge_factor = %v: must be > 1 (0 for the default 10)", c.DivergeFactor)
+	case !(c.TMin >= 0 && c.TMin < 1):
+		return fmt.Errorf("generative: t_min = %v: must lie in [0, 1) (a fraction of T)", c.TMin)
+	case c.Grid < 0:
+		return fmt.Errorf("generative: grid = %d: must be ≥ 0", c.Grid)
+	}
+	if c.DivergeFactor == 0 {
+		c.DivergeFactor = 10
+	}
+	if c.TMin == 0 {
+		c.TMin = 1e-3
+	}
+	return nil
+}
+
+// TrainStatus says where a training run stands.
+type TrainStatus int
+
+const (
+	// Training: neither converged nor stopped yet (a resumable run).
+	Training TrainStatus = iota
+	// Converged: the held-out loss stopped improving (Patience, MinDelta).
+	Converged
+	// StoppedAtMaxSteps: MaxSteps reached before convergence.
+	StoppedAtMaxSteps
+	// Diverged: a non-finite loss or gradient, or a held-out loss above
+	// DivergeFactor × its best. A diverged model is never converged.
+	Diverged
+)
+
+func (s TrainStatus) String() string {
+	switch s {
+	case Training:
+		return "training"
+	case Converged:
+		return "converged"
+	case StoppedAtMaxSteps:
+		return "max-steps"
+	case Diverged:
+		return "diverged"
+	}
+	return fmt.Sprintf("TrainStatus(%d)", int(s))
+}
+
+// ErrDiverged is returned (wrapped, with the step and the cause) when a run
+// diverges.
+var ErrDiverged = errors.New("generative: training diverged")
+
+// CurvePoint is one held-out evaluation of the training curve.
+type CurvePoint struct {
+	Step int
+	// Train is the mean training loss and GradNorm the mean gradient norm
+	// over the steps since the previous evaluation.
+	Train, GradNorm float64
+	// HeldOut is the loss on the fixed held-out examples.
+	HeldOut float64
+}
+
+// TrainState is the complete state of a Trainer as plain data: with the
+// same configuration, data and a freshly built model, Resume continues bit
+// for bit. internal/h5io writes it.
+type TrainState struct {
+	Step   int
+	Status TrainStatus
+	// RNG is the training stream's PCG state (MarshalBinary).
+	RNG   []byte
+	Model ModelState
+	// Best is the best held-out loss so far, at BestStep; SinceBest
+	// counts evaluations since it.
+	Best      float64
+	BestStep  int
+	SinceBest int
+	Curve     []CurvePoint
+	// Accumulators since the last evaluation.
+	AccLoss, AccGrad float64
+	AccN             int
+}
+
+// Trainer trains a Learned denoiser's network by denoising score matching
+// (Vincent 2011) on snapshots x̃_t drawn on the fly from training fields x₀
+// by the exact transition of the Process — never stored — with t drawn per
+// example. In the preconditioned form of Precond the loss is
+//
+//	L = E_{x₀,t,ξ} V⁻¹ Σ_x (F_θ(z, t/T)_x − r_x)²,
+//	z = field of In·x̃_t,  r = field of (x̃₀ − Skip·x̃_t)/Out,
+//
+// which is Σ_k λ_k(t)|x̂₀ − x̃₀|² with the weight λ = 1/Out² = 1/Var[x₀|x_t]
+// of the Gaussian baseline, mode by mode: every mode at every time has a
+// unit-variance target, however many orders of magnitude its noise level
+// differs from the others'. For Gaussian data the optimum is F = 0 and
+// L = 1: a loss below 1 is non-Gaussian structure learned, above 1 is
+// worse than the baseline.
+type Trainer struct {
+	Proc  *Process
+	Base  *Gaussian
+	Model Trainable
+	Train *field.Ensemble
+	Held  *field.Ensemble
+	Cfg   TrainConfig
+
+	pcg *rand.PCG
+	rnd *rand.Rand
+	st  TrainState
+
+	plan          *planCache
+	pc            *Precond
+	x0, xi, xt, m []complex128
+	in, tgt, out  []float32
+	dy            []float32
+	cond          []float64
+
+	heldIn, heldTgt []float32
+	heldCond        []float64
+}
+
+// NewTrainer returns a trainer of model on the fields train, evaluated on
+// the fields held, with the Gaussian baseline base of the process base.P.
+func NewTrainer(base *Gaussian, model Trainable, train, held *field.Ensemble, cfg TrainConfig) (*Trainer, error) {
+	if base == nil || model == nil || train == nil || held == nil {
+		return nil, fmt.Errorf("generative: trainer needs a baseline, a model and training and held-out ensembles")
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	p := base.P
+	for _, e := range []*field.Ensemble{train, held} {
+		if !e.Lat.Equal(p.Lat) {
+			return nil, fmt.Errorf("generative: ensemble on %v, process on %v", e.Lat, p.Lat)
+		}
+		if e.Len() < 1 {
+			return nil, fmt.Errorf("generative: empty training or held-out ensemble")
+		}
+	}
+	M, V, B := p.Modes(), p.Lat.Volume(), cfg.Batch
+	tr := &Trainer{
+		Proc: p, Base: base, Model: model, Train: train, Held: held, Cfg: cfg,
+		plan: newPlanCache(p), pc: NewPrecond(p),
+		x0: make([]complex128, M), xi: make([]complex128, M), xt: make([]complex128, M), m: make([]complex128, M),
+		in: make([]float32, B*V), tgt: make([]float32, B*V), out: make([]float32, B*V), dy: make([]float32, B*V),
+		cond: make([]float64, B),
+	}
+	tr.pcg = rng.New(cfg.Seed, rng.StageTrain, 0)
+	tr.rnd = rand.New(tr.pcg)
+	tr.st = TrainState{Best: math.Inf(1)}
+	tr.drawHeldOut()
+	return tr, nil
+}
+
+// drawT draws one training time.
+func (tr *Trainer) drawT(rnd *rand.Rand) float64 {
+	T := tr.Proc.T
+	if g := tr.Cfg.Grid; g > 0 {
+		return T * float64(1+rnd.IntN(g)) / float64(g)
+	}
+	lo := tr.Cfg.TMin * T
+	return lo + (T-lo)*rnd.Float64()
+}
+
+// example writes the network input and target of x₀ = f at time t with
+// noise drawn from rnd into in and tgt.
+func (tr *Trainer) example(in, tgt []float32, f []float64, t float64, rnd *rand.Rand) {
+	p := tr.Proc
+	tr.plan.pl.ToModes(tr.x0, f)
+	p.Noise(tr.xi, rnd)
+	p.Transition(tr.xt, tr.x0, tr.xi, t)
+	tr.pc.At(tr.Base, t)
+	for j, c := range tr.pc.In {
+		tr.m[j] = complex(c, 0) * tr.xt[j]
+	}
+	tr.plan.toField32(in, tr.m)
+	for j := range tr.m {
+		if o := tr.pc.Out[j]; o > 0 {
+			tr.m[j] = (tr.x0[j] - complex(tr.pc.Skip[j], 0)*tr.xt[j]) / complex(o, 0)
+		} else {
+			tr.m[j] = 0 // a mode the baseline knows exactly: nothing to learn
+		}
+	}
+	tr.plan.toField32(tgt, tr.m)
+}
+
+func (tr *Trainer) drawHeldOut() {
+	V, H := tr.Proc.Lat.Volume(), tr.Cfg.HeldOut
+	rnd := rng.NewRand(tr.Cfg.Seed, rng.StageTrain, 1)
+	tr.heldIn = make([]float32, H*V)
+	tr.heldTgt = make([]float32, H*V)
+	tr.heldCond = make([]float64, H)
+	for h := 0; h < H; h++ {
+		t := tr.drawT(rnd)
+		tr.heldCond[h] = t / tr.Proc.T
+		tr.example(tr.heldIn[h*V:(h+1)*V], tr.heldTgt[h*V:(h+1)*V], tr.Held.Field(h%tr.Held.Len()), t, rnd)
+	}
+}
+
+// HeldOutLoss returns the loss of the current model on the held-out
+// examples.
+func (tr *Trainer) HeldOutLoss() float64 {
+	V, H, B := tr.Proc.Lat.Volume(), tr.Cfg.HeldOut, tr.Cfg.Batch
+	sum := 0.0
+	for h0 := 0; h0 < H; h0 += B {
+		n := min(B, H-h0)
+		out := tr.Model.Predict(tr.out[:n*V], tr.heldIn[h0*V:(h0+n)*V], tr.heldCond[h0:h0+n])
+		for i, v := range out {
+			d := float64(v) - float64(tr.heldTgt[h0*V+i])
+			sum += d * d
+		}
+	}
+	return sum / float64(H*V)
+}
+
+// step makes one optimiser step and returns the batch loss and gradient
+// norm.
+func (tr *Trainer) step() (loss, gnorm float64) {
+	V, B := tr.Proc.Lat.Volume(), tr.Cfg.Batch
+	for b := 0; b < B; b++ {
+		i := tr.rnd.IntN(tr.Train.Len())
+		t := tr.drawT(tr.rnd)
+		tr.cond[b] = t / tr.Proc.T
+		tr.example(tr.in[b*V:(b+1)*V], tr.tgt[b*V:(b+1)*V], tr.Train.Field(i), t, tr.rnd)
+	}
+	tr.Model.ZeroGrad()
+	y := tr.Model.Forward(tr.out, tr.in, tr.cond)
+	scale := 2 / float64(B*V)
+	for i, v := range y {
+		d := float64(v) - float64(tr.tgt[i])
+		loss += d * d
+		tr.dy[i] = float32(scale * d)
+	}
+	loss /= float64(B * V)
+	if !isFinite(loss) {
+		return loss, math.NaN()
+	}
+	tr.Model.Backward(nil, tr.dy)
+	return loss, tr.Model.Update()
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// Run trains until convergence, divergence, MaxSteps or cancellation of
+// ctx. After every held-out evaluation it calls hook (if not nil) with the
+// state, for progress reports and checkpoints; a hook error stops the run
+// and is returned. On divergence the status is Diverged and the error
+// wraps ErrDiverged; on cancellation the status stays Training and the
+// state can be resumed.
+func (tr *Trainer) Run(ctx context.Context, hook func(TrainState) error) (TrainState, error) {
+	st := &tr.st
+	if st.Status != Training {
+		return tr.State(), nil
+	}
+	for st.Step < tr.Cfg.MaxSteps {
+		if err := ctx.Err(); err != nil {
+			return tr.State(), err
+		}
+		loss, gn := tr.step()
+		st.Step++
+		if !isFinite(loss) || !isFinite(gn) {
+			st.Status = Diverged
+			return tr.State(), fmt.Errorf("%w at step %d: training loss %v, gradient norm %v", ErrDiverged, st.Step, loss, gn)
+		}
+		st.AccLoss += loss
+		st.AccGrad += gn
+		st.AccN++
+		if st.Step%tr.Cfg.EvalEvery == 0 || st.Step == tr.Cfg.MaxSteps {
+			if err := tr.evaluate(); err != nil {
+				return tr.State(), err
+			}
+			if hook != nil {
+				if err := hook(tr.State()); err != nil {
+					return tr.State(), err
+				}
+			}
+			if st.Status != Training {
+				return tr.State(), nil
+			}
+		}
+	}
+	if st.Status == Training {
+		st.Status = StoppedAtMaxSteps
+	}
+	return tr.State(), nil
+}
+
+// evaluate records a curve point and updates the status.
+func (tr *Trainer) evaluate() error {
+	st := &tr.st
+	h := tr.HeldOutLoss()
+	pt := CurvePoint{Step: st.Step, HeldOut: h}
+	if st.AccN > 0 {
+		pt.Train = st.AccLoss / float64(st.AccN)
+		pt.GradNorm = st.AccGrad / float64(st.AccN)
+	}
+	st.AccLoss, st.AccGrad, st.AccN = 0, 0, 0
+	st.Curve = append(st.Curve, pt)
+	if !isFinite(h) || h > tr.Cfg.DivergeFactor*st.Best {
+		st.Status = Diverged
+		return fmt.Errorf("%w at step %d: held-out loss %v (best %v at step %d, diverge_factor %v)", ErrDiverged, st.Step, h, st.Best, st.BestStep, tr.Cfg.DivergeFactor)
+	}
+	if h < st.Best*(1-tr.Cfg.MinDelta) {
+		st.Best, st.BestStep, st.SinceBest = h, st.Step, 0
+	} else {
+		st.SinceBest++
+	}
+	if st.SinceBest >= tr.Cfg.Patience && st.Step >= tr.Cfg.MinSteps {
+		st.Status = Converged
+	} else if st.Step >= tr.Cfg.MaxSteps {
+		st.Status = StoppedAtMaxSteps
+	}
+	return nil
+}
+
+// State returns a deep copy of the trainer's state.
+func (tr *Trainer) State() TrainState {
+	s := tr.st
+	b, err := tr.pcg.MarshalBinary()
+	if err != nil {
+		panic("generative: PCG state: " + err.Error())
+	}
+	s.RNG = b
+	s.Model = tr.Model.State().Clone()
+	s.Curve = append([]CurvePoint(nil), tr.st.Curve...)
+	return s
+}
+
+// Resume restores a state returned by State (of a trainer with the same
+// configuration and data), model included.
+func (tr *Trainer) Resume(s TrainState) error {
+	if s.Step < 0 || s.Step > tr.Cfg.MaxSteps {
+		return fmt.Errorf("generative: resume at step %d: outside [0, max_steps = %d]", s.Step, tr.Cfg.MaxSteps)
+	}
+	if err := tr.pcg.UnmarshalBinary(s.RNG); err != nil {
+		return fmt.Errorf("generative: resume: training stream state: %w", err)
+	}
+	if err := tr.Model.SetState(s.Model.Clone()); err != nil {
+		return fmt.Errorf("generative: resume: model state: %w", err)
+	}
+	s.RNG = nil
+	s.Model = ModelState{}
+	s.Curve = append([]CurvePoint(nil), s.Curve...)
+	tr.st = s
+	return nil
+}
