@@ -49,8 +49,10 @@ func (c ConvLayer) bind(b *binder, g *geom, cin int, name string) (node, error) 
 		return nil, fmt.Errorf("nn: %s: kernel extent %d: must be odd and ≥ 1", name, c.Kernel)
 	}
 	for mu, L := range g.dims {
-		if c.Kernel > L {
-			return nil, fmt.Errorf("nn: %s: kernel extent %d exceeds lattice extent %d along axis %d", name, c.Kernel, L, mu)
+		// Offsets up to ±L are well defined on the torus (several taps may
+		// then read the same site); the shifted copies need r ≤ L.
+		if c.Kernel/2 > L {
+			return nil, fmt.Errorf("nn: %s: kernel extent %d: its radius exceeds lattice extent %d along axis %d", name, c.Kernel, L, mu)
 		}
 	}
 	if c.Time && b.embDim == 0 {

@@ -158,6 +158,8 @@ func TestConvGradients(t *testing.T) {
 		{name: "2d k5", dims: []int{5, 6}, in: 1, body: Conv(2, 5), batch: 2},
 		{name: "3d k3 time", dims: []int{3, 4, 5}, in: 2, body: TimeConv(2, 3), time: testTime, batch: 2},
 		{name: "4d k3", dims: []int{3, 3, 3, 4}, in: 1, body: Conv(2, 3), batch: 2},
+		{name: "2d k5 wider than the lattice", dims: []int{2, 3}, in: 2, body: Conv(2, 5), batch: 2},
+		{name: "2d k3 on 1×1", dims: []int{1, 1}, in: 2, body: Conv(2, 3), batch: 2},
 	} {
 		checkGradients(t, c)
 	}
@@ -190,5 +192,36 @@ func TestConvPaths(t *testing.T) {
 			c.name += map[bool]string{true: " im2col", false: " per-tap"}[cc > 0]
 			checkGradients(t, c)
 		}
+	}
+}
+
+func TestSpectralGradients(t *testing.T) {
+	knots := []float64{0.1, 0.4, 0.6, 0.9}
+	l := lattice.MustNew(6, 4)
+	coarse, err := l.Shells(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []gradCase{
+		{name: "spectral 2d dispersion shells", dims: []int{5, 4}, in: 2, body: Spectral(knots, 0.5), batch: 4},
+		{name: "spectral 2d binned shells", dims: []int{6, 4}, in: 1, body: SpectralLayer{Shells: coarse, Knots: knots}, batch: 3},
+		{name: "spectral 1d constant in t", dims: []int{7}, in: 1, body: Spectral(nil, 1), batch: 2},
+		{name: "spectral 3d one knot", dims: []int{2, 3, 4}, in: 1, body: Spectral([]float64{0.5}, 1), batch: 2},
+		{name: "spectral + conv", dims: []int{4, 5}, in: 1, body: Sum(Spectral(knots, 0), Seq(TimeConv(2, 3), SiLU(), Conv(1, 3))), time: testTime, batch: 3},
+	} {
+		checkGradients(t, c)
+	}
+}
+
+func TestCoarseGradients(t *testing.T) {
+	for _, c := range []gradCase{
+		{name: "coarse 1d", dims: []int{8}, in: 2, body: Coarse(Conv(2, 3)), batch: 2},
+		{name: "coarse 2d", dims: []int{6, 8}, in: 1, body: Seq(Conv(2, 3), Residual(Coarse(Seq(SiLU(), TimeConv(2, 3)))), Conv(1, 1)), time: testTime, batch: 3},
+		{name: "coarse 3d", dims: []int{6, 6, 4}, in: 1, body: Coarse(Seq(Conv(2, 3), SiLU())), batch: 2},
+		{name: "two levels", dims: []int{12, 8}, in: 1, body: Residual(Coarse(Seq(Conv(1, 3), Residual(Coarse(Seq(SiLU(), Conv(1, 1))))))), batch: 2},
+		{name: "coarse spectral", dims: []int{8, 4}, in: 1, body: Residual(Coarse(Spectral([]float64{0, 1}, 0.3))), batch: 2},
+		{name: "score net", dims: []int{4, 8}, in: 1, body: ScoreNet{Channels: 1, Width: 2, Kernel: 3, Blocks: 1, Levels: 2, Spectral: true, Knots: []float64{0, 0.5, 1}}, time: testTime, batch: 2},
+	} {
+		checkGradients(t, c)
 	}
 }

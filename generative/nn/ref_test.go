@@ -108,6 +108,10 @@ func refNode(nd node, th, x []float64, t float64, u []float64) []float64 {
 		return y
 	case *convNode:
 		return refConv(n, th, x, u)
+	case *coarseNode:
+		return refCoarse(n, th, x, t, u)
+	case *spectralNode:
+		return refSpectral(n, th, x, t)
 	}
 	panic(fmt.Sprintf("refNode: no reference for %T", nd))
 }
@@ -138,6 +142,111 @@ func refConv(n *convNode, th, x, u []float64) []float64 {
 				}
 			}
 			y[o*V+site] = v
+		}
+	}
+	return y
+}
+
+// refCoarse block-averages, applies the inner node on the coarse lattice
+// and copies back, finding blocks from coordinates.
+func refCoarse(n *coarseNode, th, x []float64, t float64, u []float64) []float64 {
+	g := n.fineGeom
+	cl := n.coarseLat
+	d := g.d
+	xc := make([]float64, n.cin*n.Vc)
+	c := make([]int, d)
+	for ch := 0; ch < n.cin; ch++ {
+		for i := 0; i < n.V; i++ {
+			g.lat.Coords(c, i)
+			for mu := range c {
+				c[mu] /= 2
+			}
+			xc[ch*n.Vc+cl.Index(c)] += x[ch*n.V+i] / math.Pow(2, float64(d))
+		}
+	}
+	f := refNode(n.inner, th, xc, t, u)
+	y := make([]float64, n.cout*n.V)
+	for ch := 0; ch < n.cout; ch++ {
+		for i := 0; i < n.V; i++ {
+			g.lat.Coords(c, i)
+			for mu := range c {
+				c[mu] /= 2
+			}
+			y[ch*n.V+i] = f[ch*n.Vc+cl.Index(c)]
+		}
+	}
+	return y
+}
+
+// refSpectral applies the gains by direct O(V²) Fourier sums over the full
+// spectrum, finding each mode's shell through the half spectrum.
+func refSpectral(n *spectralNode, th, x []float64, t float64) []float64 {
+	l := n.lat
+	V, d := l.Volume(), l.Dim()
+	dims := l.Dims()
+	// gain per shell for channel c at time t, by its definition
+	gain := func(c, sh int) float64 {
+		G := func(j int) float64 { return th[n.gOff+(c*n.S+sh)*n.m+j] }
+		k := n.knots
+		switch {
+		case len(k) <= 1 || t <= k[0]:
+			return G(0)
+		case t >= k[len(k)-1]:
+			return G(len(k) - 1)
+		}
+		j := 0
+		for t > k[j+1] {
+			j++
+		}
+		w := (t - k[j]) / (k[j+1] - k[j])
+		return (1-w)*G(j) + w*G(j+1)
+	}
+	modeShell := make([]int, V)
+	nv := make([]int, d)
+	for i := 0; i < V; i++ {
+		l.Coords(nv, i)
+		h, ok := l.HalfIndex(nv)
+		if !ok {
+			for mu := range nv {
+				nv[mu] = -nv[mu]
+			}
+			h, _ = l.HalfIndex(nv)
+		}
+		modeShell[i] = n.shell[h]
+	}
+	phase := func(k, x int) float64 { // k·x
+		kc := make([]int, d)
+		xc := make([]int, d)
+		l.Coords(kc, k)
+		l.Coords(xc, x)
+		p := 0.0
+		for mu := 0; mu < d; mu++ {
+			p += 2 * math.Pi * float64(kc[mu]*xc[mu]%dims[mu]) / float64(dims[mu])
+		}
+		return p
+	}
+	ph := make([]float64, V*V)
+	for k := 0; k < V; k++ {
+		for s := 0; s < V; s++ {
+			ph[k*V+s] = phase(k, s)
+		}
+	}
+	y := make([]float64, n.c*V)
+	for c := 0; c < n.c; c++ {
+		xs := x[c*V : (c+1)*V]
+		for k := 0; k < V; k++ {
+			var re, im float64
+			for s := 0; s < V; s++ {
+				sn, cs := math.Sincos(ph[k*V+s])
+				re += xs[s] * cs
+				im -= xs[s] * sn
+			}
+			g := gain(c, modeShell[k])
+			re, im = g*re, g*im
+			for s := 0; s < V; s++ {
+				sn, cs := math.Sincos(ph[k*V+s])
+				y[c*V+s] += (re*cs - im*sn) / float64(V)
+			}
 		}
 	}
 	return y
