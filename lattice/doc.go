@@ -34,7 +34,12 @@
 // the last axis keeps n_d = 0…⌊L_d/2⌋ and the rest follow from
 // φ̃_{−k} = conj(φ̃_k). HalfWeights gives how many full-spectrum modes each
 // stored entry stands for (1 or 2), so that sums over all modes become
-// weighted sums over the half spectrum.
+// weighted sums over the half spectrum. FFT.Inverse of a half spectrum that
+// is not exactly Hermitian (noise drawn mode by mode, say) returns the real
+// part of the inverse of the full spectrum built from the stored entries and
+// the conjugates of their mirrors: the imaginary parts of self-conjugate
+// entries are ignored, and the two stored members of a conjugate pair in the
+// n_d = 0 (or L_d/2) plane are averaged as (φ̃_k + conj φ̃_{−k})/2.
 //
 // # Open boundaries
 //
@@ -51,7 +56,28 @@
 // # Plans and concurrency
 //
 // Transform plans (FFT, CmplxFFT, DCT) are built once and reused. Methods are
-// destination-first: dst is returned, and allocated only when nil. A plan
-// holds scratch space, so one goroutine uses one plan; Clone makes another.
-// Shape mismatches are programmer errors and panic with a "lattice:" prefix.
+// destination-first: dst is returned, and allocated only when nil; with dst
+// given, Forward and Inverse allocate nothing. A plan holds scratch space, so
+// one goroutine uses one plan; Clone makes another cheaply (the twiddle
+// tables are shared, immutable). BatchFFT transforms batches of fields on a
+// persistent pool of goroutines, one plan each. Shape mismatches are
+// programmer errors and panic with a "lattice:" prefix.
+//
+// # How the transforms are computed
+//
+// Every transform is a sequence of one-dimensional complex FFTs along the
+// axes, done as mixed-radix Stockham autosort passes (radices 8, 4, 2, 3, 5,
+// direct odd radices up to 41, Bluestein's algorithm beyond) in
+// internal/fftcore. Along a non-last axis each butterfly combines whole
+// contiguous rows of the array, so the inner loops are long and need no
+// gather; the last axis is done a group of rows per kernel call. A real
+// field of even last extent L_d is read as L_d/2 complex pairs
+// x_{2j} + i x_{2j+1} and untangled after a half-length transform; odd L_d
+// packs two rows into one complex row. The DCT-II reorders each axis as
+// (x₀, x₂, x₄, …, x₃, x₁) (Makhoul), takes one real FFT and applies the
+// twiddles e^{−iπn/(2L)} axis by axis. On amd64 with AVX2 and FMA the
+// radix-2/4/8 passes run in assembly; the build tag noasm (or another
+// architecture) selects the portable Go kernels, which the tests check
+// against each other. Results agree with FFTW and numpy to about 1e-16
+// relative to the largest coefficient (make bench-fft prints the check).
 package lattice

@@ -97,3 +97,27 @@ func BenchmarkDCTInverse(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBatchFFT compares a batch of 64 fields done sequentially with
+// the same batch on a BatchFFT using every processor.
+func BenchmarkBatchFFT(b *testing.B) {
+	for _, dims := range [][]int{{64, 64}, {256, 256}} {
+		l := MustNew(dims...)
+		const nb = 64
+		x := randField(rand.New(rand.NewPCG(1, 1)), nb*l.Volume())
+		spec := make([]complex128, nb*l.HalfLen())
+		b.Run(shapeName(dims)+"/sequential", func(b *testing.B) {
+			p := NewFFT(l)
+			for b.Loop() {
+				p.ForwardBatch(spec, x)
+			}
+		})
+		b.Run(shapeName(dims)+"/pool", func(b *testing.B) {
+			p := NewBatchFFT(l, 0)
+			defer p.Close()
+			for b.Loop() {
+				p.ForwardBatch(spec, x)
+			}
+		})
+	}
+}

@@ -373,3 +373,47 @@ func TestConcurrentClones(t *testing.T) {
 		}
 	}
 }
+
+func TestBatchFFT(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(12, 12))
+	for _, dims := range [][]int{{7}, {16, 16}, {3, 5, 7}} {
+		l := MustNew(dims...)
+		V, H := l.Volume(), l.HalfLen()
+		seq := NewFFT(l)
+		for _, workers := range []int{1, 2, 3} {
+			b := NewBatchFFT(l, workers)
+			for _, nb := range []int{0, 1, 5} {
+				x := randField(rnd, nb*V)
+				want := seq.ForwardBatch(nil, x)
+				got := b.ForwardBatch(nil, x)
+				for j := range want {
+					if got[j] != want[j] {
+						t.Fatalf("%v workers=%d n=%d: spectrum differs at %d", dims, workers, nb, j)
+					}
+				}
+				keep := append([]complex128(nil), got...)
+				wantBack := seq.InverseBatch(nil, got)
+				back := b.InverseBatch(nil, got)
+				for i := range wantBack {
+					if back[i] != wantBack[i] {
+						t.Fatalf("%v workers=%d n=%d: inverse differs at %d", dims, workers, nb, i)
+					}
+				}
+				for j := range got {
+					if got[j] != keep[j] {
+						t.Fatalf("%v: InverseBatch modified its source", dims)
+					}
+				}
+			}
+			x := randField(rnd, 4*V)
+			spec := make([]complex128, 4*H)
+			if a := testing.AllocsPerRun(10, func() { b.ForwardBatch(spec, x) }); a != 0 {
+				t.Errorf("%v workers=%d: ForwardBatch allocates %v times per call", dims, workers, a)
+			}
+			if a := testing.AllocsPerRun(10, func() { b.InverseBatch(x, spec) }); a != 0 {
+				t.Errorf("%v workers=%d: InverseBatch allocates %v times per call", dims, workers, a)
+			}
+			b.Close()
+		}
+	}
+}
