@@ -19,7 +19,8 @@
 //
 // # Algorithm
 //
-// n is factored into radices 4, 2, 3, 5 and other primes. Each factor is one
+// n is factored into radices 8, 4, 2, 3, 5 and other primes (eights first;
+// two fours rather than an eight and a two). Each factor is one
 // Stockham autosort pass (decimation in frequency, out of place, no bit
 // reversal): a pass of radix r with s rows per run reads rows
 // q + s(p + j·n_r) and writes rows q + s(r·p + k), multiplying output k by
@@ -29,6 +30,22 @@
 // and once out per axis. Prime factors up to MaxGenericRadix use a direct
 // O(r²) butterfly; a length with a larger prime factor is done by
 // Bluestein's chirp-z algorithm on a power-of-two convolution.
+//
+// A pass is one kernel call over every block of rows: for a pass of
+// radix r the kernel loops over the butterflies p, and for each over a run
+// of contiguous columns with one set of twiddles. When a run is a single
+// column (the first pass of a contiguous row), the radix-4 and radix-8
+// kernels instead vectorise across two neighbouring butterflies.
+//
+// # Kernels
+//
+// On amd64 with AVX2 and FMA (detected at start-up) the radix-2, 4 and 8
+// passes run in assembly (kernels_amd64.s), two complex128 values per YMM
+// register; complex products use one permute, one multiply and one fused
+// multiply-add-subtract. The portable Go kernels run elsewhere and under the
+// noasm build tag, and TestPassesAgainstPortable checks the two against each
+// other. The assembly does no bounds checks: its Go wrappers check the
+// extent of every pass first.
 //
 // Plans are immutable after construction and safe for concurrent use;
 // callers own the scratch buffers.
