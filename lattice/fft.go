@@ -37,8 +37,10 @@ type realShape struct {
 	odd   bool
 	n     int
 	row   *fftcore.Plan
-	group int          // rows (even L) or row pairs (odd L) per kernel call
-	w     []complex128 // w[k] = e^{−2πik/L}, k ≤ n/2 (even L)
+	group int // rows (even L) or row pairs (odd L) per kernel call
+	// Untangling twiddles (even L), k ≤ n/2: wf[k] = −i·W^k/2 for the
+	// forward transform, wi[k] = i·conj(W^k)/V for the inverse, W = e^{−2πi/L}.
+	wf, wi []complex128
 	// axes are the complex passes along the non-last axes of the half
 	// spectrum, innermost first.
 	axes   []axisPass
@@ -58,9 +60,13 @@ func newFFT(l *Lattice, pc planCache) *FFT {
 		sh.n = L
 	} else {
 		sh.n = L / 2
-		sh.w = make([]complex128, sh.n/2+1)
-		for k := range sh.w {
-			sh.w[k] = expi(-k, L)
+		sh.wf = make([]complex128, sh.n/2+1)
+		sh.wi = make([]complex128, sh.n/2+1)
+		s := 1 / float64(l.volume)
+		for k := range sh.wf {
+			w := expi(-k, L)
+			sh.wf[k] = complex(0.5*imag(w), -0.5*real(w))
+			sh.wi[k] = complex(s*imag(w), s*real(w))
 		}
 	}
 	sh.row = pc.get(sh.n)

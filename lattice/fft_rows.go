@@ -17,6 +17,10 @@ import (
 //
 //	X_k = E_k + W^k O_k,   conj X_{n−k} = E_k − W^k O_k,   W = e^{−2πi/L}.
 //
+// Backwards, with the 1/V of the inverse folded in,
+// Z_k = E_k + i O_k = s(X_k + conj X_{n−k}) + i s conj(W^k)(X_k − conj X_{n−k})
+// and Z_{n−k} = conj(E_k − i O_k). Both directions are fftcore.Untangle.
+//
 // Odd L: two rows a, b are packed as z = a + i b, and with Z = DFT_L(z),
 // A_k = (Z_k + conj Z_{L−k})/2 and B_k = (Z_k − conj Z_{L−k})/(2i).
 //
@@ -38,55 +42,37 @@ func asComplex(x []float64) []complex128 {
 func (p *FFT) rowsForwardEven(dst []complex128, src []float64) {
 	sh := p.sh
 	H, n := sh.H, sh.n
-	w := sh.w
 	z := asComplex(src)
 	for r0 := 0; r0 < sh.R; r0 += sh.group {
 		g := min(sh.group, sh.R-r0)
 		sh.row.Transform(dst[r0*H:], 1, H, z[r0*n:], 1, n, 1, g, p.a, p.b, false)
+		// X_0 = E_0 + O_0 and X_n = E_0 − O_0 with E_0 = Re Z_0, O_0 = Im Z_0;
+		// the pairs (k, n−k) in Untangle.
 		for r := r0; r < r0+g; r++ {
 			out := dst[r*H : (r+1)*H]
 			z0 := out[0]
 			out[0] = complex(real(z0)+imag(z0), 0)
 			out[n] = complex(real(z0)-imag(z0), 0)
-			for k := 1; k <= n/2; k++ {
-				zk, znk := out[k], out[n-k]
-				// e = (Z_k + conj Z_{n−k})/2, o = (Z_k − conj Z_{n−k})/(2i).
-				er, ei := 0.5*(real(zk)+real(znk)), 0.5*(imag(zk)-imag(znk))
-				or, oi := 0.5*(imag(zk)+imag(znk)), -0.5*(real(zk)-real(znk))
-				wr, wi := real(w[k]), imag(w[k])
-				pr, pi := wr*or-wi*oi, wr*oi+wi*or
-				out[k] = complex(er+pr, ei+pi)
-				out[n-k] = complex(er-pr, pi-ei)
-			}
 		}
+		fftcore.Untangle(dst[r0*H:], H, dst[r0*H:], H, sh.wf, n, g, 0.5)
 	}
 }
 
 func (p *FFT) rowsInverseEven(dst []float64, src []complex128) {
 	sh := p.sh
 	H, n := sh.H, sh.n
-	w := sh.w
 	s := 1 / float64(p.l.volume)
 	z := asComplex(dst)
 	for r0 := 0; r0 < sh.R; r0 += sh.group {
 		g := min(sh.group, sh.R-r0)
+		// Z_0 = E_0 + i O_0 from the real parts of X_0 and X_n only; the
+		// pairs (k, n−k) in Untangle. The 1/V of the inverse goes in here.
 		for t := 0; t < g; t++ {
 			in := src[(r0+t)*H : (r0+t+1)*H]
-			a := p.pre[t*n : (t+1)*n]
 			x0, xn := real(in[0]), real(in[n])
-			a[0] = complex(s*(x0+xn), s*(x0-xn))
-			for k := 1; k <= n/2; k++ {
-				xk, xnk := in[k], in[n-k]
-				// e = (X_k + conj X_{n−k})/V, o = (X_k − conj X_{n−k}) conj(W^k)/V.
-				er, ei := s*(real(xk)+real(xnk)), s*(imag(xk)-imag(xnk))
-				dr, di := s*(real(xk)-real(xnk)), s*(imag(xk)+imag(xnk))
-				wr, wi := real(w[k]), -imag(w[k])
-				or, oi := dr*wr-di*wi, dr*wi+di*wr
-				// Z_k = e + i o, Z_{n−k} = conj e + i conj o.
-				a[k] = complex(er-oi, ei+or)
-				a[n-k] = complex(er+oi, or-ei)
-			}
+			p.pre[t*n] = complex(s*(x0+xn), s*(x0-xn))
 		}
+		fftcore.Untangle(p.pre, n, src[r0*H:], H, sh.wi, n, g, s)
 		sh.row.Transform(z[r0*n:], 1, n, p.pre, 1, n, 1, g, p.a, p.b, true)
 	}
 }

@@ -178,3 +178,46 @@ func TestPassesAgainstPortable(t *testing.T) {
 		}
 	}
 }
+
+func TestUntangleAgainstPortable(t *testing.T) {
+	if !HasAsm() {
+		t.Skip("no assembly kernels on this CPU or build")
+	}
+	const kernTol = 1e-14 // FMA rounding, as in TestPassesAgainstPortable
+	rnd := rand.New(rand.NewPCG(3, 3))
+	for n := 2; n <= 40; n++ {
+		for _, count := range []int{1, 3} {
+			for _, inPlace := range []bool{false, true} {
+				ds, ss := n+3, n+1
+				if inPlace {
+					ss = ds
+				}
+				src := make([]complex128, count*ss)
+				for i := range src {
+					src[i] = complex(rnd.NormFloat64(), rnd.NormFloat64())
+				}
+				w := make([]complex128, n/2+1)
+				for i := range w {
+					w[i] = complex(rnd.NormFloat64(), rnd.NormFloat64())
+				}
+				scale := rnd.Float64()
+				got := make([]complex128, count*ds)
+				want := make([]complex128, count*ds)
+				if inPlace {
+					copy(got, src)
+					copy(want, src)
+					Untangle(got, ds, got, ds, w, n, count, scale)
+					untangleGo(want, ds, want, ds, w, n, count, scale)
+				} else {
+					Untangle(got, ds, src, ss, w, n, count, scale)
+					untangleGo(want, ds, src, ss, w, n, count, scale)
+				}
+				for i := range got {
+					if cmplx.Abs(got[i]-want[i]) > kernTol*8 {
+						t.Fatalf("n=%d count=%d inPlace=%v: dst[%d] = %v, portable %v", n, count, inPlace, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -660,3 +660,101 @@ p8blockend:
 	JNZ p8block
 	VZEROUPPER
 	RET
+
+// func untangleAVX2(dst []complex128, dstride int, src []complex128, sstride int, w []complex128, n, count int, scale float64, pairs, tail int)
+//
+// Per row: SI = &src[k], DX = &src[n−k−1] (the mirror pair, walking down),
+// DI = &dst[k], BX = &dst[n−k−1], R8 = &w[k]. Y12 = scale, Y13 = the
+// conjugation mask.
+TEXT ·untangleAVX2(SB), NOSPLIT, $0-128
+	MOVQ dst_base+0(FP), R10
+	MOVQ src_base+32(FP), R11
+	VBROADCASTSD scale+104(FP), Y12
+	VMOVUPD signFwd<>(SB), Y13
+	MOVQ count+96(FP), R14
+
+utrow:
+	MOVQ n+88(FP), AX
+	LEAQ 16(R11), SI
+	LEAQ -16(R11)(AX*8), DX
+	LEAQ (DX)(AX*8), DX
+	LEAQ 16(R10), DI
+	LEAQ -16(R10)(AX*8), BX
+	LEAQ (BX)(AX*8), BX
+	MOVQ w_base+64(FP), R8
+	ADDQ $16, R8
+	MOVQ pairs+112(FP), CX
+	TESTQ CX, CX
+	JZ uttail
+
+utpair:
+	VMOVUPD (SI), Y0
+	VMOVUPD -16(DX), Y1
+	VPERM2F128 $1, Y1, Y1, Y1
+	VXORPD Y13, Y1, Y1
+	VADDPD Y1, Y0, Y2
+	VSUBPD Y1, Y0, Y3
+	VMULPD Y12, Y2, Y2
+	VMOVUPD (R8), Y4
+	VMOVDDUP Y4, Y5
+	VPERMILPD $15, Y4, Y4
+	VPERMILPD $5, Y3, Y6
+	VMULPD Y4, Y6, Y6
+	VFMADDSUB231PD Y5, Y3, Y6
+	VADDPD Y6, Y2, Y7
+	VSUBPD Y6, Y2, Y8
+	VXORPD Y13, Y8, Y8
+	VPERM2F128 $1, Y8, Y8, Y8
+	VMOVUPD Y7, (DI)
+	VMOVUPD Y8, -16(BX)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	SUBQ $32, DX
+	SUBQ $32, BX
+	DECQ CX
+	JNZ utpair
+
+uttail:
+	// DX, BX point at the mirror of the next k: src[n−k], dst[n−k].
+	MOVQ tail+120(FP), CX
+	TESTQ CX, CX
+	JZ utnext
+
+utone:
+	VMOVUPD (SI), X0
+	VMOVUPD (DX), X1
+	VXORPD X13, X1, X1
+	VADDPD X1, X0, X2
+	VSUBPD X1, X0, X3
+	VMULPD X12, X2, X2
+	VMOVUPD (R8), X4
+	VMOVDDUP X4, X5
+	VPERMILPD $3, X4, X4
+	VPERMILPD $1, X3, X6
+	VMULPD X4, X6, X6
+	VFMADDSUB231PD X5, X3, X6
+	VADDPD X6, X2, X7
+	VSUBPD X6, X2, X8
+	VXORPD X13, X8, X8
+	VMOVUPD X7, (DI)
+	VMOVUPD X8, (BX)
+	ADDQ $16, SI
+	ADDQ $16, DI
+	ADDQ $16, R8
+	SUBQ $16, DX
+	SUBQ $16, BX
+	DECQ CX
+	JNZ utone
+
+utnext:
+	MOVQ dstride+24(FP), AX
+	SHLQ $4, AX
+	ADDQ AX, R10
+	MOVQ sstride+56(FP), AX
+	SHLQ $4, AX
+	ADDQ AX, R11
+	DECQ R14
+	JNZ utrow
+	VZEROUPPER
+	RET

@@ -59,3 +59,18 @@ func pass2AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, t
 
 //go:noescape
 func pass8AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool)
+
+func untangle(dst []complex128, dstride int, src []complex128, sstride int, w []complex128, n, count int, scale float64) {
+	if !useAVX2 {
+		untangleGo(dst, dstride, src, sstride, w, n, count, scale)
+		return
+	}
+	// Pairs (k, k+1) with k = 1, 3, … whose mirrors n−k−1, n−k lie above
+	// them: 2k+2 < n. The rest, up to n/2, go one at a time.
+	pairs := max(0, (n-1)/4)
+	tail := n/2 - 2*pairs
+	untangleAVX2(dst, dstride, src, sstride, w, n, count, scale, pairs, tail)
+}
+
+//go:noescape
+func untangleAVX2(dst []complex128, dstride int, src []complex128, sstride int, w []complex128, n, count int, scale float64, pairs, tail int)

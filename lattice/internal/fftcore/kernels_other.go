@@ -18,3 +18,7 @@ func pass2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []
 func pass8(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
 	pass8Go(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
 }
+
+func untangle(dst []complex128, dstride int, src []complex128, sstride int, w []complex128, n, count int, scale float64) {
+	untangleGo(dst, dstride, src, sstride, w, n, count, scale)
+}
