@@ -74,3 +74,9 @@ bench-field: deps
 # field/: the long statistical validation (minutes), kept out of CI.
 test-field-long: deps
 	RGFLOW_LONG=1 $(GO) test -run Long -v -timeout 60m ./field
+
+# HDF5 write throughput of internal/h5io against h5py, interleaved rounds,
+# medians (ROUNDS, N, L override the defaults 7, 1000, 64).
+.PHONY: bench-h5
+bench-h5: deps
+	@./scripts/bench-h5.sh

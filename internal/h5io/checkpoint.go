@@ -57,6 +57,9 @@ func (f *File) SaveCheckpoint(c Checkpoint) error {
 			return err
 		}
 	}
+	if err := f.drainAll(); err != nil {
+		return err
+	}
 	return f.call(func() error {
 		if !f.writable {
 			return fmt.Errorf("h5io: save checkpoint: %s is open read-only", f.path)

@@ -7,7 +7,9 @@ import "C"
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/hdf5"
 )
@@ -58,6 +60,20 @@ type Dataset struct {
 	shape   []int64 // current extent
 	ext     bool    // leading axis unlimited
 	lattice int
+
+	// Set when the dataset is opened and never changed (so any goroutine
+	// may read them): elements per row, and the direct chunk-write mode.
+	rowLen int64
+	direct int
+	level  int
+	pool   *sync.Pool
+
+	// Staged rows of an extendible deflated dataset (see direct.go),
+	// guarded by smu; stageCap 0 means appends are written at once.
+	smu      sync.Mutex
+	stage    []byte
+	staged   int64
+	stageCap int64
 }
 
 // Path returns the dataset's absolute path in its file.
@@ -68,6 +84,7 @@ func (d *Dataset) Dtype() Dtype { return d.dtype }
 
 // Shape returns the current shape.
 func (d *Dataset) Shape() []int64 {
+	d.drain()
 	var s []int64
 	d.file.call(func() error { s = slices.Clone(d.shape); return nil })
 	return s
@@ -75,6 +92,7 @@ func (d *Dataset) Shape() []int64 {
 
 // Len returns the current extent of the leading axis (0 for a scalar).
 func (d *Dataset) Len() int64 {
+	d.drain()
 	var n int64
 	d.file.call(func() error {
 		if len(d.shape) > 0 {
@@ -297,6 +315,7 @@ func (f *File) createDataset(p string, s Spec) (*Dataset, error) {
 		return nil, h5fail(err, "create dataset %s %v%v", p, s.Dtype, s.Shape)
 	}
 	d := &Dataset{file: f, path: p, h: h, dtype: s.Dtype, shape: slices.Clone(s.Shape), ext: s.Extendible, lattice: s.Lattice}
+	d.initDirect()
 	f.track(d)
 	if s.Units != "" {
 		if err := f.setAttr(p, "units", s.Units); err != nil {
@@ -395,6 +414,7 @@ func (f *File) openDataset(p string) (*Dataset, error) {
 		d.shape[i] = int64(dims[i])
 	}
 	d.ext = rank > 0 && maxd[0] == ^C.hsize_t(0)
+	d.initDirect()
 	f.track(d)
 	return d, nil
 }
@@ -432,13 +452,46 @@ func (d *Dataset) Write(data any) error {
 // WriteAt writes data into the hyperslab start…start+count (row-major,
 // count elements along each axis).
 func (d *Dataset) WriteAt(data any, start, count []int64) error {
+	if err := d.drain(); err != nil {
+		return err
+	}
 	b := bufOrPanic("write", d.path, data)
+	defer runtime.KeepAlive(data)
+	if d.direct != C.RG_DIRECT_NONE && d.wholeRows(start, count) && b.t == d.dtype && b.n == product(count) {
+		var chunks []chunk
+		if d.direct == C.RG_DIRECT_DEFLATE {
+			chunks = d.compressRows(b, count[0])
+			defer d.release(chunks)
+		}
+		return d.file.call(func() error {
+			if err := d.checkSlab(start, count); err != nil {
+				return err
+			}
+			if !d.file.writable {
+				return fmt.Errorf("h5io: write %s: %s is open read-only", d.path, d.file.path)
+			}
+			return d.writeChunks(b, start[0], count[0], chunks)
+		})
+	}
 	return d.file.call(func() error {
 		if err := d.checkSlab(start, count); err != nil {
 			return err
 		}
 		return d.writeSlab(b, start, count)
 	})
+}
+
+// wholeRows reports whether the slab is a run of complete rows.
+func (d *Dataset) wholeRows(start, count []int64) bool {
+	if len(start) != len(count) || len(start) < 1 || product(count[1:]) != d.rowLen || count[0] < 1 {
+		return false
+	}
+	for i := 1; i < len(start); i++ {
+		if start[i] != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *Dataset) checkSlab(start, count []int64) error {
@@ -472,22 +525,37 @@ func (d *Dataset) writeSlab(b buffer, start, count []int64) error {
 // element type.
 func (d *Dataset) Append(data any) error {
 	b := bufOrPanic("append", d.path, data)
-	return d.file.call(func() error {
-		if !d.ext {
-			panic(fmt.Sprintf("h5io: append %s: dataset is not extendible", d.path))
-		}
-		row := product(d.shape[1:])
-		if b.t != d.dtype || row == 0 || b.n%row != 0 {
-			panic(fmt.Sprintf("h5io: append %s: buffer of %d %v is not a whole number of rows of %d %v",
-				d.path, b.n, b.t, row, d.dtype))
-		}
-		return d.appendRows(b, b.n/row)
-	})
+	defer runtime.KeepAlive(data)
+	if !d.ext {
+		panic(fmt.Sprintf("h5io: append %s: dataset is not extendible", d.path))
+	}
+	row := d.rowLen
+	if b.t != d.dtype || row == 0 || b.n%row != 0 {
+		panic(fmt.Sprintf("h5io: append %s: buffer of %d %v is not a whole number of rows of %d %v",
+			d.path, b.n, b.t, row, d.dtype))
+	}
+	rows := b.n / row
+	if d.stageCap > 0 {
+		return d.stageRows(b, rows)
+	}
+	var chunks []chunk
+	if d.direct == C.RG_DIRECT_DEFLATE {
+		chunks = d.compressRows(b, rows)
+		defer d.release(chunks)
+	}
+	return d.file.call(func() error { return d.appendRows(b, rows, chunks) })
 }
 
-func (d *Dataset) appendRows(b buffer, rows int64) error {
+func (d *Dataset) appendRows(b buffer, rows int64, chunks []chunk) error {
 	if !d.file.writable {
 		return fmt.Errorf("h5io: append %s: %s is open read-only", d.path, d.file.path)
+	}
+	if d.direct != C.RG_DIRECT_NONE {
+		r0 := d.shape[0]
+		if err := d.setExtent(r0 + rows); err != nil {
+			return err
+		}
+		return d.writeChunks(b, r0, rows, chunks)
 	}
 	start := make([]int64, len(d.shape))
 	start[0] = d.shape[0]
@@ -513,6 +581,9 @@ func (d *Dataset) setExtent(n int64) error {
 // Truncate shrinks (or grows, with fill values) an extendible dataset's
 // leading axis to n.
 func (d *Dataset) Truncate(n int64) error {
+	if err := d.drain(); err != nil {
+		return err
+	}
 	return d.file.call(func() error {
 		if !d.ext {
 			panic(fmt.Sprintf("h5io: truncate %s: dataset is not extendible", d.path))
@@ -528,6 +599,9 @@ func (d *Dataset) Truncate(n int64) error {
 // dataset's element type and exact length, or a pointer to such a slice
 // (allocated to fit). It returns the shape read.
 func (d *Dataset) Read(dst any) ([]int64, error) {
+	if err := d.drain(); err != nil {
+		return nil, err
+	}
 	var shape []int64
 	err := d.file.call(func() error {
 		shape = slices.Clone(d.shape)
@@ -538,6 +612,9 @@ func (d *Dataset) Read(dst any) ([]int64, error) {
 
 // ReadAt reads the hyperslab start…start+count into dst (as in Read).
 func (d *Dataset) ReadAt(dst any, start, count []int64) error {
+	if err := d.drain(); err != nil {
+		return err
+	}
 	return d.file.call(func() error {
 		if err := d.checkSlab(start, count); err != nil {
 			return err

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -73,6 +75,10 @@ type File struct {
 
 	restored    Checkpoint // the state Resume found (Lengths carried into later saves)
 	hasRestored bool
+
+	isClosed atomic.Bool // mirrors closed for goroutines other than the HDF5 one
+	stageMu  sync.Mutex  // guards staged
+	staged   []*Dataset  // datasets that stage appends (direct.go)
 }
 
 // Path returns the file's name as given to Create or Open.
@@ -268,6 +274,9 @@ func (f *File) Info() (Info, error) {
 
 // SetStatus sets the root attribute status and flushes the file.
 func (f *File) SetStatus(s Status) error {
+	if err := f.drainAll(); err != nil {
+		return err
+	}
 	return f.call(func() error {
 		if err := f.setAttr("/", "status", string(s)); err != nil {
 			return err
@@ -280,6 +289,9 @@ func (f *File) SetStatus(s Status) error {
 // XDMF sidecar. After Flush returns, a reader of the file (or of the file
 // left by a killed run) sees every dataset as it stands.
 func (f *File) Flush() error {
+	if err := f.drainAll(); err != nil {
+		return err
+	}
 	return f.call(f.flush)
 }
 
@@ -296,7 +308,8 @@ func (f *File) flush() error {
 // Close flushes a writable file and closes every dataset opened through it,
 // in reverse order, then the file. Closing twice is a no-op.
 func (f *File) Close() error {
-	return do(func() error {
+	derr := f.drainAll()
+	err := do(func() error {
 		if f.closed {
 			return nil
 		}
@@ -309,6 +322,10 @@ func (f *File) Close() error {
 		}
 		return first
 	})
+	if derr != nil {
+		return derr
+	}
+	return err
 }
 
 func (f *File) closeAll() error {
@@ -324,6 +341,7 @@ func (f *File) closeAll() error {
 		first = h5fail(err, "close %s", f.path)
 	}
 	f.closed = true
+	f.isClosed.Store(true)
 	return first
 }
 

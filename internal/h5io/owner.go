@@ -3,7 +3,7 @@
 package h5io
 
 /*
-#cgo pkg-config: hdf5
+#cgo pkg-config: hdf5 zlib
 #cgo LDFLAGS: -lhdf5_hl
 #include "shim.h"
 */

@@ -450,3 +450,63 @@ char *rg_list_datasets(hid_t loc, size_t *n) {
 	*n = l.len;
 	return l.buf;
 }
+
+#include <zlib.h>
+
+// rg_chunk_mode returns RG_DIRECT_RAW for a chunked dataset without filters
+// whose chunk is one whole row (1, n1, n2, …) and whose stored type is the
+// native type of kind (so the bytes in memory are the bytes on disk), and
+// RG_DIRECT_DEFLATE with *level set when the only filter is deflate.
+// Anything else is RG_DIRECT_NONE and goes through H5Dwrite.
+int rg_chunk_mode(hid_t dset, int kind, int *level) {
+	int mode = RG_DIRECT_NONE;
+	hid_t dcpl = -1, sp = -1, ft = -1;
+	hid_t mt = rg_memtype(kind);
+	if (mt < 0) return mode;
+	dcpl = H5Dget_create_plist(dset);
+	sp = H5Dget_space(dset);
+	ft = H5Dget_type(dset);
+	if (dcpl < 0 || sp < 0 || ft < 0) goto done;
+	if (H5Tequal(ft, mt) <= 0 || H5Pget_layout(dcpl) != H5D_CHUNKED) goto done;
+	int rank = H5Sget_simple_extent_ndims(sp);
+	hsize_t dims[32], chunk[32];
+	if (rank < 1 || rank > 32 || H5Sget_simple_extent_dims(sp, dims, NULL) < 0) goto done;
+	if (H5Pget_chunk(dcpl, rank, chunk) != rank || chunk[0] != 1) goto done;
+	for (int i = 1; i < rank; i++) {
+		if (chunk[i] != dims[i]) goto done;
+	}
+	int nf = H5Pget_nfilters(dcpl);
+	if (nf == 0) {
+		mode = RG_DIRECT_RAW;
+	} else if (nf == 1) {
+		unsigned flags = 0, cd[4] = {0};
+		size_t ncd = 4;
+		char name[32];
+		unsigned conf;
+		H5Z_filter_t id = H5Pget_filter2(dcpl, 0, &flags, &ncd, cd, sizeof name, name, &conf);
+		if (id == H5Z_FILTER_DEFLATE && ncd >= 1) {
+			*level = (int)cd[0];
+			mode = RG_DIRECT_DEFLATE;
+		}
+	}
+done:
+	if (ft >= 0) H5Tclose(ft);
+	if (sp >= 0) H5Sclose(sp);
+	if (dcpl >= 0) H5Pclose(dcpl);
+	return mode;
+}
+
+size_t rg_deflate_bound(size_t n) { return compressBound(n); }
+
+// rg_deflate compresses exactly as HDF5's deflate filter does (a zlib
+// stream from compress2). It touches no HDF5 state, so any goroutine may
+// call it. It returns 0 on failure.
+size_t rg_deflate(int level, const void *src, size_t n, void *dst, size_t cap) {
+	uLongf dl = cap;
+	if (compress2(dst, &dl, src, n, level) != Z_OK) return 0;
+	return dl;
+}
+
+herr_t rg_write_chunk(hid_t dset, unsigned mask, const hsize_t *off, size_t n, const void *buf) {
+	return H5Dwrite_chunk(dset, H5P_DEFAULT, mask, off, n, buf);
+}

@@ -70,4 +70,12 @@ herr_t rg_close(hid_t obj);
 int rg_obj_type(hid_t loc, const char *path);
 
 char *rg_list_datasets(hid_t loc, size_t *n);
+
+// Direct chunk writes, which bypass HDF5's selection, conversion and filter
+// pipeline: rg_chunk_mode says whether a dataset qualifies.
+enum { RG_DIRECT_NONE = 0, RG_DIRECT_RAW = 1, RG_DIRECT_DEFLATE = 2 };
+int rg_chunk_mode(hid_t dset, int kind, int *level);
+size_t rg_deflate_bound(size_t n);
+size_t rg_deflate(int level, const void *src, size_t n, void *dst, size_t cap);
+herr_t rg_write_chunk(hid_t dset, unsigned mask, const hsize_t *off, size_t n, const void *buf);
 #endif
