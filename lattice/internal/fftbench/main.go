@@ -28,6 +28,7 @@
 //	-min s       minimum seconds per timing (default 0.05)
 //	-python p    interpreter with numpy/scipy (default $PYTHON or /usr/bin/python3)
 //	-cases re    only the cases whose name matches the regular expression
+//	-extra       also r2c 96², 100², 81², 127², 48³ and DCT-II 100²
 //
 // Without the fftw build tag the FFTW column is empty; without numpy/scipy
 // their columns are.
@@ -89,6 +90,18 @@ var cases = []benchCase{
 	{"dct2", []int{256, 256}},
 }
 
+// extraCases (-extra) show how extents that are not powers of two fare:
+// radix-3 and radix-5 passes, an odd last extent (row pairs) and a prime
+// beyond the direct radices (Bluestein).
+var extraCases = []benchCase{
+	{"r2c", []int{96, 96}},
+	{"r2c", []int{100, 100}},
+	{"r2c", []int{81, 81}},
+	{"r2c", []int{127, 127}},
+	{"r2c", []int{48, 48, 48}},
+	{"dct2", []int{100, 100}},
+}
+
 // side is one implementation of one case.
 type side struct {
 	name string
@@ -116,6 +129,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	python := fs.String("python", py, "interpreter with numpy and scipy")
 	filter := fs.String("cases", "", "regular expression selecting cases by name")
+	extra := fs.Bool("extra", false, "add cases with extents that are not powers of two")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -145,7 +159,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		note  string
 	}
 	var rows []*row
-	for _, c := range cases {
+	all := cases
+	if *extra {
+		all = append(append([]benchCase(nil), cases...), extraCases...)
+	}
+	for _, c := range all {
 		if !re.MatchString(c.name()) {
 			continue
 		}
