@@ -160,6 +160,14 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	if rs.Out == "" {
 		return usage(errors.New("invalid setting: out = \"\": an output file is required (--out PATH)"))
 	}
+	if o.printConfig {
+		yml, err := config.YAML(cfg)
+		if err != nil {
+			return usage(err)
+		}
+		fmt.Fprint(stdout, yml)
+		return ExitOK
+	}
 	if rs.Seed == 0 && !o.resume {
 		rs.Seed = rand.Uint64()
 		if rs.Seed == 0 {
@@ -169,10 +177,6 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	yml, err := config.YAML(cfg)
 	if err != nil {
 		return usage(err)
-	}
-	if o.printConfig {
-		fmt.Fprint(stdout, yml)
-		return ExitOK
 	}
 	if err := checkOut(rs.Out, o.resume, o.force); err != nil {
 		return usage(err)
