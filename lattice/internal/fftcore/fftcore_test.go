@@ -124,7 +124,7 @@ func TestPassesAgainstPortable(t *testing.T) {
 	// the largest magnitude involved.
 	const kernTol = 1e-14
 	rnd := rand.New(rand.NewPCG(2, 2))
-	for _, r := range []int{2, 4, 8} {
+	for _, r := range []int{2, 3, 4, 5, 8} {
 		for _, mm := range []int{1, 2, 3, 4, 8} {
 			for _, run := range []int{1, 2, 3, 5, 8} {
 				for _, count := range []int{1, 3} {
@@ -152,6 +152,12 @@ func TestPassesAgainstPortable(t *testing.T) {
 							got := make([]complex128, count*yblk)
 							want := make([]complex128, count*yblk)
 							switch r {
+							case 3:
+								pass3(got, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+								pass3Go(want, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+							case 5:
+								pass5(got, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+								pass5Go(want, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
 							case 8:
 								pass8(got, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
 								pass8Go(want, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)

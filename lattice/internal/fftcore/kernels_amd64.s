@@ -758,3 +758,333 @@ utnext:
 	JNZ utrow
 	VZEROUPPER
 	RET
+
+DATA half<>+0(SB)/8, $0x3fe0000000000000
+GLOBL half<>(SB), RODATA|NOPTR, $8
+// sin(π/3), cos(2π/5), cos(4π/5), sin(2π/5), sin(4π/5)
+DATA sin60<>+0(SB)/8, $0x3febb67ae8584caa
+GLOBL sin60<>(SB), RODATA|NOPTR, $8
+DATA r5c1<>+0(SB)/8, $0x3fd3c6ef372fe950
+GLOBL r5c1<>(SB), RODATA|NOPTR, $8
+DATA r5c2<>+0(SB)/8, $0xbfe9e3779b97f4a8
+GLOBL r5c2<>(SB), RODATA|NOPTR, $8
+DATA r5s1<>+0(SB)/8, $0x3fee6f0e134454ff
+GLOBL r5s1<>(SB), RODATA|NOPTR, $8
+DATA r5s2<>+0(SB)/8, $0x3fe2cf2304755a5e
+GLOBL r5s2<>(SB), RODATA|NOPTR, $8
+
+// BFLY3 is the radix-3 DIF butterfly of A, B, C with temporaries T, U,
+// H = ½, S = sin(π/3) and the mask M: on exit U = y0, C = y1, A = y2.
+#define BFLY3(A, B, C, T, U, H, S, M) \
+	VADDPD C, B, T \
+	VSUBPD C, B, B \
+	VADDPD T, A, U \
+	VFNMADD231PD H, T, A \
+	VPERMILPD $5, B, B \
+	VXORPD M, B, B \
+	VMULPD S, B, B \
+	VADDPD B, A, C \
+	VSUBPD B, A, A
+
+// func pass3AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool)
+//
+// Registers as in pass4AVX2: SI input row 0 (1 = SI+J, 2 = SI+2J), DI
+// output row 0 (1 = DI+K, 2 = DI+2K).
+TEXT ·pass3AVX2(SB), NOSPLIT, $0-129
+	MOVQ y_base+0(FP), R10
+	MOVQ x_base+40(FP), AX
+	MOVQ xrow+64(FP), R13
+	SHLQ $4, R13
+	MOVQ yrow+24(FP), R9
+	SHLQ $4, R9
+	MOVQ mm+104(FP), R8
+	IMULQ R13, R8
+	MOVQ run+112(FP), R14
+	VMOVUPD signFwd<>(SB), Y6
+	CMPB inv+128(FP), $0
+	JEQ p3consts
+	VMOVUPD signInv<>(SB), Y6
+
+p3consts:
+	VBROADCASTSD half<>(SB), Y4
+	VBROADCASTSD sin60<>(SB), Y5
+
+p3block:
+	MOVQ tw_base+80(FP), R12
+	XORQ R11, R11
+
+p3ploop:
+	MOVQ AX, SI
+	MOVQ R10, DI
+	MOVQ R14, CX
+	TESTQ R11, R11
+	JZ p3notw
+	VBROADCASTSD 0(R12), Y0
+	VBROADCASTSD 8(R12), Y1
+	VBROADCASTSD 16(R12), Y2
+	VBROADCASTSD 24(R12), Y3
+	CMPQ CX, $2
+	JL p3tw1
+
+p3tw2:
+	VMOVUPD (SI), Y7
+	VMOVUPD (SI)(R8*1), Y8
+	VMOVUPD (SI)(R8*2), Y9
+	BFLY3(Y7, Y8, Y9, Y10, Y11, Y4, Y5, Y6)
+	VMOVUPD Y11, (DI)
+	CMUL(Y9, Y0, Y1, Y12)
+	VMOVUPD Y12, (DI)(R9*1)
+	CMUL(Y7, Y2, Y3, Y13)
+	VMOVUPD Y13, (DI)(R9*2)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE p3tw2
+
+p3tw1:
+	TESTQ CX, CX
+	JZ p3next
+	VMOVUPD (SI), X7
+	VMOVUPD (SI)(R8*1), X8
+	VMOVUPD (SI)(R8*2), X9
+	BFLY3(X7, X8, X9, X10, X11, X4, X5, X6)
+	VMOVUPD X11, (DI)
+	CMUL(X9, X0, X1, X12)
+	VMOVUPD X12, (DI)(R9*1)
+	CMUL(X7, X2, X3, X13)
+	VMOVUPD X13, (DI)(R9*2)
+	JMP p3next
+
+p3notw:
+	CMPQ CX, $2
+	JL p3notw1
+
+p3notw2:
+	VMOVUPD (SI), Y7
+	VMOVUPD (SI)(R8*1), Y8
+	VMOVUPD (SI)(R8*2), Y9
+	BFLY3(Y7, Y8, Y9, Y10, Y11, Y4, Y5, Y6)
+	VMOVUPD Y11, (DI)
+	VMOVUPD Y9, (DI)(R9*1)
+	VMOVUPD Y7, (DI)(R9*2)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE p3notw2
+
+p3notw1:
+	TESTQ CX, CX
+	JZ p3next
+	VMOVUPD (SI), X7
+	VMOVUPD (SI)(R8*1), X8
+	VMOVUPD (SI)(R8*2), X9
+	BFLY3(X7, X8, X9, X10, X11, X4, X5, X6)
+	VMOVUPD X11, (DI)
+	VMOVUPD X9, (DI)(R9*1)
+	VMOVUPD X7, (DI)(R9*2)
+
+p3next:
+	ADDQ R13, AX
+	LEAQ (R10)(R9*2), R10
+	ADDQ R9, R10
+	ADDQ $32, R12
+	INCQ R11
+	CMPQ R11, mm+104(FP)
+	JL p3ploop
+
+	SUBQ R8, AX
+	MOVQ xblk+72(FP), DX
+	SHLQ $4, DX
+	ADDQ DX, AX
+	MOVQ mm+104(FP), DX
+	IMULQ R9, DX
+	LEAQ (DX)(DX*2), DX
+	SUBQ DX, R10
+	MOVQ yblk+32(FP), DX
+	SHLQ $4, DX
+	ADDQ DX, R10
+	DECQ count+120(FP)
+	JNZ p3block
+	VZEROUPPER
+	RET
+
+// BFLY5 is the radix-5 DIF butterfly of A…E with the constants c₁ = Y2,
+// c₂ = Y3, s₁ = Y4, s₂ = Y5 (or their X halves), mask M and temporaries
+// T1…T4: on exit T3 = y0, A = y1, B = y2, T4 = y3, T1 = y4.
+#define BFLY5(A, B, C, D, E, T1, T2, T3, T4, C1, C2, S1, S2, M) \
+	VADDPD E, B, T1 \
+	VSUBPD E, B, B \
+	VADDPD D, C, T2 \
+	VSUBPD D, C, C \
+	VADDPD T1, A, T3 \
+	VADDPD T2, T3, T3 \
+	VMOVAPD A, T4 \
+	VFMADD231PD C1, T1, A \
+	VFMADD231PD C2, T2, A \
+	VFMADD231PD C2, T1, T4 \
+	VFMADD231PD C1, T2, T4 \
+	VMULPD S1, B, T1 \
+	VFMADD231PD S2, C, T1 \
+	VPERMILPD $5, T1, T1 \
+	VXORPD M, T1, T1 \
+	VMULPD S2, B, T2 \
+	VFNMADD231PD S1, C, T2 \
+	VPERMILPD $5, T2, T2 \
+	VXORPD M, T2, T2 \
+	VMOVAPD A, D \
+	VADDPD T1, D, A \
+	VSUBPD T1, D, T1 \
+	VMOVAPD T4, D \
+	VADDPD T2, D, B \
+	VSUBPD T2, D, T4
+
+// func pass5AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool)
+//
+// Registers as in pass4AVX2: SI/DX input rows 0 and 1 (2 = SI+2J,
+// 3 = DX+2J, 4 = SI+4J), DI/BX output rows 0 and 1 (2 = DI+2K,
+// 3 = BX+2K, 4 = DI+4K); twiddles (4 per p) broadcast from R12.
+TEXT ·pass5AVX2(SB), NOSPLIT, $0-129
+	MOVQ y_base+0(FP), R10
+	MOVQ x_base+40(FP), AX
+	MOVQ xrow+64(FP), R13
+	SHLQ $4, R13
+	MOVQ yrow+24(FP), R9
+	SHLQ $4, R9
+	MOVQ mm+104(FP), R8
+	IMULQ R13, R8
+	MOVQ run+112(FP), R14
+	VMOVUPD signFwd<>(SB), Y6
+	CMPB inv+128(FP), $0
+	JEQ p5consts
+	VMOVUPD signInv<>(SB), Y6
+
+p5consts:
+	VBROADCASTSD r5c1<>(SB), Y2
+	VBROADCASTSD r5c2<>(SB), Y3
+	VBROADCASTSD r5s1<>(SB), Y4
+	VBROADCASTSD r5s2<>(SB), Y5
+
+p5block:
+	MOVQ tw_base+80(FP), R12
+	XORQ R11, R11
+
+p5ploop:
+	MOVQ AX, SI
+	LEAQ (AX)(R8*1), DX
+	MOVQ R10, DI
+	LEAQ (R10)(R9*1), BX
+	MOVQ R14, CX
+	TESTQ R11, R11
+	JZ p5notw
+	CMPQ CX, $2
+	JL p5tw1
+
+p5tw2:
+	VMOVUPD (SI), Y7
+	VMOVUPD (DX), Y8
+	VMOVUPD (SI)(R8*2), Y9
+	VMOVUPD (DX)(R8*2), Y10
+	VMOVUPD (SI)(R8*4), Y11
+	BFLY5(Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15, Y2, Y3, Y4, Y5, Y6)
+	VMOVUPD Y14, (DI)
+	CMULB(Y7, 0, Y9)
+	VMOVUPD Y9, (BX)
+	CMULB(Y8, 16, Y9)
+	VMOVUPD Y9, (DI)(R9*2)
+	CMULB(Y15, 32, Y9)
+	VMOVUPD Y9, (BX)(R9*2)
+	CMULB(Y12, 48, Y9)
+	VMOVUPD Y9, (DI)(R9*4)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	ADDQ $32, BX
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE p5tw2
+
+p5tw1:
+	TESTQ CX, CX
+	JZ p5next
+	VMOVUPD (SI), X7
+	VMOVUPD (DX), X8
+	VMOVUPD (SI)(R8*2), X9
+	VMOVUPD (DX)(R8*2), X10
+	VMOVUPD (SI)(R8*4), X11
+	BFLY5(X7, X8, X9, X10, X11, X12, X13, X14, X15, X2, X3, X4, X5, X6)
+	VMOVUPD X14, (DI)
+	CMULX(X7, 0, X9)
+	VMOVUPD X9, (BX)
+	CMULX(X8, 16, X9)
+	VMOVUPD X9, (DI)(R9*2)
+	CMULX(X15, 32, X9)
+	VMOVUPD X9, (BX)(R9*2)
+	CMULX(X12, 48, X9)
+	VMOVUPD X9, (DI)(R9*4)
+	JMP p5next
+
+p5notw:
+	CMPQ CX, $2
+	JL p5notw1
+
+p5notw2:
+	VMOVUPD (SI), Y7
+	VMOVUPD (DX), Y8
+	VMOVUPD (SI)(R8*2), Y9
+	VMOVUPD (DX)(R8*2), Y10
+	VMOVUPD (SI)(R8*4), Y11
+	BFLY5(Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15, Y2, Y3, Y4, Y5, Y6)
+	VMOVUPD Y14, (DI)
+	VMOVUPD Y7, (BX)
+	VMOVUPD Y8, (DI)(R9*2)
+	VMOVUPD Y15, (BX)(R9*2)
+	VMOVUPD Y12, (DI)(R9*4)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	ADDQ $32, BX
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE p5notw2
+
+p5notw1:
+	TESTQ CX, CX
+	JZ p5next
+	VMOVUPD (SI), X7
+	VMOVUPD (DX), X8
+	VMOVUPD (SI)(R8*2), X9
+	VMOVUPD (DX)(R8*2), X10
+	VMOVUPD (SI)(R8*4), X11
+	BFLY5(X7, X8, X9, X10, X11, X12, X13, X14, X15, X2, X3, X4, X5, X6)
+	VMOVUPD X14, (DI)
+	VMOVUPD X7, (BX)
+	VMOVUPD X8, (DI)(R9*2)
+	VMOVUPD X15, (BX)(R9*2)
+	VMOVUPD X12, (DI)(R9*4)
+
+p5next:
+	ADDQ R13, AX
+	LEAQ (R10)(R9*4), R10
+	ADDQ R9, R10
+	ADDQ $64, R12
+	INCQ R11
+	CMPQ R11, mm+104(FP)
+	JL p5ploop
+
+	SUBQ R8, AX
+	MOVQ xblk+72(FP), DX
+	SHLQ $4, DX
+	ADDQ DX, AX
+	MOVQ mm+104(FP), DX
+	IMULQ R9, DX
+	LEAQ (DX)(DX*4), DX
+	SUBQ DX, R10
+	MOVQ yblk+32(FP), DX
+	SHLQ $4, DX
+	ADDQ DX, R10
+	DECQ count+120(FP)
+	JNZ p5block
+	VZEROUPPER
+	RET

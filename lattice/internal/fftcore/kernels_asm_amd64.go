@@ -31,6 +31,24 @@ func pass8(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []
 	pass8AVX2(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
 }
 
+func pass3(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
+	if !useAVX2 || count < 1 {
+		pass3Go(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+		return
+	}
+	checkPass(3, y, yrow, yblk, x, xrow, xblk, tw, mm, run, count)
+	pass3AVX2(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+}
+
+func pass5(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
+	if !useAVX2 || count < 1 {
+		pass5Go(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+		return
+	}
+	checkPass(5, y, yrow, yblk, x, xrow, xblk, tw, mm, run, count)
+	pass5AVX2(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+}
+
 func pass2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int) {
 	if !useAVX2 || count < 1 {
 		pass2Go(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count)
@@ -74,3 +92,9 @@ func untangle(dst []complex128, dstride int, src []complex128, sstride int, w []
 
 //go:noescape
 func untangleAVX2(dst []complex128, dstride int, src []complex128, sstride int, w []complex128, n, count int, scale float64, pairs, tail int)
+
+//go:noescape
+func pass3AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool)
+
+//go:noescape
+func pass5AVX2(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool)

@@ -22,3 +22,11 @@ func pass8(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []
 func untangle(dst []complex128, dstride int, src []complex128, sstride int, w []complex128, n, count int, scale float64) {
 	untangleGo(dst, dstride, src, sstride, w, n, count, scale)
 }
+
+func pass3(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
+	pass3Go(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+}
+
+func pass5(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
+	pass5Go(y, yrow, yblk, x, xrow, xblk, tw, mm, run, count, inv)
+}

@@ -277,33 +277,43 @@ func (st *stage) pass(y []complex128, yrow, yblk int, x []complex128, xrow, xblk
 		pass4(y, yrow, yblk, x, xrow, xblk, tw, st.mm, run, count, inv)
 	case 8:
 		pass8(y, yrow, yblk, x, xrow, xblk, tw, st.mm, run, count, inv)
+	case 3:
+		pass3(y, yrow, yblk, x, xrow, xblk, tw, st.mm, run, count, inv)
+	case 5:
+		pass5(y, yrow, yblk, x, xrow, xblk, tw, st.mm, run, count, inv)
 	default:
 		for b := 0; b < count; b++ {
 			yb, xb := y[b*yblk:], x[b*xblk:]
 			for p := 0; p < st.mm; p++ {
-				yp := yb[st.r*p*yrow:]
-				xp := xb[p*xrow:]
 				var w []complex128
 				if p > 0 {
 					w = tw[p*(st.r-1) : (p+1)*(st.r-1)]
 				}
-				switch st.r {
-				case 3:
-					if w == nil {
-						k3n(yp, yrow, xp, st.mm*xrow, run, inv)
-					} else {
-						k3(yp, yrow, xp, st.mm*xrow, run, w[0], w[1], inv)
-					}
-				case 5:
-					if w == nil {
-						k5n(yp, yrow, xp, st.mm*xrow, run, inv)
-					} else {
-						k5(yp, yrow, xp, st.mm*xrow, run, w[0], w[1], w[2], w[3], inv)
-					}
-				default:
-					st.kgen(yp, yrow, xp, st.mm*xrow, run, w, inv)
-				}
+				st.kgen(yb[st.r*p*yrow:], yrow, xb[p*xrow:], st.mm*xrow, run, w, inv)
 			}
+		}
+	}
+}
+
+// pass3Go is the portable radix-3 pass, laid out as pass4Go.
+func pass3Go(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
+	for b := 0; b < count; b++ {
+		yb, xb := y[b*yblk:], x[b*xblk:]
+		k3n(yb, yrow, xb, mm*xrow, run, inv)
+		for p := 1; p < mm; p++ {
+			k3(yb[3*p*yrow:], yrow, xb[p*xrow:], mm*xrow, run, tw[2*p], tw[2*p+1], inv)
+		}
+	}
+}
+
+// pass5Go is the portable radix-5 pass, laid out as pass4Go.
+func pass5Go(y []complex128, yrow, yblk int, x []complex128, xrow, xblk int, tw []complex128, mm, run, count int, inv bool) {
+	for b := 0; b < count; b++ {
+		yb, xb := y[b*yblk:], x[b*xblk:]
+		k5n(yb, yrow, xb, mm*xrow, run, inv)
+		for p := 1; p < mm; p++ {
+			w := tw[4*p : 4*p+4]
+			k5(yb[5*p*yrow:], yrow, xb[p*xrow:], mm*xrow, run, w[0], w[1], w[2], w[3], inv)
 		}
 	}
 }
