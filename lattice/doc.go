@@ -76,8 +76,8 @@
 // packs two rows into one complex row. The DCT-II reorders each axis as
 // (x₀, x₂, x₄, …, x₃, x₁) (Makhoul), takes one real FFT and applies the
 // twiddles e^{−iπn/(2L)} axis by axis. On amd64 with AVX2 and FMA the
-// radix-2/4/8 passes run in assembly; the build tag noasm (or another
-// architecture) selects the portable Go kernels, which the tests check
-// against each other. Results agree with FFTW and numpy to about 1e-16
+// radix-2/3/4/5/8 passes and the untangling of real rows run in assembly;
+// the build tag noasm (or another architecture) selects the portable Go
+// kernels, which the tests check against each other. Results agree with FFTW and numpy to about 1e-16
 // relative to the largest coefficient (make bench-fft prints the check).
 package lattice

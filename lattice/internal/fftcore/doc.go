@@ -39,12 +39,12 @@
 //
 // # Kernels
 //
-// On amd64 with AVX2 and FMA (detected at start-up) the radix-2, 4 and 8
-// passes run in assembly (kernels_amd64.s), two complex128 values per YMM
-// register; complex products use one permute, one multiply and one fused
+// On amd64 with AVX2 and FMA (detected at start-up) the radix-2, 3, 4, 5
+// and 8 passes and Untangle run in assembly (kernels_amd64.s), two
+// complex128 values per YMM register; complex products use one permute, one multiply and one fused
 // multiply-add-subtract. The portable Go kernels run elsewhere and under the
-// noasm build tag, and TestPassesAgainstPortable checks the two against each
-// other. The assembly does no bounds checks: its Go wrappers check the
+// noasm build tag, and TestPassesAgainstPortable and
+// TestUntangleAgainstPortable check the two against each other. The assembly does no bounds checks: its Go wrappers check the
 // extent of every pass first.
 //
 // Plans are immutable after construction and safe for concurrent use;
