@@ -80,3 +80,11 @@ test-field-long: deps
 .PHONY: bench-h5
 bench-h5: deps
 	@./scripts/bench-h5.sh
+
+# generative/nn: one training step of the benchmark network beside PyTorch
+# (Debian's python3-torch, same threads), interleaved rounds, medians and
+# their ratio (ARGS="-threads 1,2 -blas-threads" adds rows).
+.PHONY: bench-nn
+bench-nn: deps
+	@./scripts/deps.sh python3-torch
+	$(GO) run ./generative/nn/internal/nnbench -python $(PYTHON) $(ARGS)
