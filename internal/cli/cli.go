@@ -203,12 +203,26 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGUSR1)
 	defer signal.Stop(sigs)
+	finished := make(chan struct{})
+	defer close(finished)
 	go func() {
 		select {
 		case s := <-sigs:
-			log.Warn("signal received: stopping at the next safe point", "signal", s.String())
+			log.Warn("signal received: stopping at the next safe point (send it again to exit at once)", "signal", s.String())
 			cancel(fmt.Errorf("%w by %v", ErrInterrupted, s))
 		case <-ctx.Done():
+			return
+		}
+		select {
+		case s := <-sigs:
+			// A second signal: leave now, with the signal's default action.
+			// The file keeps everything up to its last flush (status running).
+			log.Error("second signal: exiting at once without a checkpoint", "signal", s.String())
+			signal.Reset(s)
+			if sig, ok := s.(syscall.Signal); ok {
+				syscall.Kill(syscall.Getpid(), sig)
+			}
+		case <-finished:
 		}
 	}()
 

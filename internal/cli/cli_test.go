@@ -399,3 +399,30 @@ func TestSignalThenResume(t *testing.T) {
 		})
 	}
 }
+
+// A second SIGINT ends a run that has not reached its safe point yet, at
+// once, with the signal's default action; the file stays readable and says
+// running.
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "s.h5")
+	c := startChild(t, "--out", out, "--seed", "1", "--set", "samples=5", "--set", "sleep_ms=30000")
+	c.waitFor(t, "starting", 1)
+	time.Sleep(100 * time.Millisecond)
+	c.cmd.Process.Signal(syscall.SIGINT)
+	c.waitFor(t, "signal received", 1)
+	start := time.Now()
+	c.cmd.Process.Signal(syscall.SIGINT)
+	c.wait()
+	ws := c.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if !ws.Signaled() || ws.Signal() != syscall.SIGINT || time.Since(start) > 10*time.Second {
+		t.Fatalf("after a second SIGINT: %v after %v\n%s", c.cmd.ProcessState, time.Since(start), c.stderr.String())
+	}
+	f, err := h5io.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if in, _ := f.Info(); in.Status != h5io.StatusRunning {
+		t.Errorf("status %q, want running", in.Status)
+	}
+}
