@@ -209,7 +209,7 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 		select {
 		case s := <-sigs:
 			log.Warn("signal received: stopping at the next safe point (send it again to exit at once)", "signal", s.String())
-			cancel(fmt.Errorf("%w by %v", ErrInterrupted, s))
+			cancel(fmt.Errorf("%w by signal %v", ErrInterrupted, s))
 		case <-ctx.Done():
 			return
 		}
