@@ -35,6 +35,8 @@ def check_example(path):
 
         lat = f["lattice"]
         assert list(lat.attrs["dims"]) == [L1, L2] and lat.attrs["volume"] == L1 * L2
+        assert lat.attrs["boundary"] == "periodic"
+        np.testing.assert_allclose(lat["k2"][()], 2 * np.pi * np.arange(L2) / L2, rtol=0, atol=1e-15)
         kh = lat["khat2"]
         i = np.arange(L1)[:, None]
         j = np.arange(L2)[None, :]
@@ -44,6 +46,7 @@ def check_example(path):
         np.testing.assert_allclose(kh[()], want, rtol=0, atol=4 * 8 * 2.0**-52)
         assert kh.attrs["units"] == "lattice units^-2"
         assert [d.label for d in kh.dims] == ["k1", "k2"]
+        assert kh.dims[0][0].name == "/lattice/k1" and kh.dims[1][0].name == "/lattice/k2"
 
         d = f["ensemble/free/fields"]
         assert d.dtype == np.float64 and d.shape == (SAMPLES, L1, L2), (d.dtype, d.shape)

@@ -38,20 +38,6 @@ func Field(n int) []float64 {
 	return f
 }
 
-// Khat2 returns the lattice dispersion k̂² = Σ_μ 4 sin²(k_μ/2) on the
-// example lattice, row-major.
-func Khat2() []float64 {
-	k := make([]float64, L1*L2)
-	for i := 0; i < L1; i++ {
-		for j := 0; j < L2; j++ {
-			s1 := math.Sin(math.Pi * float64(i) / L1)
-			s2 := math.Sin(math.Pi * float64(j) / L2)
-			k[i*L2+j] = 4*s1*s1 + 4*s2*s2
-		}
-	}
-	return k
-}
-
 // KL returns the example flow's relative entropy at flow time t, e^{−t}.
 func KL(t float64) float64 { return math.Exp(-t) }
 
@@ -66,38 +52,15 @@ func Write(path string) (err error) {
 			err = cerr
 		}
 	}()
-	if err := f.CreateGroup("/lattice", map[string]any{"dims": []int64{L1, L2}, "volume": int64(L1 * L2)}); err != nil {
-		return err
-	}
-	for i, n := range []int{L1, L2} {
-		x := make([]float64, n)
-		for k := range x {
-			x[k] = float64(k)
-		}
-		name := []string{"x1", "x2"}[i]
-		if err := f.CreateScale("/lattice/"+name, name, x, "lattice units", "site coordinate along axis "+name[1:]); err != nil {
-			return err
-		}
-	}
-	kh, err := f.CreateDataset("/lattice/khat2", h5io.Spec{
-		Dtype: h5io.Float64, Shape: []int64{L1, L2}, Units: "lattice units^-2",
-		Description: "lattice dispersion sum_mu 4 sin^2(k_mu/2) at the momentum with index (n1, n2)",
-		Dims:        []string{"k1", "k2"},
-	})
-	if err != nil {
-		return err
-	}
-	if err := kh.Write(Khat2()); err != nil {
+	if err := f.WriteLattice([]int{L1, L2}, "periodic"); err != nil {
 		return err
 	}
 	if err := f.CreateGroup("/ensemble/free", map[string]any{"description": "free field, exact sampler", "m2": 0.25}); err != nil {
 		return err
 	}
-	fields, err := f.CreateDataset("/ensemble/free/fields", h5io.Spec{
-		Dtype: h5io.Float64, Shape: []int64{0, L1, L2}, Extendible: true, Deflate: 4,
-		Units: "lattice units", Description: "field configurations phi(x), one per sample",
-		Dims: []string{"sample", "x1", "x2"}, Scales: []string{"", "/lattice/x1", "/lattice/x2"}, Lattice: 2,
-	})
+	spec := h5io.FieldSpec("sample", []int{L1, L2}, "lattice units", "field configurations phi(x), one per sample")
+	spec.Deflate = 4
+	fields, err := f.CreateDataset("/ensemble/free/fields", spec)
 	if err != nil {
 		return err
 	}
@@ -136,13 +99,13 @@ func Write(path string) (err error) {
 			return err
 		}
 	}
-	spec, err := f.CreateDataset("/generated/gaussian/spectrum_ft", h5io.Spec{
+	sft, err := f.CreateDataset("/generated/gaussian/spectrum_ft", h5io.Spec{
 		Dtype: h5io.Complex128, Shape: []int64{2}, Units: "1", Description: "two complex test values",
 	})
 	if err != nil {
 		return err
 	}
-	if err := spec.Write([]complex128{complex(1, -2), complex(0.5, 3)}); err != nil {
+	if err := sft.Write([]complex128{complex(1, -2), complex(0.5, 3)}); err != nil {
 		return err
 	}
 	if err := f.CreateGroup("/model/exact", map[string]any{"converged": true, "architecture": "exact Gaussian score"}); err != nil {
