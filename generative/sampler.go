@@ -112,7 +112,10 @@ type Sampler struct {
 	// from the score's PosteriorVar (the exact one for the Gaussian score,
 	// the Gaussian baseline's for a learned score). The last step then
 	// draws x₀ ~ N(x̂₀, Var[x₀ | x_t]) instead of returning the mean. Ho et
-	// al.'s σ_t² = β̃_t is FullVariance = false. Only for Ancestral.
+	// al.'s σ_t² = β̃_t is FullVariance = false. Only for Ancestral, and
+	// only as good as the baseline's spectrum: a learned score should have
+	// the measured spectrum of its data as baseline (with a wrong one, the
+	// added variance is wrong).
 	FullVariance bool
 }
 

@@ -118,7 +118,7 @@ func heldOutStats(tr *Trainer) (mean, se float64) {
 // TestTrainRecoversGaussianScore trains the per-orbit linear model (a
 // stand-in for the nn network, which had not landed) by DSM on 4000
 // free-field samples from a white baseline — so that it has to learn the
-// whole Gaussian structure — for 4000 steps of 64 examples with a cosine
+// whole Gaussian structure — for 4000 steps of 32 examples with a cosine
 // learning-rate decay, and checks that it recovers the Gaussian denoiser:
 //
 //   - the excess of its loss over the exact minimum, both in closed form
@@ -130,8 +130,8 @@ func heldOutStats(tr *Trainer) (mean, se float64) {
 //     the fixed point), propagated exactly (the model is linear),
 //     reproduces the spectrum Ĝ of the training set — which is what DSM
 //     learns — with an rms deviation over orbits below 2.5% and a largest
-//     one below 5% (measured here 1.4% and 2.2%; 0.6% and 2.3% at 6000
-//     steps, 1.6% and 4% at 1500 steps of 32: the residual is SGD noise,
+//     one below 5% (measured here 1.4% and 2.9%; 0.6% and 2.3% at 6000
+//     steps of 64, 2.1% and 4.2% at 2500 of 32: the residual is SGD noise,
 //     falling with the number of examples, in random directions over
 //     orbits and times — the bounds are about twice the measured values);
 //   - 500 fields generated with it match the exact G₀ by χ² at the 99.9%
@@ -145,7 +145,7 @@ func heldOutStats(tr *Trainer) (mean, se float64) {
 func TestTrainRecoversGaussianScore(t *testing.T) {
 	s := newTrainSetup(t)
 	cfg := s.config()
-	cfg.MaxSteps, cfg.Batch, cfg.MinSteps, cfg.TMin = 4000, 64, 4000, 1e-3
+	cfg.MaxSteps, cfg.Batch, cfg.MinSteps, cfg.TMin = 4000, 32, 4000, 1e-3
 	m := newShellModel(s.p, 16, 0.02)
 	m.decay = int64(cfg.MaxSteps)
 	tr, err := NewTrainer(s.base, m, s.train, s.held, cfg)
