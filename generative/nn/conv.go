@@ -41,6 +41,12 @@ func TimeConv(out, k int) ConvLayer { return ConvLayer{Out: out, Kernel: k, Time
 // K = channels. A variable so that tests can exercise both paths.
 var colChannels = 8
 
+// blockSites is the number of sites (whole rows) per gemm in the per-tap
+// products: large planes are cut into row blocks so that the output block
+// and the shifted input block of one product stay in the core's L2 cache.
+// A variable so that benchmarks can compare.
+var blockSites = 1024
+
 func (c ConvLayer) bind(b *binder, g *geom, cin int, name string) (node, error) {
 	if c.Out < 1 {
 		return nil, fmt.Errorf("nn: %s: output channels %d: must be ≥ 1", name, c.Out)
@@ -296,13 +302,24 @@ func (n *convNode) forward(w *worker, st, x []float32) []float32 {
 		}
 		return y
 	}
-	for t := 0; t < n.taps; t++ {
-		wt := W[t*n.cin:]
-		for p := 0; p < g.planes; p++ {
-			gemm(false, false, n.cout, N, n.cin, 1, wt, K, s[n.shiftBase(t, p, n.cin, 1):], n.chanStride, 1, y[p*N:], V)
+	rb := n.rowBlock()
+	for p := 0; p < g.planes; p++ {
+		for y0 := 0; y0 < g.Y; y0 += rb {
+			o, m := y0*g.X, (min(y0+rb, g.Y)-y0)*g.X
+			for t := 0; t < n.taps; t++ {
+				gemm(false, false, n.cout, m, n.cin, 1, W[t*n.cin:], K, s[n.shiftBase(t, p, n.cin, 1)+o:], n.chanStride, 1, y[p*N+o:], V)
+			}
 		}
 	}
 	return y
+}
+
+// rowBlock returns the rows per block of the per-tap products.
+func (n *convNode) rowBlock() int {
+	if blockSites <= 0 {
+		return n.g.Y
+	}
+	return max(1, min(n.g.Y, blockSites/n.g.X))
 }
 
 func (n *convNode) backward(w *worker, st, x, dy []float32, needDx bool) []float32 {
@@ -347,10 +364,13 @@ func (n *convNode) backward(w *worker, st, x, dy []float32, needDx bool) []float
 			gemm(false, true, n.cout, K, N, 1, dy[p*N:], V, col, N, 1, dW, K)
 		}
 	} else {
-		for t := 0; t < n.taps; t++ {
-			gt := dW[t*n.cin:]
-			for p := 0; p < g.planes; p++ {
-				gemm(false, true, n.cout, n.cin, N, 1, dy[p*N:], V, s[n.shiftBase(t, p, n.cin, 1):], n.chanStride, 1, gt, K)
+		rb := n.rowBlock()
+		for p := 0; p < g.planes; p++ {
+			for y0 := 0; y0 < g.Y; y0 += rb {
+				o, m := y0*g.X, (min(y0+rb, g.Y)-y0)*g.X
+				for t := 0; t < n.taps; t++ {
+					gemm(false, true, n.cout, n.cin, m, 1, dy[p*N+o:], V, s[n.shiftBase(t, p, n.cin, 1)+o:], n.chanStride, 1, dW[t*n.cin:], K)
+				}
 			}
 		}
 	}
@@ -371,14 +391,17 @@ func (n *convNode) backward(w *worker, st, x, dy []float32, needDx bool) []float
 		}
 		return dx
 	}
-	for t := 0; t < n.taps; t++ {
-		wt := W[t*n.cin:]
-		beta := float32(1)
-		if t == 0 {
-			beta = 0
-		}
-		for p := 0; p < g.planes; p++ {
-			gemm(true, false, n.cin, N, n.cout, 1, wt, K, s[n.shiftBase(t, p, n.cout, -1):], n.chanStride, beta, dx[p*N:], V)
+	rb := n.rowBlock()
+	for p := 0; p < g.planes; p++ {
+		for y0 := 0; y0 < g.Y; y0 += rb {
+			o, m := y0*g.X, (min(y0+rb, g.Y)-y0)*g.X
+			for t := 0; t < n.taps; t++ {
+				beta := float32(1)
+				if t == 0 {
+					beta = 0
+				}
+				gemm(true, false, n.cin, m, n.cout, 1, W[t*n.cin:], K, s[n.shiftBase(t, p, n.cout, -1)+o:], n.chanStride, beta, dx[p*N+o:], V)
+			}
 		}
 	}
 	return dx

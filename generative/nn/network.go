@@ -93,7 +93,7 @@ type Network struct {
 	next                   atomic.Int64
 	curX, curDst, curDy    []float32
 	curDx                  []float32
-	curT                   []float64
+	curT, tSaved           []float64
 	curChunks, curNeedDx   int
 	privateSt              [][]float32 // per-worker state for Predict
 	embScratch             [][]float32 // per-worker: dz2, dh1
@@ -284,7 +284,9 @@ func (n *Network) Forward(dst, x []float32, t []float64) []float32 {
 	}
 	n.arena = n.arena[:B*n.stLen]
 	n.batch = B
-	n.curX, n.curDst, n.curT = x, dst, t
+	// Backward needs the times again; the caller may reuse t meanwhile.
+	n.tSaved = append(n.tSaved[:0], t...)
+	n.curX, n.curDst, n.curT = x, dst, n.tSaved
 	n.dispatch(phaseForward, B)
 	n.curX, n.curDst = nil, nil
 	return dst

@@ -133,7 +133,9 @@ func TestWorkers(t *testing.T) {
 	var y0, g0, dx0 []float32
 	for _, w := range []int{1, 2, 3, 8} {
 		n := perturbed(t, l, 1, body, tc, w)
-		y := n.Forward(nil, x, ts)
+		tcopy := append([]float64(nil), ts...)
+		y := n.Forward(nil, x, tcopy)
+		clear(tcopy) // Backward must not depend on the caller's times slice
 		n.ZeroGrad()
 		dx := n.Backward(make([]float32, len(x)), dy)
 		p := n.Predict(nil, x, ts)
