@@ -148,6 +148,20 @@ func NewSampler(p *Process, s Score, m Method, times []float64) (*Sampler, error
 			return nil, fmt.Errorf("generative: time grid is not strictly decreasing at %d: %v then %v", i, times[i-1], times[i])
 		}
 	}
+	if m != Ancestral {
+		// The SDE and ODE drifts need a finite rate where they are
+		// evaluated: grid times and midpoints. Sharp and Litim regulators
+		// remove modes at a finite time with β = +∞ there.
+		for i := 0; i+1 < n; i++ {
+			for _, t := range []float64{times[i], 0.5 * (times[i] + times[i+1]), times[i+1]} {
+				for j, e := range p.Eps {
+					if b := p.Sched.Beta(t, e); math.IsNaN(b) || math.IsInf(b, 0) {
+						return nil, fmt.Errorf("generative: the %v sampler needs a finite rate β, but mode %d has β = %v at t = %v (a regulator that removes modes at a finite scale): use the ancestral sampler", m, j, b, t)
+					}
+				}
+			}
+		}
+	}
 	return &Sampler{Proc: p, Score: s, Method: m, Times: append([]float64(nil), times...)}, nil
 }
 

@@ -182,6 +182,16 @@ func TestSamplersReproduceSpectrum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Polchinski flows from erg (every mode integrated out, σ² the free
+	// propagator of m₀² = 1, data of m² = 0.3).
+	pol := func(r erg.Regulator) *Process {
+		p, err := erg.NewPolchinski(l, erg.PolchinskiParams{Regulator: r, Mass2: 1, ZeroMode: erg.IntegrateOutZeroMode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	polExp, polLitim, polSharp := pol(erg.Exponential{}), pol(erg.Litim{}), pol(erg.Sharp{})
 	cases := []struct {
 		name   string
 		p      *Process
@@ -202,6 +212,10 @@ func TestSamplersReproduceSpectrum(t *testing.T) {
 		{"ddpm-chain", ddpm, Ancestral, 1000, 1, true, false},
 		{"fddm-image", fd, Ancestral, 10, 1, true, true},
 		{"fddm-image", fd, RK4ODE, 100, 3, false, true},
+		{"polchinski-exp", polExp, RK4ODE, 100, 2, false, false},
+		{"polchinski-exp", polExp, HeunSDE, 100, 2, false, false},
+		{"polchinski-litim", polLitim, Ancestral, 10, 1, true, false},
+		{"polchinski-sharp", polSharp, Ancestral, 10, 1, true, false},
 	}
 	for k, c := range cases {
 		g0 := freeData(t, c.p, 0.3)
@@ -263,6 +277,46 @@ func TestAncestralChainBias(t *testing.T) {
 	}
 	if b := maxRelErr(v, g0); b > 1e-10 {
 		t.Errorf("full-variance chain bias %.3g: want exact", b)
+	}
+}
+
+// TestSharpCutoffNeedsFullVariance: with a sharp regulator a mode is
+// removed at once (ᾱ jumps from 1 to 0), so the mean-only ancestral kernel
+// puts it back at its posterior mean given a field that knows nothing of
+// it — zero — and its variance is lost entirely; the full-variance kernel
+// draws it from p(x₀ | x_t) and is exact. The ODE and SDE methods, whose
+// drift needs a finite β, are refused.
+func TestSharpCutoffNeedsFullVariance(t *testing.T) {
+	l := lattice.MustNew(6, 4)
+	p, err := erg.NewPolchinski(l, erg.PolchinskiParams{Regulator: erg.Sharp{}, Mass2: 1, ZeroMode: erg.IntegrateOutZeroMode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g0 := freeData(t, p, 0.3)
+	sc, _ := NewGaussian(p, g0)
+	s, err := NewSampler(p, sc, Ancestral, UniformTimes(p.T, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := p.Spectrum(nil, g0, p.T)
+	v := propagate(s, start, s.Times[:20], true)
+	for j, x := range v {
+		if x != 0 {
+			t.Errorf("mode %d: mean-only kernel left variance %v, want 0", j, x)
+		}
+	}
+	s.FullVariance = true
+	v = propagate(s, start, s.Times[:20], true)
+	for j := range v {
+		v[j] += sc.PosteriorVar(j, s.Times[19])
+	}
+	if b := maxRelErr(v, g0); b > 1e-12 {
+		t.Errorf("full-variance kernel: relative error %.3g, want exact", b)
+	}
+	for m := EulerMaruyama; m <= RK4ODE; m++ {
+		if _, err := NewSampler(p, sc, m, UniformTimes(p.T, 20)); err == nil {
+			t.Errorf("%v with a sharp cutoff: want an error", m)
+		}
 	}
 }
 
