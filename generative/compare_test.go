@@ -176,3 +176,45 @@ func TestCompareErrors(t *testing.T) {
 		t.Error("reference smaller than 2 × blocks: want error")
 	}
 }
+
+// TestW2Helpers checks the exact 1-D W₂ of samples of unequal sizes
+// against the equal-size formula mean((x_(i) − y_(i))²) after replicating
+// each sample to the common size (the same empirical measure), and the
+// Gaussian-part distances against closed forms: W₂² = Σ_k w(√a − √b)² and
+// KL = ½Σ_k w(r − 1 − ln r).
+func TestW2Helpers(t *testing.T) {
+	rnd := rng.NewRand(5, 5)
+	for _, nm := range [][2]int{{3, 2}, {4, 6}, {7, 7}, {5, 15}} {
+		n, m := nm[0], nm[1]
+		x, y := make([]float64, n), make([]float64, m)
+		for i := range x {
+			x[i] = rnd.NormFloat64()
+		}
+		for i := range y {
+			y[i] = 2 + 0.5*rnd.NormFloat64()
+		}
+		// Replicate to the least common multiple.
+		g := n
+		for r := m; r != 0; {
+			g, r = r, g%r
+		}
+		L := n / g * m
+		xs, ys := sortedCopy(x), sortedCopy(y)
+		want := 0.0
+		for i := 0; i < L; i++ {
+			d := xs[i*n/L] - ys[i*m/L]
+			want += d * d / float64(L)
+		}
+		if got := w2SqSorted(xs, ys); math.Abs(got-want) > 1e-12*want {
+			t.Errorf("n=%d m=%d: W₂² = %v, replicated %v", n, m, got, want)
+		}
+	}
+	a, b, w := []float64{1, 4, 9}, []float64{4, 4, 1}, []float64{1, 2, 2}
+	if got, want := spectralW2Sq(a, b, w), 1.0*1+0+2*4; math.Abs(got-want) > 1e-15 {
+		t.Errorf("spectral W₂² = %v, want %v", got, want)
+	}
+	want := 0.5 * (1*(4.0-1-math.Log(4)) + 2*(1-1-0) + 2*(1.0/9-1-math.Log(1.0/9)))
+	if got := gaussKL(b, a, w); math.Abs(got-want) > 1e-15 {
+		t.Errorf("Gaussian KL = %v, want %v", got, want)
+	}
+}
