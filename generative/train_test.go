@@ -338,3 +338,49 @@ func TestTrainConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainOpenBasis repeats the DSM recovery check in the DCT-II basis of
+// open boundaries, where the site-space loss is Σ_n X_n²/Norm_n with the
+// DCT norms (lattice.DCTNorms): Gaussian data diagonal in that basis
+// (spectrum 1/(k̂²_DCT + 0.5)), a white baseline, the per-orbit model. The
+// excess over the exact minimum must be below 0.5% of it and the held-out
+// loss must agree with the closed form within 5 standard errors.
+func TestTrainOpenBasis(t *testing.T) {
+	l := lattice.MustNew(6, 5)
+	p := vpProcess(t, l, erg.Open)
+	g0 := freeData(t, p, 0.5)
+	exact, _ := NewGaussian(p, g0)
+	base, _ := NewGaussian(p, White(p.Modes()))
+	draw := func(n int, seed uint64) *field.Ensemble {
+		e := field.NewEnsemble(l, n)
+		pl := p.NewPlan()
+		rnd := rng.NewRand(seed, rng.StageSample)
+		x := make([]complex128, p.Modes())
+		for i := 0; i < n; i++ {
+			StartFields(p, x, 1, g0, rnd)
+			pl.ToField(e.Field(i), x)
+		}
+		return e
+	}
+	s := &trainSetup{p: p, exact: exact, base: base, train: draw(4000, 1), held: draw(500, 2)}
+	cfg := s.config()
+	cfg.MaxSteps, cfg.MinSteps, cfg.TMin = 1500, 1500, 1e-3
+	m := newShellModel(p, 16, 0.02)
+	m.decay = int64(cfg.MaxSteps)
+	tr, err := NewTrainer(base, m, s.train, s.held, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	lmin, excess := lossGap(s, m, cfg.TMin, 400)
+	held, se := heldOutStats(tr)
+	t.Logf("DCT basis: held-out %.4f ± %.4f, exact minimum %.4f, excess %.3g (%.3f%%)", held, se, lmin, excess, 100*excess/lmin)
+	if excess > 0.005*lmin {
+		t.Errorf("excess loss %.3g is %.2f%% of the minimum %.4f, want < 0.5%%", excess, 100*excess/lmin, lmin)
+	}
+	if d := held - (lmin + excess); math.Abs(d) > 5*se {
+		t.Errorf("held-out loss %.4f ± %.4f, closed form %.4f", held, se, lmin+excess)
+	}
+}
