@@ -138,7 +138,13 @@ func (d *Dataset) compressRows(b buffer, rows int64) []chunk {
 	work := func(i int64) {
 		buf := d.pool.Get().(*[]byte)
 		src := unsafe.Add(b.ptr, i*rowBytes)
-		n := C.rg_deflate(C.int(d.level), src, C.size_t(rowBytes), unsafe.Pointer(&(*buf)[0]), C.size_t(len(*buf)))
+		var n C.size_t
+		if z := getStream(d.level); z != nil {
+			n = C.rg_zs_deflate(z, src, C.size_t(rowBytes), unsafe.Pointer(&(*buf)[0]), C.size_t(len(*buf)))
+			putStream(d.level, z)
+		} else {
+			n = C.rg_deflate(C.int(d.level), src, C.size_t(rowBytes), unsafe.Pointer(&(*buf)[0]), C.size_t(len(*buf)))
+		}
 		if n == 0 || int64(n) >= rowBytes {
 			d.pool.Put(buf)
 			out[i] = chunk{mask: 1} // store raw, deflate skipped
@@ -196,4 +202,37 @@ func (d *Dataset) release(chunks []chunk) {
 			d.pool.Put(c.buf)
 		}
 	}
+}
+
+// Kept zlib streams, per compression level, in C memory. At most
+// 2·GOMAXPROCS are kept per level; extra ones are freed.
+var streams struct {
+	mu   sync.Mutex
+	free map[int][]unsafe.Pointer
+}
+
+func getStream(level int) unsafe.Pointer {
+	streams.mu.Lock()
+	l := streams.free[level]
+	if n := len(l); n > 0 {
+		z := l[n-1]
+		streams.free[level] = l[:n-1]
+		streams.mu.Unlock()
+		return z
+	}
+	streams.mu.Unlock()
+	return C.rg_zs_new(C.int(level)) // nil on failure: compress2 then
+}
+
+func putStream(level int, z unsafe.Pointer) {
+	streams.mu.Lock()
+	defer streams.mu.Unlock()
+	if streams.free == nil {
+		streams.free = map[int][]unsafe.Pointer{}
+	}
+	if len(streams.free[level]) >= 2*runtime.GOMAXPROCS(0) {
+		C.rg_zs_free(z)
+		return
+	}
+	streams.free[level] = append(streams.free[level], z)
 }

@@ -76,6 +76,7 @@ type File struct {
 	restored    Checkpoint // the state Resume found (Lengths carried into later saves)
 	hasRestored bool
 
+	held     bool        // metadata evictions are off (holdMetadata)
 	isClosed atomic.Bool // mirrors closed for goroutines other than the HDF5 one
 	stageMu  sync.Mutex  // guards staged
 	staged   []*Dataset  // datasets that stage appends (direct.go)
@@ -115,6 +116,9 @@ func Create(path string, meta Meta, opt CreateOptions) (*File, error) {
 			return h5fail(err, "create %s", path)
 		}
 		f.h = h
+		if err := f.holdMetadata(true); err != nil {
+			return err
+		}
 		ver, _ := hdf5.LibVersion()
 		root := []struct {
 			name string
@@ -192,6 +196,11 @@ func open(path string, writable bool) (*File, error) {
 			return h5fail(err, "open %s (is it an HDF5 file, complete and not truncated?)", path)
 		}
 		f.h = h
+		if writable {
+			if err := f.holdMetadata(true); err != nil {
+				return err
+			}
+		}
 		return f.checkSchema()
 	})
 	if err != nil {
@@ -302,7 +311,36 @@ func (f *File) flush() error {
 	if err := f.h.Flush(hdf5.F_SCOPE_GLOBAL); err != nil {
 		return h5fail(err, "flush %s", f.path)
 	}
+	// Everything is on disk now. A cache grown past MaxHeldMetadata goes back
+	// to evicting: memory matters more than crash consistency then.
+	if f.held && C.rg_metadata_bytes(f.fid()) > MaxHeldMetadata {
+		if err := f.holdMetadata(false); err != nil {
+			return err
+		}
+	}
 	return f.writeXDMF()
+}
+
+// MaxHeldMetadata bounds the metadata the cache holds between flushes
+// (see holdMetadata).
+const MaxHeldMetadata = 256 << 20
+
+// holdMetadata keeps dirty metadata in memory until the next flush: with
+// evictions off, a process killed between flushes leaves the file's
+// metadata as the last flush wrote it (raw data written since lies beyond
+// what that metadata references), so h5py opens it and sees the file as of
+// that flush. libhdf5 1.10 offers no stronger guarantee outside SWMR, whose
+// files a killed writer leaves unreadable without h5clear.
+func (f *File) holdMetadata(hold bool) error {
+	h := C.int(0)
+	if hold {
+		h = 1
+	}
+	if err := h5check(C.rg_hold_metadata(f.fid(), h), "configure the metadata cache of %s", f.path); err != nil {
+		return err
+	}
+	f.held = hold
+	return nil
 }
 
 // Close flushes a writable file and closes every dataset opened through it,

@@ -510,3 +510,66 @@ size_t rg_deflate(int level, const void *src, size_t n, void *dst, size_t cap) {
 herr_t rg_write_chunk(hid_t dset, unsigned mask, const hsize_t *off, size_t n, const void *buf) {
 	return H5Dwrite_chunk(dset, H5P_DEFAULT, mask, off, n, buf);
 }
+
+// rg_hold_metadata turns the metadata cache's evictions off (hold = 1), so
+// that dirty metadata reaches the file only at H5Fflush and a process killed
+// between flushes leaves the on-disk metadata exactly as the last flush
+// wrote it, or back on (hold = 0). Without evictions the cache must not
+// resize itself either.
+herr_t rg_hold_metadata(hid_t file, int hold) {
+	H5AC_cache_config_t c;
+	memset(&c, 0, sizeof c);
+	c.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+	if (H5Fget_mdc_config(file, &c) < 0) return -1;
+	if (hold) {
+		c.evictions_enabled = 0;
+		c.incr_mode = H5C_incr__off;
+		c.flash_incr_mode = H5C_flash_incr__off;
+		c.decr_mode = H5C_decr__off;
+	} else {
+		c.evictions_enabled = 1;
+		c.incr_mode = H5C_incr__threshold;
+		c.flash_incr_mode = H5C_flash_incr__add_space;
+		c.decr_mode = H5C_decr__age_out_with_threshold;
+	}
+	return H5Fset_mdc_config(file, &c);
+}
+
+// rg_metadata_bytes returns the bytes the metadata cache holds, or -1.
+long long rg_metadata_bytes(hid_t file) {
+	size_t max = 0, minclean = 0, cur = 0;
+	int n = 0;
+	if (H5Fget_mdc_size(file, &max, &minclean, &cur, &n) < 0) return -1;
+	return (long long)cur;
+}
+
+#include <limits.h>
+
+// A reusable deflate stream: compress2 sets up and tears down ~256 KiB of
+// zlib state per call; deflateReset on a kept stream gives the same bytes
+// (same level, window and memory level as compress2) without that cost.
+void *rg_zs_new(int level) {
+	z_stream *s = calloc(1, sizeof *s);
+	if (!s) return NULL;
+	if (deflateInit(s, level) != Z_OK) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void rg_zs_free(void *z) {
+	deflateEnd(z);
+	free(z);
+}
+
+size_t rg_zs_deflate(void *z, const void *src, size_t n, void *dst, size_t cap) {
+	z_stream *s = z;
+	if (n > UINT_MAX || cap > UINT_MAX || deflateReset(s) != Z_OK) return 0;
+	s->next_in = (Bytef *)src;
+	s->avail_in = (uInt)n;
+	s->next_out = dst;
+	s->avail_out = (uInt)cap;
+	if (deflate(s, Z_FINISH) != Z_STREAM_END) return 0;
+	return cap - s->avail_out;
+}

@@ -78,4 +78,11 @@ int rg_chunk_mode(hid_t dset, int kind, int *level);
 size_t rg_deflate_bound(size_t n);
 size_t rg_deflate(int level, const void *src, size_t n, void *dst, size_t cap);
 herr_t rg_write_chunk(hid_t dset, unsigned mask, const hsize_t *off, size_t n, const void *buf);
+
+herr_t rg_hold_metadata(hid_t file, int hold);
+long long rg_metadata_bytes(hid_t file);
+
+void *rg_zs_new(int level);
+void rg_zs_free(void *z);
+size_t rg_zs_deflate(void *z, const void *src, size_t n, void *dst, size_t cap);
 #endif
