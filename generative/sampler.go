@@ -81,7 +81,12 @@ func PowerTimes(T float64, n int, rho float64) []float64 {
 	}
 	ts := make([]float64, n+1)
 	for i := range ts {
-		ts[i] = T * math.Pow(float64(n-i)/float64(n), rho)
+		if rho == 1 {
+			// T·(n−i) first: exact grid integers when n divides T.
+			ts[i] = T * float64(n-i) / float64(n)
+		} else {
+			ts[i] = T * math.Pow(float64(n-i)/float64(n), rho)
+		}
 	}
 	ts[0], ts[n] = T, 0
 	return ts

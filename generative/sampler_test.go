@@ -320,6 +320,17 @@ func TestSharpCutoffNeedsFullVariance(t *testing.T) {
 	}
 }
 
+func TestUniformTimesOnGrid(t *testing.T) {
+	// Step counts that divide the 1000-step grid.
+	for _, n := range []int{1, 8, 10, 125, 1000} {
+		for i, v := range UniformTimes(1000, n) {
+			if v != math.Trunc(v) || v != float64(1000*(n-i)/n) {
+				t.Errorf("n=%d: t_%d = %v, want the integer %d", n, i, v, 1000*(n-i)/n)
+			}
+		}
+	}
+}
+
 func TestGenerateDeterministic(t *testing.T) {
 	l := lattice.MustNew(4, 4)
 	p := vpProcess(t, l, erg.Periodic)
