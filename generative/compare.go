@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -100,6 +101,36 @@ type Check struct {
 type Verdict struct {
 	Pass   bool
 	Checks []Check
+}
+
+// String formats the verdict as one line per check,
+// "pass|FAIL  name  value (threshold)  rule", and a last line with the
+// outcome.
+func (v Verdict) String() string {
+	var b strings.Builder
+	w := 0
+	for _, c := range v.Checks {
+		w = max(w, len(c.Name))
+	}
+	for _, c := range v.Checks {
+		mark := "pass"
+		if !c.Pass {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(&b, "%s  %-*s  %-11.4g %-22s %s\n", mark, w, c.Name, c.Value, fmt.Sprintf("(threshold %.4g)", c.Threshold), c.Rule)
+	}
+	if v.Pass {
+		fmt.Fprintf(&b, "verdict: pass (%d checks)", len(v.Checks))
+	} else {
+		n := 0
+		for _, c := range v.Checks {
+			if !c.Pass {
+				n++
+			}
+		}
+		fmt.Fprintf(&b, "verdict: FAIL (%d of %d checks failed)", n, len(v.Checks))
+	}
+	return b.String()
 }
 
 func (v *Verdict) add(name, rule string, value, threshold float64, pass bool) {

@@ -100,6 +100,9 @@ func TestCompareMisScaled(t *testing.T) {
 	if c.Verdict.Pass {
 		t.Error("a mis-scaled ensemble passed")
 	}
+	if out := c.Verdict.String(); !strings.Contains(out, "FAIL  spectrum_ratio_chi2") || !strings.Contains(out, "verdict: FAIL") {
+		t.Errorf("verdict text lacks the failed spectrum check or the outcome:\n%s", out)
+	}
 	f := strings.Join(failed(c), " ")
 	for _, want := range []string{"spectrum_ratio_chi2", "z_ActionDensity", "w2_spectral", "w2_action", "kl_gauss"} {
 		if !strings.Contains(f, want) {
