@@ -48,6 +48,40 @@ type Experiment[T any] struct {
 	// Run does the work. It must stop soon after ctx is cancelled,
 	// returning the error of Run.SafePoint.
 	Run func(ctx context.Context, r *Run, cfg T) error
+	// Presets are named variants of Defaults, chosen with --preset NAME
+	// (a preset called "quick" also gets the shorthand flag --quick). A
+	// preset changes the defaults only: files, the environment and --set
+	// still override it, and the resolved configuration stored in the file
+	// holds every value, so a run is repeatable without knowing its preset.
+	Presets []Preset[T]
+}
+
+// Preset is a named variant of an experiment's defaults.
+type Preset[T any] struct {
+	Name    string
+	Summary string // one line for --help
+	Apply   func(cfg *T)
+}
+
+// withPreset returns the defaults changed by the preset called name ("" for
+// none), or an error listing the presets that exist.
+func withPreset[T any](exp Experiment[T], name string) (T, error) {
+	d := exp.Defaults
+	if name == "" {
+		return d, nil
+	}
+	var names []string
+	for _, p := range exp.Presets {
+		if p.Name == name {
+			p.Apply(&d)
+			return d, nil
+		}
+		names = append(names, p.Name)
+	}
+	if len(names) == 0 {
+		return d, fmt.Errorf("invalid setting: --preset %q: %s has no presets", name, exp.Name)
+	}
+	return d, fmt.Errorf("invalid setting: --preset %q: allowed %s", name, strings.Join(names, ", "))
 }
 
 type options struct {
@@ -65,12 +99,22 @@ type options struct {
 	ckEvery      time.Duration
 	help         bool
 	version      bool
+	preset       string
+	quick        bool
 	terminalHint *bool // tests: override terminal detection
 }
 
-func (o *options) flags(name string) *pflag.FlagSet {
+func (o *options) flags(name string, presets []string) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SortFlags = false
+	if len(presets) > 0 {
+		fs.StringVar(&o.preset, "preset", "", "start from a named variant of the defaults: "+strings.Join(presets, ", "))
+		for _, p := range presets {
+			if p == "quick" {
+				fs.BoolVar(&o.quick, "quick", false, "shorthand for --preset quick: a small run that exercises every stage in seconds")
+			}
+		}
+	}
 	fs.StringArrayVar(&o.configs, "config", nil, "read settings from this YAML (.yaml, .yml) or TOML (.toml) file; repeat to layer files")
 	fs.StringArrayVar(&o.sets, "set", nil, "set one configuration key, e.g. --set lattice.dims=[32,32]; repeatable, wins over files and environment")
 	fs.StringVar(&o.out, "out", "", "HDF5 file to write (shorthand for --set out=PATH)")
@@ -102,7 +146,11 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	var o options
 	o.terminalHint = terminal
-	fs := o.flags(exp.Name)
+	var presets []string
+	for _, p := range exp.Presets {
+		presets = append(presets, p.Name)
+	}
+	fs := o.flags(exp.Name, presets)
 	fs.SetOutput(io.Discard)
 	usage := func(err error) int {
 		fmt.Fprintf(stderr, "%s: %v\nRun '%s --help' for usage.\n", exp.Name, err, exp.Name)
@@ -130,6 +178,20 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 		return usage(errors.New("--from and --resume exclude each other: --from starts a new run, --resume continues one"))
 	}
 
+	if o.quick {
+		if o.preset != "" && o.preset != "quick" {
+			return usage(fmt.Errorf("--quick and --preset %s exclude each other", o.preset))
+		}
+		o.preset = "quick"
+	}
+	defaults, err := withPreset(exp, o.preset)
+	if err != nil {
+		return usage(err)
+	}
+	if o.preset != "" && o.resume {
+		return usage(errors.New("--preset with --resume: a resumed run keeps the configuration stored in its file"))
+	}
+
 	src := config.Sources{Files: o.configs, Sets: append([]string(nil), o.sets...)}
 	if fs.Changed("out") {
 		src.Sets = append(src.Sets, "out="+o.out)
@@ -144,7 +206,7 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 		}
 		src.Base = []byte(stored)
 	}
-	res, err := config.Load(exp.Defaults, src)
+	res, err := config.Load(defaults, src)
 	if err != nil {
 		return usage(err)
 	}
@@ -387,6 +449,13 @@ func printHelp[T any](w io.Writer, fs *pflag.FlagSet, exp Experiment[T]) {
 		fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(exp.Doc))
 	}
 	fmt.Fprintf(w, "Flags:\n%s\n", fs.FlagUsagesWrapped(100))
+	if len(exp.Presets) > 0 {
+		fmt.Fprintf(w, "Presets (--preset NAME; they change defaults, which files, environment and --set override):\n")
+		for _, p := range exp.Presets {
+			fmt.Fprintf(w, "  %-12s %s\n", p.Name, p.Summary)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "Configuration keys, with their defaults. Set them in a --config file, in the\n"+
 		"environment as %s_<KEY> (dots become underscores), or with --set key=value:\n", config.EnvPrefix)
 	keys := config.Keys(exp.Defaults)

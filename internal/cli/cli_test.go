@@ -95,6 +95,12 @@ func TestExitCodes(t *testing.T) {
 		{"run fails", []string{"--out", filepath.Join(dir, "fail.h5"), "--set", "fail_at=2"}, 1, "failing at row 2"},
 		{"run ok", []string{"--out", filepath.Join(dir, "ok.h5"), "--set", "samples=3"}, 0, "complete"},
 		{"force overwrite", []string{"--out", existing, "--force", "--seed", "1"}, 0, "complete"},
+		{"quick preset", []string{"--quick", "--print-config"}, 0, "samples: 3"},
+		{"named preset", []string{"--preset", "wide", "--print-config"}, 0, "width: 64"},
+		{"preset then set", []string{"--quick", "--set", "samples=5", "--print-config"}, 0, "samples: 5"},
+		{"unknown preset", []string{"--preset", "huge"}, 2, "allowed quick, wide"},
+		{"quick and preset", []string{"--quick", "--preset", "wide"}, 2, "exclude each other"},
+		{"preset and resume", []string{"--preset", "wide", "--resume", "--out", existing}, 2, "keeps the configuration"},
 	} {
 		code, o, e := runDemoArgs(c.args...)
 		if code != c.code || !strings.Contains(o+e, c.want) {
@@ -120,7 +126,8 @@ func TestHelpListsEverything(t *testing.T) {
 	_, o, _ := runDemoArgs("--help")
 	for _, w := range []string{"--config", "--set", "--out", "--seed", "--from", "--resume", "--force", "--print-config",
 		"--quiet", "--log-format", "--plots", "--checkpoint-every", "--version",
-		"samples", "width", "sleep_ms", "fail_at", "RGFLOW_", "Exit status", "README.md"} {
+		"samples", "width", "sleep_ms", "fail_at", "RGFLOW_", "Exit status", "README.md",
+		"--preset", "--quick", "Presets", "three narrow rows"} {
 		if !strings.Contains(o, w) {
 			t.Errorf("help lacks %q:\n%s", w, o)
 		}

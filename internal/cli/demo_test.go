@@ -45,6 +45,10 @@ var demo = cli.Experiment[demoConfig]{
 		Samples: 20, Width: 8, FailAt: -1,
 	},
 	Run: runDemo,
+	Presets: []cli.Preset[demoConfig]{
+		{Name: "quick", Summary: "three narrow rows", Apply: func(c *demoConfig) { c.Samples, c.Width = 3, 2 }},
+		{Name: "wide", Summary: "wide rows", Apply: func(c *demoConfig) { c.Width = 64 }},
+	},
 }
 
 func runDemo(ctx context.Context, r *cli.Run, cfg demoConfig) error {
