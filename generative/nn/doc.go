@@ -111,9 +111,9 @@
 // loaded, because nested pools would oversubscribe the cores, and because
 // the products of one sample (32×32 by 32×1024 for the benchmark) are too
 // small for a thread team. Measured on two cores (make bench-nn
-// -blas-threads), two workers over single-threaded OpenBLAS take a training
-// step in about 0.55–0.7 of the time of one worker over a two-thread
-// OpenBLAS. OPENBLAS_NUM_THREADS therefore has no effect on nn;
+// ARGS=-blas-threads), two workers over single-threaded OpenBLAS take a
+// training step in about 0.55–0.6 of the time of one worker over a
+// two-thread OpenBLAS (README, Performance). OPENBLAS_NUM_THREADS therefore has no effect on nn;
 // SetBLASThreads overrides it (for one worker). Gradients are summed sample
 // by sample inside a chunk and chunk by chunk in a fixed order, so results
 // are bit-identical for any number of workers (they depend on Chunks).
