@@ -299,7 +299,7 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 		return ExitFailed
 	}
 	run := &Run{
-		File: f, Log: log.log, Seed: rs.Seed, Out: rs.Out, Plots: o.plots,
+		File: f, Log: log.log, Seed: rs.Seed, Out: rs.Out, Plots: o.plots, Stdout: stdout,
 		term: log, ckEvery: o.ckEvery, lastCk: time.Now(),
 	}
 	run.restored, run.Resumed = f.Restored()

@@ -5,6 +5,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,7 @@ type Run struct {
 	Seed    uint64       // the run seed (drawn at random when configured as 0)
 	Out     string       // the HDF5 file name
 	Plots   bool         // write PNG plots (PlotPath, LinePlot)
+	Stdout  io.Writer    // where the run prints its results (the summary table); progress and logs go to stderr
 	Resumed bool         // a checkpoint was restored: continue from Checkpoint()
 
 	term     *logger
