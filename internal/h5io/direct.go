@@ -43,8 +43,12 @@ const MaxStageBytes = 32 << 20
 
 // initDirect decides once, on the HDF5 goroutine, whether d qualifies.
 func (d *Dataset) initDirect() {
+	if len(d.shape) == 0 {
+		d.rowLen = 1 // a scalar: one element, never appended
+		return
+	}
 	d.rowLen = product(d.shape[1:])
-	if len(d.shape) == 0 || d.dtype == Complex128 || d.dtype == Bool {
+	if d.dtype == Complex128 || d.dtype == Bool {
 		return
 	}
 	var level C.int

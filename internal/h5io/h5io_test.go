@@ -427,3 +427,36 @@ func TestThreadSafeQuery(t *testing.T) {
 	v, _ := h5io.LibVersion()
 	t.Logf("libhdf5 %s, thread-safe %t", v, ts)
 }
+
+// Scalar datasets (shape ()) hold one estimate each in the layout
+// (/ensemble/<name>/estimates/…): they are written, reread and shown to
+// h5py as 0-d arrays.
+func TestScalarDataset(t *testing.T) {
+	f, path := mustCreate(t, h5io.Meta{Experiment: "t"})
+	d, err := f.Put("/e/chi", h5io.Spec{Shape: []int64{}, Units: "1", Description: "a scalar"}, []float64{4.25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := d.Shape(); len(s) != 0 || d.Len() != 0 {
+		t.Errorf("scalar shape %v, len %d", s, d.Len())
+	}
+	if err := d.SetAttr("error", 0.5); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	g, err := h5io.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	r, err := g.OpenDataset("/e/chi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v []float64
+	if shape, err := r.Read(&v); err != nil || len(shape) != 0 || len(v) != 1 || v[0] != 4.25 {
+		t.Errorf("read back %v (shape %v, err %v), want [4.25]", v, shape, err)
+	}
+}
