@@ -1,0 +1,277 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"rgflow/erg"
+	"rgflow/experiments/internal/pipeline"
+	"rgflow/generative"
+	"rgflow/internal/rng"
+)
+
+// Acceptance bars of the default run (issue: freefield), each a Check.
+const (
+	specConfidence  = 0.999 // χ² of the exact method's shell spectrum
+	exactChiSigmas  = 2     // χ of the exact method within 2σ of 1/m²
+	learnedShellTol = 0.05  // every shell of the learned G(k) within 5%
+	learnedChiSig   = 3     // χ of the learned method within 3σ of 1/m²
+	learnedW2Factor = 1.5   // learned W₂ to the reference ≤ 1.5 × the exact method's
+	learnedMSETol   = 0.10  // learned denoising MSE within 10% of the exact denoiser's
+	flowPValue      = 1e-3  // every snapshot's spectrum χ² p-value above this
+	identityTol     = 1e-6  // energy–dissipation identity per snapshot interval (relative to KL₀)
+	dissipationZ    = 4     // Monte Carlo dissipation within 4σ of the closed form
+)
+
+func (s *state) denoiseTimes(p *erg.Process) []float64 {
+	n := s.cfg.Denoise.Times
+	ts := make([]float64, n)
+	for i := range ts {
+		ts[i] = p.T * float64(i+1) / float64(n)
+	}
+	return ts
+}
+
+func (s *state) compareStage(ctx context.Context) error {
+	if s.flow == nil {
+		// The flow finished in an earlier process: its diagnostics are in
+		// the file, and the checks below read them from there.
+		res, err := s.readFlow()
+		if err != nil {
+			return err
+		}
+		s.flow = res
+	}
+	m2 := s.cfg.Field.M2
+	ccfg := generative.CompareConfig{Action: s.act, Shells: s.out.Shells}
+	ref := generative.Sample{Name: "/ensemble/free_reference", Fields: s.ref}
+	var exactW2 float64
+	for _, meth := range s.methods {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		gen, err := s.out.ReadGenerated(meth.Name)
+		if err != nil {
+			return err
+		}
+		cc := ccfg
+		hi, lo := rng.Derive(s.r.Seed, rng.StageEvaluate, uint64(meth.Index))
+		cc.Seed = hi ^ lo
+		switch meth.Name {
+		case "learned":
+			d, err := generative.DenoiseMSE(s.proc, s.held, s.denoiseTimes(s.proc), s.r.Seed, []string{"inverse_rg_exact", "learned"}, s.exact, meth.Score)
+			if err != nil {
+				return err
+			}
+			cc.Denoise = d
+		case "ddpm":
+			ex, err := generative.NewGaussian(s.ddpmProc, mustFree(s.ddpmProc, m2))
+			if err != nil {
+				return err
+			}
+			d, err := generative.DenoiseMSE(s.ddpmProc, s.held, s.denoiseTimes(s.ddpmProc), s.r.Seed, []string{"exact", "ddpm"}, ex, meth.Score)
+			if err != nil {
+				return err
+			}
+			cc.Denoise = d
+		}
+		c, err := generative.Compare(ref, generative.Sample{Name: "/generated/" + meth.Name, Fields: gen}, cc)
+		if err != nil {
+			return err
+		}
+		st, err := s.out.Measure(s.act, gen)
+		if err != nil {
+			return err
+		}
+		var checks []pipeline.Check
+		chi := st.Obs.Chi
+		switch meth.Name {
+		case "inverse_rg_exact":
+			exactW2 = c.W2Spectral
+			q := chi2Quantile(specConfidence, c.SpectrumDOF)
+			checks = append(checks,
+				pipeline.Bar("exact: shell spectrum χ²", c.SpectrumChi2, q, fmt.Sprintf("χ² over %d shells ≤ its %.1f%% quantile", c.SpectrumDOF, 100*specConfidence)),
+				pipeline.Bar("exact: χ vs 1/m²", math.Abs(chi.Value-1/m2)/chi.Err, exactChiSigmas, "|χ − 1/m²|/σ_χ ≤ 2"))
+		case "learned":
+			worst := 0.0
+			for _, r := range c.Ratio {
+				worst = math.Max(worst, math.Abs(r-1))
+			}
+			mse := 0.0
+			for i := range c.Denoise.Times {
+				mse = math.Max(mse, c.Denoise.MSE[1][i]/c.Denoise.MSE[0][i]-1)
+			}
+			checks = append(checks,
+				pipeline.Bar("learned: worst shell |G/G_ref − 1|", worst, learnedShellTol, "every shell of G(k) within 5% of the reference"),
+				pipeline.Bar("learned: χ vs 1/m²", math.Abs(chi.Value-1/m2)/chi.Err, learnedChiSig, "|χ − 1/m²|/σ_χ ≤ 3"),
+				pipeline.Bar("learned: W₂ / exact method's W₂", c.W2Spectral/exactW2, learnedW2Factor, "spectral W₂ to the reference ≤ 1.5 × inverse_rg_exact's"),
+				pipeline.Bar("learned: worst denoising MSE / exact − 1", mse, learnedMSETol, "held-out denoising MSE within 10% of the exact denoiser's at every recorded t"))
+		}
+		if err := s.out.WriteComparison(meth.Name, "/ensemble/free_reference", c, st, checks); err != nil {
+			return err
+		}
+		s.comps[meth.Name] = c
+		s.checks[meth.Name] = checks
+	}
+	f := s.flow
+	klUp := 0.0
+	for i := 1; i < len(f.KL); i++ {
+		klUp = math.Max(klUp, (f.KL[i]-f.KL[i-1])/math.Max(f.KL[0], 1e-300))
+	}
+	minP := 1.0
+	for _, p := range f.SpecP {
+		minP = math.Min(minP, p)
+	}
+	dz := 0.0
+	for i := range f.Diss {
+		if f.DissMCErr[i] > 0 {
+			dz = math.Max(dz, math.Abs(f.DissMC[i]-f.Diss[i])/f.DissMCErr[i])
+		}
+	}
+	s.checks["flow"] = []pipeline.Check{
+		pipeline.Bar("flow: KL increase (relative)", klUp, 0, "the analytic KL to the fixed point never increases"),
+		{Name: "flow: smallest spectrum p-value", Value: minP, Threshold: flowPValue, Pass: minP >= flowPValue,
+			Rule: "sample spectra agree with the closed form at every snapshot (χ² per snapshot, p ≥ 10⁻³)"},
+		pipeline.Bar("flow: energy–dissipation identity", f.IdentityErr, identityTol, "|∫D dt − ΔKL|/KL₀ ≤ 10⁻⁶ on every snapshot interval (D integrated by 32-panel Simpson)"),
+		pipeline.Bar("flow: Monte Carlo dissipation |z|", dz, dissipationZ, "sample E Σ ½βσ²|∂log(p/π)|² within 4σ of −dKL/dt at every snapshot"),
+	}
+	if _, err := s.out.WriteChecks("flow", s.checks["flow"]); err != nil {
+		return err
+	}
+	return nil
+}
+
+func mustFree(p *erg.Process, m2 float64) []float64 {
+	g, err := generative.FreeSpectrum(p.Eps, m2)
+	if err != nil {
+		panic(err) // m2 > 0 is validated
+	}
+	return g
+}
+
+// readFlow reads the flow diagnostics the checks need back from the file.
+func (s *state) readFlow() (*pipeline.FlowResult, error) {
+	g := "/flow/polchinski/"
+	read := func(name string) ([]float64, error) {
+		d, err := s.out.F.OpenDataset(g + name)
+		if err != nil {
+			return nil, err
+		}
+		var v []float64
+		_, err = d.Read(&v)
+		return v, err
+	}
+	res := &pipeline.FlowResult{}
+	for _, x := range []struct {
+		name string
+		dst  *[]float64
+	}{
+		{"t", &res.Times}, {"kl_analytic", &res.KL}, {"kl_estimate", &res.KLEst}, {"w2_analytic", &res.W2}, {"w2_estimate", &res.W2Est},
+		{"entropy_analytic", &res.Entropy}, {"entropy_estimate", &res.EntropyEst},
+		{"dissipation", &res.Diss}, {"dissipation_estimate", &res.DissMC}, {"dissipation_estimate_error", &res.DissMCErr},
+		{"spectrum_chi2", &res.SpecChi2}, {"spectrum_p_value", &res.SpecP},
+	} {
+		v, err := read(x.name)
+		if err != nil {
+			return nil, err
+		}
+		*x.dst = v
+	}
+	res.IdentityErr = pipeline.IdentityError(s.proc, s.g0, res.Times, res.KL)
+	return res, nil
+}
+
+// chi2Quantile returns the q-quantile of χ² with k degrees of freedom
+// (Wilson–Hilferty; accurate to a few per mille for k ≥ 3).
+func chi2Quantile(q float64, k int) float64 {
+	// z_q of the standard normal by inverting the error function.
+	z := math.Sqrt2 * math.Erfinv(2*q-1)
+	kf := float64(k)
+	return kf * math.Pow(1-2/(9*kf)+z*math.Sqrt(2/(9*kf)), 3)
+}
+
+func (s *state) reportStage(ctx context.Context) error {
+	if err := s.runner.WriteTimes(); err != nil {
+		return err
+	}
+	if s.r.Plots {
+		return s.plots()
+	}
+	return nil
+}
+
+// summary prints the result table to stdout.
+func (s *state) summary() error {
+	w := tabwriter.NewWriter(s.r.Stdout, 2, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "\nfreefield: %s lattice, m² = %g, flow %s (T = %.3g), seed %d → %s\n\n", s.lat, s.cfg.Field.M2, s.cfg.Flow.Regulator, s.proc.T, s.r.Seed, s.r.Out)
+	fmt.Fprintf(w, "stage\tseconds\n")
+	total := 0.0
+	for i, st := range s.runner.Stages {
+		fmt.Fprintf(w, "%s\t%.1f\n", st.Name, s.runner.Times[i].Seconds())
+		total += s.runner.Times[i].Seconds()
+	}
+	fmt.Fprintf(w, "total\t%.1f\n\n", total)
+	fmt.Fprintf(w, "ensemble\tχ = V⟨M²⟩\tU₄\tS/V\tW₂(spectral)\tW₂ null\tverdict\n")
+	ro := s.refStats.Obs
+	fmt.Fprintf(w, "reference (exact, N=%d)\t%.4g ± %.2g\t%.3g ± %.2g\t%.5g ± %.2g\t\t\t(1/m² = %.4g)\n", s.ref.Len(),
+		ro.Chi.Value, ro.Chi.Err, ro.Binder.Value, ro.Binder.Err, ro.ActionDensity.Value, ro.ActionDensity.Err, 1/s.cfg.Field.M2)
+	for _, m := range s.methods {
+		c := s.comps[m.Name]
+		if c == nil {
+			continue
+		}
+		var chi, u4, sd generative.ObservableZ
+		for _, z := range c.Observables {
+			switch z.Name {
+			case "Chi":
+				chi = z
+			case "Binder":
+				u4 = z
+			case "ActionDensity":
+				sd = z
+			}
+		}
+		v := "pass"
+		if !c.Verdict.Pass {
+			v = "FAIL"
+		}
+		fmt.Fprintf(w, "%s\t%.4g ± %.2g\t%.3g ± %.2g\t%.5g ± %.2g\t%.3g\t%.3g\t%s\n", m.Name, chi.Gen, chi.GenErr, u4.Gen, u4.GenErr, sd.Gen, sd.GenErr,
+			c.W2Spectral, c.W2SpectralNull, v)
+	}
+	w.Flush()
+	fmt.Fprintf(s.r.Stdout, "\nacceptance checks:\n")
+	var failed []string
+	for _, group := range []string{"flow", "inverse_rg_exact", "learned"} {
+		for _, c := range s.checks[group] {
+			mark := "pass"
+			if !c.Pass {
+				mark = "FAIL"
+				failed = append(failed, c.Name)
+			}
+			fmt.Fprintf(s.r.Stdout, "  %s  %-42s %-10.4g (threshold %.4g)  %s\n", mark, c.Name, c.Value, c.Threshold, c.Rule)
+		}
+	}
+	for _, m := range s.methods {
+		if c := s.comps[m.Name]; c != nil && !c.Verdict.Pass {
+			var names []string
+			for _, ch := range c.Verdict.Checks {
+				if !ch.Pass {
+					names = append(names, ch.Name)
+				}
+			}
+			fmt.Fprintf(s.r.Stdout, "  note  %s: comparison checks failed: %s\n", m.Name, strings.Join(names, ", "))
+		}
+	}
+	if len(failed) == 0 {
+		fmt.Fprintf(s.r.Stdout, "\nall acceptance checks passed.\n")
+	} else {
+		fmt.Fprintf(s.r.Stdout, "\n%d acceptance check(s) FAILED: %s\n", len(failed), strings.Join(failed, "; "))
+	}
+	all := len(failed) == 0
+	return s.out.F.SetAttr("/", "checks_passed", all)
+}

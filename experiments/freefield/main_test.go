@@ -1,0 +1,231 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"rgflow/internal/h5io"
+)
+
+func TestMain(m *testing.M) {
+	// The signal test re-executes this binary as the freefield program.
+	if os.Getenv("FREEFIELD_TEST_MAIN") == "1" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+func runArgs(args ...string) (code int, out, errOut string) {
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+// TestExitCodes drives run over {args → exit code}, as a user would.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("flow:\n  regulater: litim\n"), 0o644)
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"help", []string{"--help"}, 0, "baseline_samples"},
+		{"presets in help", []string{"-h"}, 0, "--quick"},
+		{"print config", []string{"--quick", "--print-config"}, 0, "dims:"},
+		{"bad flag", []string{"--regulator", "litim"}, 2, "unknown flag"},
+		{"bad regulator", []string{"--set", "flow.regulator=gauss"}, 2, "allowed fermi-dirac, exp, litim, sharp"},
+		{"several problems", []string{"--set", "field.m2=-1", "--set", "lattice.dims=[31,31]", "--set", "flow.zero_mode=keep"}, 2, "field.m2"},
+		{"levels vs extent", []string{"--set", "lattice.dims=[31,31]"}, 2, "divisible by 2^(levels−1)"},
+		{"typo in file", []string{"--config", bad}, 2, `unknown key "flow.regulater"`},
+		{"missing file", []string{"--config", filepath.Join(dir, "none.yaml")}, 2, "none.yaml"},
+		{"unknown preset", []string{"--preset", "d4"}, 2, "allowed quick, d1, d3"},
+	} {
+		code, o, e := runArgs(c.args...)
+		if code != c.code || !strings.Contains(o+e, c.want) {
+			t.Errorf("%s: %v → exit %d, want %d mentioning %q\nstdout: %s\nstderr: %s", c.name, c.args, code, c.code, c.want, o, e)
+		}
+	}
+}
+
+// TestQuickRunReadByH5py runs the quick configuration end to end and checks
+// the file with Debian's h5py as an external tool would (layout, scales,
+// closed forms), then checks the summary names every acceptance check.
+func TestQuickRunReadByH5py(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "quick.h5")
+	code, o, e := runArgs("--quick", "--out", out, "--seed", "7", "--quiet", "--plots")
+	if code != 0 {
+		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
+	}
+	for _, want := range []string{"acceptance checks", "flow: energy–dissipation identity", "learned: worst shell", "inverse_rg_exact", "ddpm", "stage"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("summary lacks %q:\n%s", want, o)
+		}
+	}
+	for _, png := range []string{"spectra", "spectrum_ratio", "flow_kl", "flow_w2", "flow_dissipation", "training", "denoise_mse", "fields"} {
+		if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + png + ".png"); err != nil {
+			t.Errorf("plot %s: %v", png, err)
+		}
+	}
+	py := os.Getenv("PYTHON")
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	if err := exec.Command(py, "-c", "import h5py").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s cannot import h5py (make deps installs python3-h5py): %v", py, err)
+		}
+		t.Skipf("%s cannot import h5py (install python3-h5py, e.g. make deps): %v", py, err)
+	}
+	res, err := exec.Command(py, "testdata/check_h5py.py", out).CombinedOutput()
+	if err != nil {
+		t.Fatalf("h5py check: %v\n%s", err, res)
+	}
+	t.Logf("%s", res)
+}
+
+// TestInterruptAndResume interrupts a run with SIGINT during training,
+// resumes it with --resume, and checks that every dataset equals, bit for
+// bit, that of an uninterrupted run with the same seed.
+func TestInterruptAndResume(t *testing.T) {
+	dir := t.TempDir()
+	// Long enough training that the signal lands inside it.
+	common := []string{"--quick", "--seed", "11", "--log-format", "json", "--set", "train.steps=1500", "--set", "train.min_steps=1500", "--set", "train.eval_every=50"}
+	full := filepath.Join(dir, "full.h5")
+	if code, o, e := runArgs(append(common, "--out", full)...); code != 0 {
+		t.Fatalf("uninterrupted run: exit %d\n%s\n%s", code, o, e)
+	}
+
+	part := filepath.Join(dir, "part.h5")
+	cmd := exec.Command(os.Args[0], append(common, "--out", part)...)
+	cmd.Env = append(os.Environ(), "FREEFIELD_TEST_MAIN=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	sent := false
+	var log strings.Builder
+	for sc.Scan() {
+		line := sc.Text()
+		log.WriteString(line + "\n")
+		// The first progress record of the training stage: training runs.
+		if !sent && strings.Contains(line, `"stage":"train learned"`) && strings.Contains(line, `"msg":"progress"`) {
+			cmd.Process.Signal(syscall.SIGINT)
+			sent = true
+		}
+	}
+	err = cmd.Wait()
+	code := cmd.ProcessState.ExitCode()
+	if !sent || code != 3 {
+		t.Fatalf("interrupted run: signal sent %v, exit %d (%v), want 3\n%s", sent, code, err, log.String())
+	}
+	f, err := h5io.Open(part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := f.Info()
+	f.Close()
+	if in.Status != h5io.StatusInterrupted {
+		t.Fatalf("interrupted file has status %q", in.Status)
+	}
+	// --resume takes the configuration stored in the file.
+	if code, o, e := runArgs("--out", part, "--resume", "--quiet"); code != 0 {
+		t.Fatalf("resumed run: exit %d\n%s\n%s", code, o, e)
+	}
+	compareFiles(t, full, part)
+}
+
+// compareFiles checks that every dataset of a is in b with identical bits
+// (the checkpoint group aside).
+func compareFiles(t *testing.T, a, b string) {
+	t.Helper()
+	fa, err := h5io.Open(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fa.Close()
+	fb, err := h5io.Open(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fb.Close()
+	da, _ := fa.Datasets()
+	db, _ := fb.Datasets()
+	if !slices.Equal(filterCk(da), filterCk(db)) {
+		t.Fatalf("dataset lists differ:\n%v\n%v", filterCk(da), filterCk(db))
+	}
+	n := 0
+	for _, p := range filterCk(da) {
+		x, y := readAny(t, fa, p), readAny(t, fb, p)
+		if x != y {
+			t.Errorf("dataset %s differs between the uninterrupted and the resumed run", p)
+		}
+		n++
+	}
+	if n < 50 {
+		t.Errorf("compared only %d datasets", n)
+	}
+}
+
+func filterCk(ps []string) []string {
+	var out []string
+	for _, p := range ps {
+		if !strings.HasPrefix(p, "/checkpoint") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// readAny returns the dataset's values as a string of its exact bits.
+func readAny(t *testing.T, f *h5io.File, p string) string {
+	d, err := f.OpenDataset(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch d.Dtype() {
+	case h5io.Float64:
+		var v []float64
+		if _, err := d.Read(&v); err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, x := range v {
+			fmt.Fprintf(&b, "%x,", x)
+		}
+		return b.String()
+	case h5io.Float32:
+		var v []float32
+		if _, err := d.Read(&v); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%x", v)
+	case h5io.Int64:
+		var v []int64
+		if _, err := d.Read(&v); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(v)
+	}
+	t.Fatalf("dataset %s: unexpected type %v", p, d.Dtype())
+	return ""
+}

@@ -1,0 +1,87 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package main
+
+import (
+	"rgflow/experiments/internal/pipeline"
+	"rgflow/internal/cli"
+)
+
+// plots writes the PNG figures beside the HDF5 file.
+func (s *state) plots() error {
+	r, o := s.r, s.out
+	k := o.Shells.KHat
+	// Spectra by shell: reference and every generated ensemble.
+	sp := cli.LinePlot{Title: "G(k) by momentum shell", XLabel: "|k̂|", YLabel: "G(k)", LogY: true}
+	sp.Series = append(sp.Series, cli.Series{Name: "reference (exact)", X: k, Y: s.refStats.TP.Shell, YErr: s.refStats.TP.ShellErr})
+	exactG := o.Shells.Average(nil, s.g0, s.proc.Weight)
+	sp.Series = append(sp.Series, cli.Series{Name: "1/(k̂²+m²)", X: k, Y: exactG})
+	for _, m := range s.methods {
+		if c := s.comps[m.Name]; c != nil {
+			sp.Series = append(sp.Series, cli.Series{Name: m.Name, X: k, Y: c.GenShell, Points: true})
+		}
+	}
+	if err := sp.Save(r.PlotPath("spectra")); err != nil {
+		return err
+	}
+	ratio := cli.LinePlot{Title: "generated / reference spectrum", XLabel: "|k̂|", YLabel: "G_gen/G_ref"}
+	for _, m := range s.methods {
+		if c := s.comps[m.Name]; c != nil {
+			ratio.Series = append(ratio.Series, cli.Series{Name: m.Name, X: k, Y: c.Ratio, YErr: c.RatioErr, Points: true})
+		}
+	}
+	if err := ratio.Save(r.PlotPath("spectrum_ratio")); err != nil {
+		return err
+	}
+	if f := s.flow; f != nil {
+		kl := cli.LinePlot{Title: "relative entropy to the fixed point along the flow", XLabel: "RG time t", YLabel: "KL (nats)", LogY: true,
+			Series: []cli.Series{{Name: "closed form", X: f.Times, Y: f.KL}, {Name: "estimate (Gaussian part of the samples)", X: f.Times, Y: f.KLEst, Points: true}}}
+		if err := kl.Save(r.PlotPath("flow_kl")); err != nil {
+			return err
+		}
+		w2 := cli.LinePlot{Title: "W₂ to the fixed point along the flow", XLabel: "RG time t", YLabel: "W₂",
+			Series: []cli.Series{{Name: "closed form", X: f.Times, Y: f.W2}, {Name: "estimate", X: f.Times, Y: f.W2Est, Points: true}}}
+		if err := w2.Save(r.PlotPath("flow_w2")); err != nil {
+			return err
+		}
+		d := cli.LinePlot{Title: "dissipation −dKL/dt", XLabel: "RG time t", YLabel: "D_t (nats)",
+			Series: []cli.Series{{Name: "closed form", X: f.Times, Y: f.Diss}, {Name: "Monte Carlo", X: f.Times, Y: f.DissMC, YErr: f.DissMCErr, Points: true}}}
+		if err := d.Save(r.PlotPath("flow_dissipation")); err != nil {
+			return err
+		}
+	}
+	tc := cli.LinePlot{Title: "training (held-out loss; 1 per site is the Gaussian baseline)", XLabel: "step", YLabel: "loss"}
+	for _, m := range []*pipeline.Model{s.learned, s.ddpm} {
+		if m == nil || len(m.State.Curve) == 0 {
+			continue
+		}
+		var x, y []float64
+		for _, c := range m.State.Curve {
+			x = append(x, float64(c.Step))
+			y = append(y, c.HeldOut)
+		}
+		tc.Series = append(tc.Series, cli.Series{Name: m.Name, X: x, Y: y})
+	}
+	if len(tc.Series) > 0 {
+		if err := tc.Save(r.PlotPath("training")); err != nil {
+			return err
+		}
+	}
+	if c := s.comps["learned"]; c != nil && c.Denoise != nil {
+		d := c.Denoise
+		mp := cli.LinePlot{Title: "denoising error on held-out data", XLabel: "RG time t", YLabel: "MSE per site", LogY: true}
+		for i, n := range d.Names {
+			mp.Series = append(mp.Series, cli.Series{Name: n, X: d.Times, Y: d.MSE[i], YErr: d.MSEErr[i], Points: i > 0})
+		}
+		if err := mp.Save(r.PlotPath("denoise_mse")); err != nil {
+			return err
+		}
+	}
+	panels := []pipeline.Panel{{Title: "exact sample", Field: s.ref.Field(0)}}
+	for _, m := range s.methods {
+		if gen, err := o.ReadGenerated(m.Name); err == nil {
+			panels = append(panels, pipeline.Panel{Title: m.Name, Field: gen.Field(0)})
+		}
+	}
+	return pipeline.FieldPanels(r.PlotPath("fields"), s.lat, panels)
+}

@@ -1,0 +1,343 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package main
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"sync"
+
+	"rgflow/erg"
+	"rgflow/experiments/internal/pipeline"
+	"rgflow/field"
+	"rgflow/generative"
+	"rgflow/internal/cli"
+	"rgflow/internal/rng"
+	"rgflow/lattice"
+)
+
+// state is what the stages hand each other.
+type state struct {
+	cfg  Config
+	r    *cli.Run
+	out  *pipeline.Out
+	lat  *lattice.Lattice
+	act  *field.Free
+	proc *erg.Process
+	// g0 is the exact data spectrum 1/(k̂²+m²) per mode of proc.
+	g0 []float64
+
+	train, held, ref *field.Ensemble
+	refStats         *pipeline.Stats
+
+	flow          *pipeline.FlowResult
+	learned, ddpm *pipeline.Model
+	ddpmProc      *erg.Process
+	exact         *generative.Gaussian
+	methods       []*pipeline.Method
+	comps         map[string]*generative.Comparison
+	checks        map[string][]pipeline.Check
+	runner        *pipeline.Runner
+}
+
+// Ensemble sets: each labels its samples' random streams.
+const (
+	setTrain = iota
+	setHeld
+	setRef
+	setBaseline
+)
+
+func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
+	lat, err := cfg.Lattice.Build()
+	if err != nil {
+		return err
+	}
+	act, err := field.NewFree(lat, cfg.Field.M2)
+	if err != nil {
+		return err
+	}
+	proc, err := cfg.Flow.Process(lat)
+	if err != nil {
+		return err
+	}
+	sh, err := lat.Shells(lat.DefaultShellCount())
+	if err != nil {
+		return err
+	}
+	g0, err := generative.FreeSpectrum(proc.Eps, cfg.Field.M2)
+	if err != nil {
+		return err
+	}
+	exact, err := generative.NewGaussian(proc, g0)
+	if err != nil {
+		return err
+	}
+	s := &state{cfg: cfg, r: r, out: &pipeline.Out{F: r.File, Lat: lat, Shells: sh}, lat: lat, act: act, proc: proc, g0: g0,
+		exact: exact, comps: map[string]*generative.Comparison{}, checks: map[string][]pipeline.Check{}}
+	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: proc, Net: cfg.Network, Train: cfg.Train, Index: 0}
+	defer s.learned.Close()
+	if cfg.DDPM.Enabled {
+		var sched *generative.Discrete
+		if cfg.DDPM.Schedule == "cosine" {
+			sched, err = generative.DDPMCosine(cfg.DDPM.Length)
+		} else {
+			sched, err = generative.DDPMLinear(cfg.DDPM.Length)
+		}
+		if err != nil {
+			return err
+		}
+		if s.ddpmProc, err = generative.NewDDPM(lat, erg.Periodic, sched, nil); err != nil {
+			return err
+		}
+		tr := cfg.Train
+		tr.Baseline = cfg.DDPM.Baseline
+		net := cfg.Network
+		net.Spectra = cfg.DDPM.Spectral
+		s.ddpm = &pipeline.Model{Name: "ddpm", Group: "/model/ddpm", Proc: s.ddpmProc, Net: net, Train: tr, Grid: cfg.DDPM.Length, Index: 1}
+		defer s.ddpm.Close()
+	}
+
+	stages := []pipeline.Stage{
+		{Name: "sample", Run: s.sampleStage, Restore: func(context.Context) error { return s.sample(false) }},
+		{Name: "flow", Run: s.flowStage},
+		{Name: "train learned", Run: s.trainStage(s.learned), Restore: s.loadStage(s.learned)},
+	}
+	if s.ddpm != nil {
+		stages = append(stages, pipeline.Stage{Name: "train ddpm", Run: s.trainStage(s.ddpm), Restore: s.loadStage(s.ddpm)})
+	}
+	s.runner = pipeline.NewRunner(r)
+	s.methods = []*pipeline.Method{
+		{Name: "inverse_rg_exact", Proc: proc, Score: exact, Gen: cfg.Generate, Index: 0, FullVariance: true,
+			Description: "the exact inverse RG: the Polchinski flow run backwards with the exact Gaussian score of the free field"},
+		{Name: "learned", Proc: proc, Gen: cfg.Generate, Model: "/model/learned", Index: 1, FullVariance: cfg.Train.Baseline == "measured",
+			Description: "the Polchinski flow run backwards with the learned score"},
+	}
+	if s.ddpm != nil {
+		gen := cfg.Generate
+		gen.Steps, gen.Samples = cfg.DDPM.Steps, cfg.DDPM.Samples
+		s.methods = append(s.methods, &pipeline.Method{Name: "ddpm", Proc: s.ddpmProc, Gen: gen, Model: "/model/ddpm", Index: 2,
+			FullVariance: cfg.DDPM.Baseline == "measured",
+			Description:  "plain DDPM (" + cfg.DDPM.Schedule + " schedule, white noise) with the same network and training budget"})
+	}
+	for _, m := range s.methods {
+		stages = append(stages, s.out.GenerateStage(s.runner, m, r.Seed))
+	}
+	stages = append(stages,
+		pipeline.Stage{Name: "compare", Run: s.compareStage},
+		pipeline.Stage{Name: "report", Run: s.reportStage},
+	)
+	s.runner.SetStages(stages...)
+	if err := s.runner.Execute(ctx); err != nil {
+		return err
+	}
+	return s.summary()
+}
+
+// sample draws the training, held-out and reference ensembles exactly;
+// sample i of set k draws from the stream (seed, StageSample, k, i), so the
+// ensembles do not depend on the number of workers.
+func (s *state) sample(progress bool) error {
+	cfg := s.cfg
+	smp, err := field.NewFreeSampler(s.act)
+	if err != nil {
+		return err
+	}
+	s.train = field.NewEnsemble(s.lat, cfg.Train.Samples)
+	s.held = field.NewEnsemble(s.lat, cfg.Train.HeldOut)
+	s.ref = field.NewEnsemble(s.lat, cfg.Reference)
+	total := int64(cfg.Train.Samples + cfg.Train.HeldOut + cfg.Reference)
+	var bar *cli.Progress
+	if progress {
+		bar = s.r.Progress("sample", total, "samples")
+	}
+	for set, e := range []*field.Ensemble{s.train, s.held, s.ref} {
+		parallel(e.Len(), func(w *field.GaussianSampler, i int) {
+			w.Sample(e.Field(i), rng.NewRand(s.r.Seed, rng.StageSample, uint64(set), uint64(i)))
+		}, smp)
+		if bar != nil {
+			bar.Add(int64(e.Len()))
+		}
+	}
+	if bar != nil {
+		bar.Done()
+	}
+	s.refStats, err = s.out.Measure(s.act, s.ref)
+	return err
+}
+
+// parallel calls fn(sampler, i) for i < n on GOMAXPROCS workers, each with
+// its own clone of smp.
+func parallel(n int, fn func(*field.GaussianSampler, int), smp *field.GaussianSampler) {
+	W := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	for w := 0; w < W; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			c := smp.Clone()
+			for i := w; i < n; i += W {
+				fn(c, i)
+			}
+		}(w)
+	}
+	wg.Wait()
+}
+
+func (s *state) sampleStage(ctx context.Context) error {
+	if err := s.sample(true); err != nil {
+		return err
+	}
+	o := s.out
+	if err := o.WriteLattice(); err != nil {
+		return err
+	}
+	m2 := s.cfg.Field.M2
+	attrs := map[string]any{"action": "free", "m2": m2, "sampler": "exact_gaussian",
+		"n_thermalization": int64(0), "stride": int64(1), "acceptance": 1.0,
+		"chi_exact": 1 / m2, "xi2_exact": 1 / math.Sqrt(m2)}
+	for _, e := range []struct {
+		name, desc string
+		ens        *field.Ensemble
+		stats      *pipeline.Stats
+	}{
+		{"free", "the training ensemble: exact independent samples of the free field", s.train, nil},
+		{"free_reference", "a fresh exact ensemble every generated ensemble is compared with", s.ref, s.refStats},
+	} {
+		g := "/ensemble/" + e.name
+		a := map[string]any{"description": e.desc, "n_samples": int64(e.ens.Len())}
+		for k, v := range attrs {
+			a[k] = v
+		}
+		if err := o.F.CreateGroup(g, a); err != nil {
+			return err
+		}
+		if err := o.WriteFields(g+"/fields", e.ens, "exact samples of the free field φ_x"); err != nil {
+			return err
+		}
+		st := e.stats
+		if st == nil {
+			var err error
+			if st, err = o.Measure(s.act, e.ens); err != nil {
+				return err
+			}
+		}
+		if err := o.WriteStats(g, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *state) flowStage(ctx context.Context) error {
+	cfg := s.cfg
+	coupling, err := erg.ParseCoupling(cfg.Flow.Coupling)
+	if err != nil {
+		return err
+	}
+	data, err := field.EnsembleOf(s.lat, s.train.Data[:cfg.Flow.Samples*s.lat.Volume()])
+	if err != nil {
+		return err
+	}
+	sched := s.proc.Sched.(erg.PolchinskiSchedule)
+	attrs := map[string]any{
+		"regulator": cfg.Flow.Regulator, "temperature": cfg.Flow.Temperature,
+		"schedule": "Polchinski: ᾱ_t(k) = K((k̂²+μ_IR²)/Λ_t²)/K((k̂²+μ_IR²)/Λ₀²), Λ_t = Λ₀e^{−t}",
+		"lambda0":  math.Sqrt(sched.Lambda02), "mu_ir2": sched.MuIR2, "m0_2": cfg.Flow.M02,
+		"zero_mode": cfg.Flow.ZeroMode, "basis": "fft", "coupling": cfg.Flow.Coupling, "end_time": s.proc.T,
+		"variables":   "x_t = φ_t/√ᾱ_t: the variance-preserving form x_t = √ᾱ x₀ + √(1−ᾱ) σ ξ, fixed point N(0, 1/(k̂²+m₀²))",
+		"description": "the Polchinski flow of the training ensemble to the Gaussian fixed point",
+	}
+	bar := s.r.Progress("flow", int64(cfg.Flow.Snapshots), "snapshots")
+	res, err := s.out.RunFlow(pipeline.FlowInput{Group: "/flow/polchinski", Proc: s.proc, Action: s.act, Data: data,
+		Times: cfg.Flow.Times(s.proc), Coupling: coupling, Store: cfg.Flow.Store, G0: s.g0, Seed: s.r.Seed, Attrs: attrs})
+	bar.Done()
+	if err != nil {
+		return err
+	}
+	s.flow = res
+	return nil
+}
+
+func (s *state) trainStage(m *pipeline.Model) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := s.baseline(m); err != nil {
+			return err
+		}
+		if err := s.out.TrainModel(ctx, s.runner, m, s.train, s.held, s.r.Seed); err != nil {
+			return err
+		}
+		s.link(m)
+		return nil
+	}
+}
+
+func (s *state) loadStage(m *pipeline.Model) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := s.baseline(m); err != nil {
+			return err
+		}
+		if err := s.out.LoadModel(m, s.r.Seed); err != nil {
+			return err
+		}
+		s.link(m)
+		return nil
+	}
+}
+
+func (s *state) baseline(m *pipeline.Model) error {
+	var err error
+	if m.Train.Baseline == "measured" && s.cfg.BaselineSamples > 0 {
+		m.Baseline, err = s.streamedBaseline(m.Proc)
+		return err
+	}
+	m.Baseline, err = pipeline.NewBaseline(m.Proc, m.Train.Baseline, s.train, m.Train.Symmetric)
+	return err
+}
+
+// baselineChunk is the number of fields held at once while the baseline
+// spectrum is streamed.
+const baselineChunk = 2048
+
+// streamedBaseline measures the spectrum of BaselineSamples exact fields
+// (set setBaseline of the sample streams) in chunks: the mean of the
+// chunks' per-mode means, symmetrised as the training baseline would be.
+func (s *state) streamedBaseline(p *erg.Process) (*generative.Gaussian, error) {
+	smp, err := field.NewFreeSampler(s.act)
+	if err != nil {
+		return nil, err
+	}
+	n := s.cfg.BaselineSamples
+	g := make([]float64, p.Modes())
+	chunk := field.NewEnsemble(s.lat, min(baselineChunk, n))
+	for done := 0; done < n; {
+		k := min(chunk.Len(), n-done)
+		e := &field.Ensemble{Lat: s.lat, Data: chunk.Data[:k*s.lat.Volume()]}
+		base := done
+		parallel(k, func(w *field.GaussianSampler, i int) {
+			w.Sample(e.Field(i), rng.NewRand(s.r.Seed, rng.StageSample, setBaseline, uint64(base+i)))
+		}, smp)
+		sp, err := generative.MeasureSpectrum(p, e, s.cfg.Train.Symmetric)
+		if err != nil {
+			return nil, err
+		}
+		for j, v := range sp.G {
+			g[j] += v * float64(k)
+		}
+		done += k
+	}
+	for j := range g {
+		g[j] /= float64(n)
+	}
+	return generative.NewGaussian(p, g)
+}
+
+// link hands a trained model's score to the methods that sample with it.
+func (s *state) link(m *pipeline.Model) {
+	for _, meth := range s.methods {
+		if meth.Model == m.Group {
+			meth.Score = m.Score
+		}
+	}
+}

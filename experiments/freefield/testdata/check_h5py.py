@@ -1,0 +1,89 @@
+"""Reads a freefield HDF5 file the way an analyst would (h5py + numpy) and
+checks the layout of docs/hdf5-schema.md, the dimension scales, and values
+against closed forms. Usage: check_h5py.py FILE. Exits non-zero on failure."""
+import sys
+
+import h5py
+import numpy as np
+
+path = sys.argv[1]
+fails = []
+
+
+def check(ok, what):
+    if not ok:
+        fails.append(what)
+
+
+with h5py.File(path, "r") as f:
+    a = f.attrs
+    check(a["schema_version"] == 1, "schema_version is 1")
+    check(a["status"] == "complete", "status is complete, got %r" % a["status"])
+    check(a["experiment"] == "freefield", "experiment attribute")
+    check("m2:" in a["config"], "resolved YAML config stored")
+    dims = tuple(int(x) for x in f["lattice"].attrs["dims"])
+    V = int(np.prod(dims))
+    check(f["lattice"].attrs["volume"] == V, "lattice volume")
+
+    # Ensembles: fields with named axes and coordinate scales.
+    for name in ("free", "free_reference"):
+        g = f["ensemble/" + name]
+        phi = g["fields"]
+        check(phi.shape[1:] == dims, "%s fields shape %s" % (name, phi.shape))
+        check([d.label for d in phi.dims] == ["sample"] + ["x%d" % (i + 1) for i in range(len(dims))], "%s axis labels" % name)
+        x1 = phi.dims[1][0][()]
+        check(np.array_equal(x1, np.arange(dims[0])), "%s x1 scale" % name)
+        check(phi.attrs["units"] == "lattice units", "%s units" % name)
+        # The stored magnetisation is the mean of the stored fields.
+        m = g["observables/magnetization"][()]
+        check(np.allclose(m, phi[()].reshape(phi.shape[0], -1).mean(axis=1), rtol=0, atol=1e-12), "%s magnetization" % name)
+        chi = g["estimates/chi"]
+        check(chi.shape == () and "error" in chi.attrs and "tau_int" in chi.attrs, "%s chi estimate attrs" % name)
+    m2 = f["ensemble/free"].attrs["m2"]
+    # χ of the exact reference within 5σ of 1/m².
+    chi = f["ensemble/free_reference/estimates/chi"]
+    check(abs(chi[()] - 1 / m2) < 5 * chi.attrs["error"], "reference χ = %g ± %g vs 1/m² = %g" % (chi[()], chi.attrs["error"], 1 / m2))
+
+    # Shell spectrum axis with the k̂² scale.
+    spec = f["ensemble/free_reference/spectrum"]
+    check(spec.dims[0].label == "shell", "spectrum dim label")
+    khat2 = spec.dims[0][0][()]
+    check(khat2[0] == 0 and np.all(np.diff(khat2) > 0), "shell k̂² scale starts at 0 and increases")
+
+    # The flow: closed-form KL non-increasing, snapshots over (t, sample, x…).
+    fl = f["flow/polchinski"]
+    t = fl["t"][()]
+    check(np.all(np.diff(t) > 0) and t[0] == 0, "flow times")
+    kl = fl["kl_analytic"][()]
+    check(np.all(np.diff(kl) <= 1e-12 * kl[0]), "KL never increases")
+    check(fl["snapshots"].shape[0] == len(t) and fl["snapshots"].shape[2:] == dims, "snapshot shape")
+    check([d.label for d in fl["snapshots"].dims][:2] == ["t", "sample"], "snapshot labels")
+    ab = fl["alpha_bar"][()]
+    check(ab.shape == (len(t),) + dims and np.allclose(ab[0], 1) and ab[-1].max() < 1e-3, "ᾱ from 1 to the fixed point")
+    check(fl["spectrum"].shape == (len(t), len(khat2)), "flow spectrum shape")
+
+    # Models, generated ensembles and comparisons.
+    for model in ("learned", "ddpm"):
+        mg = f["model/" + model]
+        check(mg.attrs["n_parameters"] > 0 and "architecture" in mg.attrs, model + " model attrs")
+        check(mg.attrs["converged"] in (True, False), model + " converged flag is a bool")
+        check(len(mg["training/val_loss"]) == len(mg["training/step"]), model + " training curve")
+    for method in ("inverse_rg_exact", "learned", "ddpm"):
+        gen = f["generated/" + method]
+        check(gen["fields"].shape[1:] == dims, method + " fields")
+        c = f["comparison/" + method]
+        check(c.attrs["verdict"].startswith(("pass", "fail")), method + " verdict")
+        ratio = c["spectrum_ratio"][()]
+        check(ratio.shape == khat2.shape and np.all(np.isfinite(ratio)), method + " spectrum ratio")
+        # The stored ratio is the ratio of the stored shell spectra.
+        check(np.allclose(ratio, c["spectrum_generated"][()] / c["spectrum_reference"][()], rtol=1e-12), method + " ratio consistent")
+    d = f["generated/learned/denoise_mse"]
+    check(d.dims[0].label == "t" and len(d.dims[0][0]) == len(d), "denoise_mse has a t scale")
+    check("all_pass" in f["checks/flow"].attrs, "flow checks")
+
+if fails:
+    print("h5py check of %s FAILED:" % path)
+    for x in fails:
+        print("  -", x)
+    sys.exit(1)
+print("h5py check of %s: ok" % path)

@@ -1,0 +1,221 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package pipeline
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"rgflow/generative"
+	"rgflow/internal/h5io"
+)
+
+// WriteComparison writes /comparison/<method> for c (the layout of
+// docs/hdf5-schema.md) and the generated ensemble's own statistics under
+// /generated/<method>; reference names the /ensemble the method was
+// compared with. extra are experiment-level checks (the run's acceptance
+// bars) added to the verdict.
+func (o *Out) WriteComparison(method, reference string, c *generative.Comparison, gen *Stats, extra []Check) error {
+	if gen != nil {
+		if err := o.WriteStats("/generated/"+method, gen); err != nil {
+			return err
+		}
+	}
+	g := "/comparison/" + method
+	pass := c.Verdict.Pass
+	var failed []string
+	for _, ch := range c.Verdict.Checks {
+		if !ch.Pass {
+			failed = append(failed, ch.Name)
+		}
+	}
+	for _, ch := range extra {
+		if !ch.Pass {
+			pass = false
+			failed = append(failed, ch.Name)
+		}
+	}
+	verdict := "pass"
+	if !pass {
+		verdict = "fail: " + strings.Join(failed, ", ")
+	}
+	var crit []string
+	for _, ch := range c.Verdict.Checks {
+		crit = append(crit, fmt.Sprintf("%s: %s %.4g", ch.Name, ch.Rule, ch.Threshold))
+	}
+	for _, ch := range extra {
+		crit = append(crit, fmt.Sprintf("%s: %s", ch.Name, ch.Rule))
+	}
+	attrs := map[string]any{
+		"reference": reference, "generated": "/generated/" + method,
+		"verdict": verdict, "criteria": strings.Join(crit, "; "),
+		"n_reference": int64(c.NRef), "n_generated": int64(c.NGen),
+		"spectrum_chi2": c.SpectrumChi2, "spectrum_dof": int64(c.SpectrumDOF),
+		"hist_chi2": c.HistChi2, "hist_dof": int64(c.HistDOF),
+		"sign_reference": c.RefSign, "sign_reference_error": c.RefSignErr,
+		"sign_generated": c.GenSign, "sign_generated_error": c.GenSignErr, "sign_z": c.SignZ,
+		"warnings":    strings.Join(c.Warnings, "; "),
+		"description": "the generated ensemble against the reference: spectrum ratio, observable z-scores, M histogram, W₂ and KL with null yardsticks (between halves of the reference), verdict",
+	}
+	if err := o.F.CreateGroup(g, attrs); err != nil {
+		return err
+	}
+	shell := func(name, units, desc string, v []float64) error {
+		_, err := o.F.Put(g+"/"+name, h5io.Spec{Units: units, Description: desc, Dims: []string{"shell"}, Scales: []string{ShellScale}}, v)
+		return err
+	}
+	for _, d := range []struct {
+		name, units, desc string
+		v                 []float64
+	}{
+		{"spectrum_ratio", "1", "G_generated/G_reference per shell", c.Ratio},
+		{"spectrum_ratio_error", "1", "one standard error of spectrum_ratio", c.RatioErr},
+		{"spectrum_reference", "lattice units^2", "shell spectrum of the reference", c.RefShell},
+		{"spectrum_generated", "lattice units^2", "shell spectrum of the generated ensemble", c.GenShell},
+	} {
+		if err := shell(d.name, d.units, d.desc, d.v); err != nil {
+			return err
+		}
+	}
+	scalar := func(name, units, desc, method string, v, null float64) error {
+		d, err := o.F.Put(g+"/"+name, h5io.Spec{Units: units, Description: desc, Shape: []int64{}}, []float64{v})
+		if err != nil {
+			return err
+		}
+		if err := d.SetAttr("null", null); err != nil {
+			return err
+		}
+		return d.SetAttr("method", method)
+	}
+	for _, d := range []struct {
+		name, units, desc, method string
+		v, null                   float64
+	}{
+		{"w2", "lattice units", "W₂ between the Gaussian parts of the two ensembles, [Σ_k(√G_ref − √G_gen)²]^½", "spectral closed form", c.W2Spectral, c.W2SpectralNull},
+		{"w2_magnetization", "1", "exact 1-D W₂ between the distributions of M", "sorted samples", c.W2M, c.W2MNull},
+		{"w2_action_density", "1", "exact 1-D W₂ between the distributions of S/V", "sorted samples", c.W2Action, c.W2ActionNull},
+		{"w2_sliced", "lattice units", "sliced W₂ over random directions in field space", "sliced", c.SlicedW2, c.SlicedW2Null},
+		{"kl", "nats", "KL(generated ‖ reference) of the Gaussian parts, ½Σ_k(r−1−ln r), r = G_gen/G_ref", "spectral closed form", c.KLGauss, c.KLGaussNull},
+	} {
+		if err := scalar(d.name, d.units, d.desc, d.method, d.v, d.null); err != nil {
+			return err
+		}
+	}
+	if err := o.F.CreateGroup(g+"/z", map[string]any{"description": "z = (generated − reference)/combined standard error of each estimate"}); err != nil {
+		return err
+	}
+	for _, z := range c.Observables {
+		if err := o.F.SetAttr(g+"/z", z.Name, z.Z); err != nil {
+			return err
+		}
+	}
+	if len(c.HistEdges) > 0 {
+		if _, err := o.F.Put(g+"/hist_edges", h5io.Spec{Units: "1", Description: "bin edges of the M histograms"}, c.HistEdges); err != nil {
+			return err
+		}
+		for _, d := range []struct {
+			name string
+			v    []float64
+		}{{"hist_reference", c.RefHist}, {"hist_reference_error", c.RefHistErr}, {"hist_generated", c.GenHist}, {"hist_generated_error", c.GenHistErr}} {
+			if _, err := o.F.Put(g+"/"+d.name, h5io.Spec{Units: "1", Description: "density of M per bin (" + d.name + ")", Dims: []string{"bin"}}, d.v); err != nil {
+				return err
+			}
+		}
+	}
+	all := append(checksOf(c.Verdict), extra...)
+	names := make([]string, len(all))
+	vals := make([]float64, len(all))
+	ths := make([]float64, len(all))
+	ok := make([]int64, len(all))
+	for i, ch := range all {
+		names[i], vals[i], ths[i] = ch.Name, ch.Value, ch.Threshold
+		if ch.Pass {
+			ok[i] = 1
+		}
+	}
+	if err := o.F.CreateGroup(g+"/checks", map[string]any{"names": strings.Join(names, ","),
+		"description": "every check of the verdict: value, threshold, pass (1) or fail (0), in the order of names"}); err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		name string
+		v    any
+	}{{"value", vals}, {"threshold", ths}, {"pass", ok}} {
+		if _, err := o.F.Put(g+"/checks/"+d.name, h5io.Spec{Units: "1", Description: "check " + d.name + "s", Dims: []string{"check"}}, d.v); err != nil {
+			return err
+		}
+	}
+	if c.Denoise != nil {
+		if err := o.writeDenoise("/generated/"+method, c.Denoise); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (o *Out) writeDenoise(g string, d *generative.DenoiseCurve) error {
+	if err := o.F.CreateScale(g+"/denoise_t", "t", d.Times, "1", "flow times of the denoising-error curve"); err != nil {
+		return err
+	}
+	last := len(d.Names) - 1
+	for _, x := range []struct {
+		name, desc string
+		v          []float64
+	}{
+		{"denoise_mse", "per-site mean squared error of this method's denoiser x̂₀ on held-out data at each t", d.MSE[last]},
+		{"denoise_mse_error", "standard error of denoise_mse", d.MSEErr[last]},
+		{"denoise_mse_reference", "the same for the reference denoiser (" + d.Names[0] + ")", d.MSE[0]},
+		{"denoise_mse_reference_error", "standard error of denoise_mse_reference", d.MSEErr[0]},
+		{"denoise_mse_difference", "paired difference denoise_mse − denoise_mse_reference (common random numbers)", d.Diff[last]},
+		{"denoise_mse_difference_error", "standard error of the paired difference", d.DiffErr[last]},
+	} {
+		if _, err := o.F.Put(g+"/"+x.name, h5io.Spec{Units: "lattice units^2", Description: x.desc, Dims: []string{"t"}, Scales: []string{g + "/denoise_t"}}, x.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Check is an experiment-level acceptance check, printed in the summary
+// and stored with the comparison.
+type Check struct {
+	Name      string
+	Value     float64
+	Threshold float64
+	Pass      bool
+	Rule      string
+}
+
+func checksOf(v generative.Verdict) []Check {
+	out := make([]Check, len(v.Checks))
+	for i, c := range v.Checks {
+		out[i] = Check{Name: c.Name, Value: c.Value, Threshold: c.Threshold, Pass: c.Pass, Rule: c.Rule}
+	}
+	return out
+}
+
+// Bar returns a Check that value ≤ threshold.
+func Bar(name string, value, threshold float64, rule string) Check {
+	return Check{Name: name, Value: value, Threshold: threshold, Pass: value <= threshold && !math.IsNaN(value), Rule: rule}
+}
+
+// WriteChecks writes the run-level checks under /checks/<group> and returns
+// whether all passed.
+func (o *Out) WriteChecks(group string, cs []Check) (bool, error) {
+	all := true
+	attrs := map[string]any{"description": "acceptance checks of the run: value, threshold, rule, pass"}
+	for _, c := range cs {
+		all = all && c.Pass
+		res := "pass"
+		if !c.Pass {
+			res = "FAIL"
+		}
+		attrs[c.Name] = fmt.Sprintf("%s: %.6g (threshold %.6g; %s)", res, c.Value, c.Threshold, c.Rule)
+	}
+	attrs["all_pass"] = all
+	if err := o.F.CreateGroup("/checks/"+group, attrs); err != nil {
+		return false, err
+	}
+	return all, nil
+}

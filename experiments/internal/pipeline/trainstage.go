@@ -1,0 +1,254 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"time"
+
+	"rgflow/erg"
+	"rgflow/field"
+	"rgflow/generative"
+	"rgflow/generative/nn"
+	"rgflow/internal/h5io"
+)
+
+// Model is one learned score: what TrainModel trains and LoadModel reads
+// back.
+type Model struct {
+	Name  string // e.g. learned, ddpm
+	Group string // /model/<name>
+	Proc  *erg.Process
+	// Baseline is the Gaussian part the network corrects (measured or
+	// white, see Train.Baseline).
+	Baseline *generative.Gaussian
+	Net      Network
+	Train    Train
+	// Grid > 0 draws training times on a grid (DDPM's integer timesteps).
+	Grid int
+	// Index numbers the models of a run: it labels their random streams.
+	Index int
+
+	// Filled by TrainModel / LoadModel.
+	Score  *generative.Learned
+	State  generative.TrainState
+	Params int
+	// Seconds is the wall-clock training time.
+	Seconds float64
+
+	net *nn.Network
+}
+
+// Close releases the network's worker goroutines.
+func (m *Model) Close() {
+	if m.net != nil {
+		m.net.Close()
+		m.net = nil
+	}
+}
+
+// NewBaseline returns the Gaussian baseline of a model: the spectrum of the
+// training fields measured in p's basis ("measured") or the reference
+// spectrum σ² itself ("white").
+func NewBaseline(p *erg.Process, kind string, train *field.Ensemble, symmetrise bool) (*generative.Gaussian, error) {
+	switch kind {
+	case "measured":
+		s, err := generative.MeasureSpectrum(p, train, symmetrise)
+		if err != nil {
+			return nil, err
+		}
+		return generative.NewGaussian(p, s.G)
+	case "white":
+		return generative.NewGaussian(p, append([]float64(nil), p.Sigma2...))
+	}
+	return nil, fmt.Errorf("pipeline: baseline %q: allowed measured, white", kind)
+}
+
+// TrainModel trains m by denoising score matching on train (held-out loss
+// on held), with checkpoints through the runner, and writes /model/<name>.
+// A diverged training writes the group with converged = false and fails.
+func (o *Out) TrainModel(ctx context.Context, run *Runner, m *Model, train, held *field.Ensemble, seed uint64) error {
+	net, err := m.Net.Build(o.Lat, seed, m.Index)
+	if err != nil {
+		return err
+	}
+	model, err := m.Train.Model(net)
+	if err != nil {
+		net.Close()
+		return err
+	}
+	tc := m.Train.TrainConfig(seed, m.Grid)
+	// Each model has its own training streams.
+	tc.Seed = seed + uint64(m.Index)*0x9e3779b97f4a7c15
+	tr, err := generative.NewTrainer(m.Baseline, model, train, held, tc)
+	if err != nil {
+		net.Close()
+		return err
+	}
+	key := "train_state"
+	var prevSeconds float64
+	if c, ok := run.Restored(); ok {
+		if b := c.Blobs[key]; len(b) > 0 {
+			var st generative.TrainState
+			if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&st); err != nil {
+				net.Close()
+				return fmt.Errorf("pipeline: the checkpoint's training state of %s: %w", m.Name, err)
+			}
+			if err := tr.Resume(st); err != nil {
+				net.Close()
+				return err
+			}
+			if s := c.Floats["train_seconds"]; len(s) == 1 {
+				prevSeconds = s[0]
+			}
+		}
+	}
+	t0 := time.Now()
+	seconds := func() float64 { return prevSeconds + time.Since(t0).Seconds() }
+	save := func(st generative.TrainState) func(c *h5io.Checkpoint) {
+		return func(c *h5io.Checkpoint) {
+			var b bytes.Buffer
+			if err := gob.NewEncoder(&b).Encode(st); err != nil {
+				panic(fmt.Sprintf("pipeline: encode training state: %v", err))
+			}
+			c.Blobs = map[string][]byte{key: b.Bytes()}
+			c.Floats = map[string][]float64{"train_seconds": {seconds()}}
+		}
+	}
+	bar := run.R.Progress("train "+m.Name, int64(tc.MaxSteps), "steps")
+	bar.Update(int64(tr.State().Step))
+	st, err := tr.Run(ctx, func(st generative.TrainState) error {
+		last := st.Curve[len(st.Curve)-1]
+		bar.Update(int64(st.Step), "loss", last.Train, "held_out", last.HeldOut)
+		return run.SafePoint(ctx, save(st))
+	})
+	bar.Done()
+	m.Seconds = seconds()
+	switch {
+	case err != nil && errors.Is(err, generative.ErrDiverged):
+		o.writeModel(m, st, net, false)
+		net.Close()
+		return fmt.Errorf("model %s: %w", m.Name, err)
+	case err != nil && ctx.Err() != nil:
+		net.Close()
+		// Stopped between evaluations: save where training stands.
+		if serr := run.SafePoint(ctx, save(st)); serr != nil {
+			return serr
+		}
+		return err
+	case err != nil:
+		net.Close()
+		return err
+	}
+	model.LoadAverage()
+	if err := net.CheckFinite(); err != nil {
+		o.writeModel(m, st, net, false)
+		net.Close()
+		return fmt.Errorf("model %s: the averaged weights are not finite: %w", m.Name, err)
+	}
+	if err := o.writeModel(m, st, net, true); err != nil {
+		net.Close()
+		return err
+	}
+	m.State = st
+	m.Params = net.NumParams()
+	m.net = net
+	m.Score, err = generative.NewLearned(m.Baseline, model)
+	return err
+}
+
+// writeModel writes /model/<name>: the sampling weights, the training curve
+// and the attributes of docs/hdf5-schema.md.
+func (o *Out) writeModel(m *Model, st generative.TrainState, net *nn.Network, finite bool) error {
+	converged := st.Status == generative.Converged
+	attrs := map[string]any{
+		"architecture":    m.Net.Describe(),
+		"n_parameters":    int64(net.NumParams()),
+		"converged":       converged && finite,
+		"status":          st.Status.String(),
+		"steps":           int64(st.Step),
+		"train_seconds":   m.Seconds,
+		"baseline":        m.Train.Baseline,
+		"best_val_loss":   st.Best,
+		"parametrisation": "x̂₀ = Skip·x̃_t + Out·F_θ(In·x̃_t, t/T) per mode around the Gaussian baseline (generative.Precond)",
+		"weights":         "parameters are the exponential moving average used for sampling (train.ema), or the last weights when ema = 0",
+		"description":     "learned score model of the " + m.Name + " process",
+	}
+	if err := o.F.CreateGroup(m.Group, attrs); err != nil {
+		return err
+	}
+	for k, v := range attrs { // CreateGroup on an existing group keeps old attributes
+		if err := o.F.SetAttr(m.Group, k, v); err != nil {
+			return err
+		}
+	}
+	if finite {
+		if err := o.WriteParams(m.Group, net.Params()); err != nil {
+			return err
+		}
+	}
+	n := len(st.Curve)
+	step := make([]float64, n)
+	loss := make([]float64, n)
+	val := make([]float64, n)
+	gn := make([]float64, n)
+	lr := make([]float64, n)
+	sched := nn.Schedule{LR: m.Train.LR, Warmup: m.Train.Warmup, Total: m.Train.Steps}
+	for i, c := range st.Curve {
+		step[i], loss[i], val[i], gn[i] = float64(c.Step), c.Train, c.HeldOut, c.GradNorm
+		lr[i] = sched.At(max(c.Step, 1))
+	}
+	g := m.Group + "/training"
+	if err := o.F.CreateScale(g+"/step", "step", step, "1", "optimiser step of each record"); err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		name, desc string
+		v          []float64
+	}{
+		{"loss", "mean training loss since the previous record (preconditioned DSM loss: 1 per site is the Gaussian baseline)", loss},
+		{"val_loss", "loss on the fixed held-out examples", val},
+		{"grad_norm", "mean gradient norm before clipping since the previous record", gn},
+		{"learning_rate", "learning rate at the record's step", lr},
+	} {
+		if _, err := o.F.Put(g+"/"+d.name, h5io.Spec{Units: "1", Description: d.desc, Dims: []string{"step"}, Scales: []string{g + "/step"}}, d.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadModel rebuilds a trained model from /model/<name> for a resumed run
+// that skips its training stage.
+func (o *Out) LoadModel(m *Model, seed uint64) error {
+	net, err := m.Net.Build(o.Lat, seed, m.Index)
+	if err != nil {
+		return err
+	}
+	ps, err := o.ReadParams(m.Group, net.Params())
+	if err != nil {
+		net.Close()
+		return fmt.Errorf("pipeline: model %s: %w", m.Name, err)
+	}
+	if err := net.SetParams(ps); err != nil {
+		net.Close()
+		return err
+	}
+	model, err := m.Train.Model(net)
+	if err != nil {
+		net.Close()
+		return err
+	}
+	var secs float64
+	if err := o.F.Attr(m.Group, "train_seconds", &secs); err == nil {
+		m.Seconds = secs
+	}
+	m.Params = net.NumParams()
+	m.net = net
+	m.Score, err = generative.NewLearned(m.Baseline, model)
+	return err
+}
