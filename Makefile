@@ -45,8 +45,10 @@ test: deps vet
 	$(GO) test -race $(TESTFLAGS) ./...
 	@./scripts/external-checks.sh
 
+# make run replaces results/freefield.h5 of an earlier make run (--force); run
+# the program directly to be refused instead, or pass ARGS="--out other.h5".
 run: deps
-	$(GO) run -ldflags '$(LDFLAGS)' ./experiments/freefield $(ARGS)
+	$(GO) run -ldflags '$(LDFLAGS)' ./experiments/freefield --force $(ARGS)
 
 bench: deps-bench
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./...
