@@ -47,6 +47,10 @@ type Sources struct {
 	// (os.Environ() when nil). The values themselves are read by viper
 	// from the process environment.
 	Environ []string
+	// Sections are top-level sections of the configuration files that
+	// belong to another reader, not to T (the command line's "sweep"): Load
+	// neither checks nor decodes them. Read one with Section.
+	Sections []string
 }
 
 // Result is a resolved configuration and what was noticed on the way.
@@ -92,12 +96,11 @@ func Load[T any](defaults T, src Sources) (Result[T], error) {
 		if err != nil {
 			return res, fmt.Errorf("config: %w", err)
 		}
-		if err := checkKeys(data, typ, file, known); err != nil {
+		if err := checkKeys(data, typ, file, known, src.Sections...); err != nil {
 			return res, err
 		}
-		v.SetConfigType(typ)
-		if err := v.MergeConfig(bytes.NewReader(data)); err != nil {
-			return res, fmt.Errorf("config: %s: %w", file, err)
+		if err := mergeFile(v, data, typ, file, src.Sections); err != nil {
+			return res, err
 		}
 	}
 	environ := src.Environ
@@ -185,8 +188,80 @@ func parseValue(s string) any {
 	return v
 }
 
-// checkKeys parses one layer on its own and reports keys the struct lacks.
-func checkKeys(data []byte, typ, where string, known map[string]Key) error {
+// mergeFile merges one configuration file into v, leaving out the top-level
+// sections that belong to another reader.
+func mergeFile(v *viper.Viper, data []byte, typ, file string, sections []string) error {
+	fv := viper.New()
+	fv.SetConfigType(typ)
+	if err := fv.ReadConfig(bytes.NewReader(data)); err != nil {
+		return fmt.Errorf("config: %s: %w", file, err)
+	}
+	skip := false
+	for _, s := range sections {
+		skip = skip || fv.InConfig(s)
+	}
+	if !skip {
+		v.SetConfigType(typ)
+		if err := v.MergeConfig(bytes.NewReader(data)); err != nil {
+			return fmt.Errorf("config: %s: %w", file, err)
+		}
+		return nil
+	}
+	m := fv.AllSettings()
+	for _, s := range sections {
+		delete(m, s)
+	}
+	if err := v.MergeConfigMap(m); err != nil {
+		return fmt.Errorf("config: %s: %w", file, err)
+	}
+	return nil
+}
+
+// Section decodes the top-level section name of the configuration files
+// (later files override earlier ones, as in Load) into dst, a pointer to a
+// struct with mapstructure tags, and reports whether any file has the
+// section. A key that dst lacks is an error naming it. The environment and
+// --set do not reach sections.
+func Section(files []string, name string, dst any) (found bool, err error) {
+	v := viper.New()
+	for _, file := range files {
+		typ, err := fileType(file)
+		if err != nil {
+			return false, err
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return false, fmt.Errorf("config: %w", err)
+		}
+		v.SetConfigType(typ)
+		if err := v.MergeConfig(bytes.NewReader(data)); err != nil {
+			return false, fmt.Errorf("config: %s: %w", file, err)
+		}
+		found = found || v.InConfig(name)
+	}
+	if !found {
+		return false, nil
+	}
+	sub := v.Get(name)
+	if _, ok := sub.(map[string]any); !ok {
+		return true, fmt.Errorf("config: %s: want a section of keys, got %s", name, show(sub))
+	}
+	err = v.UnmarshalKey(name, dst, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
+		integralHook,
+		mapstructure.StringToTimeDurationHookFunc(),
+		stringToList,
+	)), func(c *mapstructure.DecoderConfig) { c.ErrorUnused = true })
+	if err != nil {
+		msg := strings.TrimSpace(strings.ReplaceAll(err.Error(), "decoding failed due to the following error(s):\n\n", ""))
+		msg = strings.ReplaceAll(msg, "\n", "; ")
+		return true, fmt.Errorf("config: section %s of %s: %s", name, strings.Join(files, ", "), msg)
+	}
+	return true, nil
+}
+
+// checkKeys parses one layer on its own and reports keys the struct lacks,
+// leaving out the keys under sections.
+func checkKeys(data []byte, typ, where string, known map[string]Key, sections ...string) error {
 	fv := viper.New()
 	fv.SetConfigType(typ)
 	if err := fv.ReadConfig(bytes.NewReader(data)); err != nil {
@@ -198,6 +273,9 @@ func checkKeys(data []byte, typ, where string, known map[string]Key) error {
 	}
 	var bad []string
 	for _, k := range fv.AllKeys() {
+		if inSection(k, sections) {
+			continue
+		}
 		if _, ok := known[k]; !ok && !underMap(k, keys) {
 			bad = append(bad, fmt.Sprintf("unknown key %q%s", k, suggest(k, keys)))
 		}
@@ -207,6 +285,15 @@ func checkKeys(data []byte, typ, where string, known map[string]Key) error {
 		return fmt.Errorf("config: %s: %s", where, strings.Join(bad, "; "))
 	}
 	return nil
+}
+
+func inSection(k string, sections []string) bool {
+	for _, s := range sections {
+		if k == s || strings.HasPrefix(k, s+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // underMap reports whether name lies inside a key whose value is a map.

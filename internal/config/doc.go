@@ -42,6 +42,16 @@
 // an error naming the key; a non-integral number for an integer key is not
 // truncated. Validation problems come back together in one *Invalid error.
 //
+// # Sections
+//
+// A configuration file may carry top-level sections that are not keys of
+// the experiment's struct but settings of the machinery around it: the
+// command line declares "sweep" (package sweep) for every experiment.
+// Sources.Sections names them; Load leaves them out, and Section decodes
+// one, layered over the files like any other key and refusing unknown
+// keys. The environment and --set do not reach sections, and the
+// configuration stored in a run's file never contains them.
+//
 // # Output
 //
 // YAML renders a configuration in struct order with each key's help as a

@@ -35,6 +35,7 @@ func (s Slurm) validate() []string {
 		{"sweep.slurm.account", s.Account},
 		{"sweep.slurm.time", s.Time},
 		{"sweep.slurm.mem", s.Mem},
+		{"sweep.slurm.merge_time", s.MergeTime},
 	} {
 		if kv[1] == "" {
 			continue
@@ -73,6 +74,9 @@ func (s Slurm) withDefaults() Slurm {
 	if s.SignalLead == 0 {
 		s.SignalLead = d.SignalLead
 	}
+	if s.MergeTime == "" {
+		s.MergeTime = d.MergeTime
+	}
 	return s
 }
 
@@ -81,13 +85,12 @@ type Job struct {
 	// Name is the Slurm job name.
 	Name string
 	// Experiment is the experiment the tasks run (a directory under
-	// experiments/).
+	// experiments/); its binary is Out/bin/<Experiment>.
 	Experiment string
-	// Source is the repository the binaries are built from.
-	Source string
-	// Config is the study's configuration file.
+	// Config is the study's configuration file (an absolute path).
 	Config string
-	// Out is the study directory: task files, logs, binaries, study.h5.
+	// Out is the study directory (an absolute path): task files, logs,
+	// binaries (bin/), study.h5.
 	Out string
 	// Tasks is the number of array tasks.
 	Tasks int
@@ -114,17 +117,21 @@ func (j Job) Render() (Scripts, error) {
 	if err := checkDirective("job name", j.Name); err != nil {
 		errs = append(errs, err.Error())
 	}
-	if !validKey(j.Experiment) || strings.Contains(j.Experiment, ".") {
+	if !validName(j.Experiment) {
 		errs = append(errs, fmt.Sprintf("experiment = %q: must name a directory under experiments/ ([a-z0-9_])", j.Experiment))
 	}
 	// Log paths appear in #SBATCH --output, so they must be plain.
-	if err := checkDirective("output directory", j.Out); err != nil {
+	if err := checkDirective("study directory", j.Out); err != nil {
 		errs = append(errs, err.Error())
 	}
-	for _, kv := range [][2]string{{"source", j.Source}, {"config", j.Config}} {
-		if strings.ContainsAny(kv[1], "\x00\n\r") {
-			errs = append(errs, fmt.Sprintf("%s path %q contains a control character", kv[0], kv[1]))
-		}
+	if !strings.HasPrefix(j.Out, "/") {
+		errs = append(errs, fmt.Sprintf("study directory %q: must be an absolute path (jobs start elsewhere)", j.Out))
+	}
+	if strings.ContainsAny(j.Config, "\x00\n\r") {
+		errs = append(errs, fmt.Sprintf("config path %q contains a control character", j.Config))
+	}
+	if !strings.HasPrefix(j.Config, "/") {
+		errs = append(errs, fmt.Sprintf("config path %q: must be an absolute path (jobs start elsewhere)", j.Config))
 	}
 	if j.Tasks < 1 {
 		errs = append(errs, fmt.Sprintf("the sweep has %d tasks: need at least 1", j.Tasks))
@@ -139,13 +146,11 @@ func (j Job) Render() (Scripts, error) {
 		"S":           sl,
 		"Out":         j.Out,
 		"QOut":        Quote(j.Out),
-		"QSource":     Quote(j.Source),
 		"QConfig":     Quote(j.Config),
 		"QBin":        Quote(j.Out + "/bin/" + j.Experiment),
 		"QSweep":      Quote(j.Out + "/bin/sweep"),
 		"QArray":      Quote(j.Out + "/array.sbatch"),
 		"QMerge":      Quote(j.Out + "/merge.sbatch"),
-		"Experiment":  j.Experiment,
 		"Interrupted": j.Interrupted,
 	}
 	var out Scripts
@@ -162,21 +167,27 @@ func (j Job) Render() (Scripts, error) {
 	return out, nil
 }
 
+// The merge job depends on the array with afterany, not afterok: it runs
+// once every task has ended, whatever the outcome, and reports missing and
+// failed tasks (exiting non-zero) instead of waiting forever on a
+// dependency that a single failed task made unsatisfiable. A task that
+// requeues itself is pending again, not ended, so the merge waits for it.
 var submitTmpl = template.Must(template.New("submit").Parse(`#!/bin/bash
-# Builds the binaries once, submits the task array and chains the merge job.
-# Written by 'sweep slurm'; safe to rerun: finished tasks are skipped.
+# Submits the task array and the merge job that runs when every task has
+# ended. Written by 'sweep slurm', which built the binaries in bin/ and
+# checked every task's configuration. Safe to rerun: complete tasks are
+# skipped, interrupted or killed ones resume from their checkpoints.
 set -euo pipefail
-cd {{.QSource}}
-mkdir -p {{.QOut}}/bin {{.QOut}}/logs
-go build -o {{.QBin}} ./experiments/{{.Experiment}}
-go build -o {{.QSweep}} ./experiments/sweep
+cd {{.QOut}}
+mkdir -p logs
 jid=$(sbatch --parsable {{.QArray}})
 jid=${jid%%;*}
-mid=$(sbatch --parsable --dependency=afterok:"$jid" {{.QMerge}})
+mid=$(sbatch --parsable --dependency=afterany:"$jid" {{.QMerge}})
 mid=${mid%%;*}
+echo "$jid" > array.jobid
+echo "$mid" > merge.jobid
 echo "submitted array job $jid ({{.Tasks}} tasks) and merge job $mid"
-echo "$jid" > {{.QOut}}/array.jobid
-echo "$mid" > {{.QOut}}/merge.jobid
+echo "logs: {{.Out}}/logs/   merged file when done: {{.Out}}/study.h5"
 `))
 
 var arrayTmpl = template.Must(template.New("array").Parse(`#!/bin/bash
@@ -196,17 +207,21 @@ var arrayTmpl = template.Must(template.New("array").Parse(`#!/bin/bash
 #SBATCH --account={{.S.Account}}
 {{- end}}
 # One task of the sweep. USR1 (sent {{.S.SignalLead}} s before the time limit, or
-# by 'scancel --signal=USR1') reaches the run through srun; it checkpoints and
-# exits {{.Interrupted}}, and this script requeues the task, which resumes.
+# by 'scancel --signal=USR1 JOB_TASK') goes to the job step, that is to the
+# run under srun; it checkpoints and exits {{.Interrupted}}, and this script
+# requeues the task, which resumes from the checkpoint (--resume). A task
+# whose file is complete exits at once.
 set -uo pipefail
 export HDF5_USE_FILE_LOCKING=FALSE
 export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1} OPENBLAS_NUM_THREADS=1
 task=${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task}
-srun --ntasks=1 {{.QBin}} --config {{.QConfig}} --task "$task" --out {{.QOut}} --resume --log-format json
+echo "task $task: job ${SLURM_ARRAY_JOB_ID}_${task} on $(hostname), start $(date -u +%FT%TZ), restart ${SLURM_RESTART_COUNT:-0}" >&2
+srun --ntasks=1 --cpus-per-task="${SLURM_CPUS_PER_TASK:-1}" {{.QBin}} --config {{.QConfig}} --task "$task" --out {{.QOut}} --resume --log-format json
 rc=$?
 if [ "$rc" -eq {{.Interrupted}} ]; then
-  echo "task $task stopped on a signal after checkpointing; requeueing" >&2
-  scontrol requeue "${SLURM_ARRAY_JOB_ID}_${task}"
+  echo "task $task stopped on a signal after checkpointing; requeueing it" >&2
+  scontrol requeue "${SLURM_ARRAY_JOB_ID}_${task}" && exit 0
+  echo "task $task: requeue failed; resubmit (submit.sh) to continue it" >&2
 fi
 exit "$rc"
 `))
@@ -214,16 +229,18 @@ exit "$rc"
 var mergeTmpl = template.Must(template.New("merge").Parse(`#!/bin/bash
 #SBATCH --job-name={{.Name}}-merge
 #SBATCH --output={{.Out}}/logs/%x_%j.out
-#SBATCH --time=00:30:00
+#SBATCH --time={{.S.MergeTime}}
 #SBATCH --mem={{.S.Mem}}
+#SBATCH --cpus-per-task=1
 {{- if .S.Partition}}
 #SBATCH --partition={{.S.Partition}}
 {{- end}}
 {{- if .S.Account}}
 #SBATCH --account={{.S.Account}}
 {{- end}}
-# Gathers the task files into {{.Out}}/study.h5.
+# Gathers the task files into {{.Out}}/study.h5; exits non-zero, naming
+# them, if any task is missing or did not complete.
 set -euo pipefail
 export HDF5_USE_FILE_LOCKING=FALSE
-exec {{.QSweep}} merge --config {{.QConfig}} --out {{.QOut}}
+exec {{.QSweep}} merge --config {{.QConfig}} --out {{.QOut}} --bin {{.QBin}}
 `))

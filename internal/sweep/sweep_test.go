@@ -3,6 +3,7 @@
 package sweep
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +13,9 @@ import (
 
 func TestProductOrder(t *testing.T) {
 	s := &Spec{
+		Experiment: "phi4",
 		Axes: []Axis{
-			{Key: "lattice.l", Values: []string{"16", "32"}},
+			{Key: "lattice.l", Values: []any{16, 32}},
 			{Key: "phi4.kappa", Range: &Range{Start: 0.25, Stop: 0.28, Num: 4}},
 		},
 		Replicas: 2,
@@ -29,7 +31,7 @@ func TestProductOrder(t *testing.T) {
 		{"32", "0.25"}, {"32", "0.26"}, {"32", "0.27"}, {"32", "0.28"},
 	}
 	seeds := map[uint64]bool{}
-	for n, p := range s.Points() {
+	for n, p := range s.Tasks() {
 		if p.Task != n || p.Index != n/2 || p.Replica != n%2 {
 			t.Fatalf("task %d: point %d replica %d", n, p.Index, p.Replica)
 		}
@@ -47,7 +49,7 @@ func TestProductOrder(t *testing.T) {
 			t.Errorf("task %d: seed must be a deterministic function of the base seed", n)
 		}
 	}
-	if got := s.Points()[5].Overrides(); strings.Join(got, " ") != "lattice.l=16 phi4.kappa=0.27" {
+	if got := s.Tasks()[5].Overrides(); strings.Join(got, " ") != "lattice.l=16 phi4.kappa=0.27" {
 		t.Errorf("overrides of task 5: %v", got)
 	}
 	if _, err := s.Point(16); err == nil {
@@ -69,10 +71,12 @@ func TestRangeEndpointsAndLog(t *testing.T) {
 func TestValidateReportsEverything(t *testing.T) {
 	s := &Spec{
 		Axes: []Axis{
-			{Key: "", Values: []string{"1"}},
+			{Key: "", Values: []any{"1"}},
 			{Key: "a.b"},
-			{Key: "a.b", Values: []string{"x"}, Range: &Range{Num: 0}},
-			{Key: "Bad Key", Values: []string{"1"}},
+			{Key: "a.b", Values: []any{"x"}, Range: &Range{Num: 0}},
+			{Key: "Bad Key", Values: []any{"1"}},
+			{Key: "seed", Values: []any{1, 2}},
+			{Key: "c", Values: []any{0.5, "x\nrm -rf /", 0.5}},
 		},
 		Replicas: -1,
 		Slurm:    Slurm{Partition: "gpu; rm -rf /", Time: "1:00:00\n#SBATCH --x"},
@@ -81,7 +85,8 @@ func TestValidateReportsEverything(t *testing.T) {
 	if err == nil {
 		t.Fatal("want errors")
 	}
-	for _, want := range []string{"axes[0].key is empty", "axes[1]: give values", "axes[2]: give either", "appears twice", "Bad Key", "replicas", "sweep.slurm.partition", "sweep.slurm.time"} {
+	for _, want := range []string{"axes[0].key is empty", "axes[1]: give values", "axes[2]: give either", "appears twice", "Bad Key", "replicas", "sweep.slurm.partition", "sweep.slurm.time",
+		"sweep.experiment is empty", `"seed" cannot be swept`, "values[1] contains a control character", "values[2] = 0.5 repeats"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
@@ -114,7 +119,7 @@ func TestQuoteSurvivesTheShell(t *testing.T) {
 }
 
 func TestRenderRefusesHostileValues(t *testing.T) {
-	base := Job{Name: "study", Experiment: "freefield", Source: "/src", Config: "/c.yaml", Out: "/scratch/study", Tasks: 4, Interrupted: 75}
+	base := Job{Name: "study", Experiment: "freefield", Config: "/c.yaml", Out: "/scratch/study", Tasks: 4, Interrupted: 3}
 	if _, err := base.Render(); err != nil {
 		t.Fatal(err)
 	}
@@ -124,6 +129,9 @@ func TestRenderRefusesHostileValues(t *testing.T) {
 		"subshell in name":     func() Job { j := base; j.Name = "$(id)"; return j }(),
 		"experiment path":      func() Job { j := base; j.Experiment = "../../bin"; return j }(),
 		"no tasks":             func() Job { j := base; j.Tasks = 0; return j }(),
+		"relative out":         func() Job { j := base; j.Out = "scratch/study"; return j }(),
+		"relative config":      func() Job { j := base; j.Config = "c.yaml"; return j }(),
+		"newline in config":    func() Job { j := base; j.Config = "/c\n.yaml"; return j }(),
 	} {
 		if _, err := j.Render(); err == nil {
 			t.Errorf("%s: want error", name)
@@ -132,7 +140,7 @@ func TestRenderRefusesHostileValues(t *testing.T) {
 }
 
 func TestRenderScripts(t *testing.T) {
-	j := Job{Name: "study", Experiment: "freefield", Source: "/home/me/rg flow", Config: "/home/me/it's.yaml", Out: "/scratch/study", Tasks: 6, Interrupted: 75,
+	j := Job{Name: "study", Experiment: "freefield", Config: "/home/me/it's.yaml", Out: "/scratch/study", Tasks: 6, Interrupted: 3,
 		Slurm: Slurm{Partition: "short", MaxParallel: 2}}
 	s, err := j.Render()
 	if err != nil {
@@ -141,16 +149,17 @@ func TestRenderScripts(t *testing.T) {
 	for _, want := range []string{
 		"#SBATCH --array=0-5%2", "#SBATCH --signal=USR1@120", "#SBATCH --requeue", "#SBATCH --partition=short",
 		"#SBATCH --output=/scratch/study/logs/%x_%A_%a.out", "HDF5_USE_FILE_LOCKING=FALSE",
-		`--config '/home/me/it'\''s.yaml'`, `if [ "$rc" -eq 75 ]`, "scontrol requeue",
+		`--config '/home/me/it'\''s.yaml'`, `if [ "$rc" -eq 3 ]`, "scontrol requeue", "--resume", `--task "$task"`,
+		`srun --ntasks=1 --cpus-per-task="${SLURM_CPUS_PER_TASK:-1}" '/scratch/study/bin/freefield'`,
 	} {
 		if !strings.Contains(s.Array, want) {
 			t.Errorf("array script lacks %q:\n%s", want, s.Array)
 		}
 	}
-	if !strings.Contains(s.Submit, "--dependency=afterok:") || !strings.Contains(s.Submit, "cd '/home/me/rg flow'") {
+	if !strings.Contains(s.Submit, "--dependency=afterany:") || !strings.Contains(s.Submit, "cd '/scratch/study'") {
 		t.Errorf("submit script:\n%s", s.Submit)
 	}
-	if !strings.Contains(s.Merge, "exec '/scratch/study/bin/sweep' merge") {
+	if !strings.Contains(s.Merge, "exec '/scratch/study/bin/sweep' merge --config '/home/me/it'\\''s.yaml' --out '/scratch/study' --bin '/scratch/study/bin/freefield'") {
 		t.Errorf("merge script:\n%s", s.Merge)
 	}
 	// The scripts are valid bash.
@@ -164,5 +173,81 @@ func TestRenderScripts(t *testing.T) {
 				t.Errorf("%s script does not parse: %v\n%s", name, err, out)
 			}
 		}
+	}
+}
+
+// Values render as the YAML text --set parses back to the same value.
+func TestFormat(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{0.1, "0.1"}, {1e-5, "1e-05"}, {0.30000000000000004, "0.30000000000000004"}, {16, "16"}, {int64(-3), "-3"},
+		{uint64(1) << 63, "9223372036854775808"}, {true, "true"}, {"fermi-dirac", "fermi-dirac"},
+		{[]any{8, 8}, "[8, 8]"}, {[]int{16, 16, 16}, "[16, 16, 16]"}, {[]any{"a b", 0.5}, "[a b, 0.5]"},
+	} {
+		got, err := Format(c.v)
+		if err != nil || got != c.want {
+			t.Errorf("Format(%#v) = %q, %v; want %q", c.v, got, err, c.want)
+		}
+	}
+	if _, err := Format(nil); err == nil {
+		t.Error("Format(nil): want error")
+	}
+}
+
+// Adding replicas or points after a study ran keeps the seeds of the tasks
+// that exist: the seed depends on (base, point, replica), not on the task
+// number.
+func TestSeedsStableUnderGrowth(t *testing.T) {
+	small := &Spec{Axes: []Axis{{Key: "x", Values: []any{1, 2}}}, Replicas: 2}
+	big := &Spec{Axes: []Axis{{Key: "x", Values: []any{1, 2}}}, Replicas: 3}
+	for _, p := range small.Tasks() {
+		q, _ := big.Point(p.Index*3 + p.Replica)
+		if q.Index != p.Index || q.Replica != p.Replica || q.Seed(9) != p.Seed(9) {
+			t.Errorf("task %d: seed changed when replicas grew", p.Task)
+		}
+	}
+}
+
+func TestNumericAndCoords(t *testing.T) {
+	s := &Spec{Axes: []Axis{
+		{Key: "a", Values: []any{"x", "y", "z"}},
+		{Key: "b", Values: []any{1, 2.5}},
+		{Key: "c", Range: &Range{Start: 1, Stop: 4, Num: 2, Log: true}},
+	}}
+	if _, ok := s.Axes[0].Numeric(); ok {
+		t.Error("string axis reported numeric")
+	}
+	if v, ok := s.Axes[1].Numeric(); !ok || v[0] != 1 || v[1] != 2.5 {
+		t.Errorf("numeric b: %v %v", v, ok)
+	}
+	if v, ok := s.Axes[2].Numeric(); !ok || v[0] != 1 || v[1] != 4 {
+		t.Errorf("numeric c: %v %v", v, ok)
+	}
+	if s.Len() != 12 || s.Points() != 12 {
+		t.Fatalf("Len %d Points %d", s.Len(), s.Points())
+	}
+	// Point 7 = (1, 1, 1) in row-major order over extents (3, 2, 2).
+	if c := s.Coords(7); c[0] != 1 || c[1] != 1 || c[2] != 1 {
+		t.Errorf("Coords(7) = %v", c)
+	}
+	p, _ := s.Point(7)
+	if strings.Join(p.Overrides(), " ") != "a=y b=2.5 c=4" {
+		t.Errorf("point 7: %v", p.Overrides())
+	}
+}
+
+func TestTable(t *testing.T) {
+	s := &Spec{Axes: []Axis{{Key: "field.m2", Values: []any{0.25, 1}}}, Replicas: 2}
+	tab := s.Table(5)
+	lines := strings.Split(strings.TrimSpace(tab), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "task") || !strings.Contains(lines[0], "field.m2") {
+		t.Fatalf("table:\n%s", tab)
+	}
+	p, _ := s.Point(3)
+	if f := strings.Fields(lines[4]); len(f) != 6 || f[0] != "3" || f[1] != "1" || f[2] != "1" || f[3] != "1" ||
+		f[4] != fmt.Sprint(p.Seed(5)) || f[5] != "task-0003.h5" {
+		t.Errorf("row of task 3: %q", lines[4])
 	}
 }
