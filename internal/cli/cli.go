@@ -101,6 +101,8 @@ type options struct {
 	version      bool
 	preset       string
 	quick        bool
+	task         int
+	listTasks    bool
 	terminalHint *bool // tests: override terminal detection
 }
 
@@ -122,6 +124,7 @@ func (o *options) flags(name string, presets []string) *pflag.FlagSet {
 	fs.StringVar(&o.from, "from", "", "repeat a run: start from the configuration stored in this HDF5 file")
 	fs.BoolVar(&o.resume, "resume", false, "continue the interrupted or killed run in the --out file from its last checkpoint")
 	fs.BoolVar(&o.force, "force", false, "overwrite an existing --out file")
+	o.sweepFlags(fs)
 	fs.BoolVar(&o.printConfig, "print-config", false, "print the resolved configuration as YAML and exit")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "log only warnings and errors; no progress")
 	fs.StringVar(&o.logFormat, "log-format", "auto", "log format: auto (short text on a terminal, slog text otherwise), text or json")
@@ -177,6 +180,9 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	if o.from != "" && o.resume {
 		return usage(errors.New("--from and --resume exclude each other: --from starts a new run, --resume continues one"))
 	}
+	if err := o.checkTaskFlags(fs); err != nil {
+		return usage(err)
+	}
 
 	if o.quick {
 		if o.preset != "" && o.preset != "quick" {
@@ -192,7 +198,7 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 		return usage(errors.New("--preset with --resume: a resumed run keeps the configuration stored in its file"))
 	}
 
-	src := config.Sources{Files: o.configs, Sets: append([]string(nil), o.sets...)}
+	src := config.Sources{Files: o.configs, Sets: append([]string(nil), o.sets...), Sections: []string{SweepSection}}
 	if fs.Changed("out") {
 		src.Sets = append(src.Sets, "out="+o.out)
 	}
@@ -205,6 +211,10 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 			return usage(fmt.Errorf("--from: %w", err))
 		}
 		src.Base = []byte(stored)
+	}
+	tk, code, done := prepareTask(&o, fs, exp, &defaults, &src, stdout, stderr, usage)
+	if done {
+		return code
 	}
 	res, err := config.Load(defaults, src)
 	if err != nil {
@@ -294,6 +304,11 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	} else {
 		f, err = h5io.Create(rs.Out, h5io.Meta{Experiment: exp.Name, Config: yml, Seed: rs.Seed}, h5io.CreateOptions{Overwrite: o.force})
 	}
+	if err == nil && tk != nil && !o.resume {
+		if err = tk.writeAttrs(f); err != nil {
+			f.Close()
+		}
+	}
 	if err != nil {
 		log.Error("cannot open the output file", "err", err)
 		return ExitFailed
@@ -303,6 +318,9 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 		term: log, ckEvery: o.ckEvery, lastCk: time.Now(),
 	}
 	run.restored, run.Resumed = f.Restored()
+	if tk != nil {
+		log.Info("sweep task", "task", tk.point.Task, "of", tk.spec.Len(), "point", tk.point.Index, "replica", tk.point.Replica, "set", strings.Join(tk.point.Overrides(), " "))
+	}
 	if o.resume {
 		log.Info("resuming", "file", rs.Out, "checkpoint_step", run.restored.Step, "has_checkpoint", run.Resumed)
 	} else {

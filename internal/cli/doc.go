@@ -47,6 +47,26 @@
 // numbers from streams derived from labels (internal/rng), never from
 // scheduling.
 //
+// # Sweeps
+//
+// Every experiment accepts a `sweep:` section in its configuration files
+// (package sweep: axes of values or ranges, replicas, the experiment's
+// name, an optional preset, Slurm settings). An ordinary run ignores it.
+// --task N (or $SLURM_ARRAY_TASK_ID, when the configuration has a sweep)
+// runs task N: the study's configuration with the point's values applied
+// as --set overrides, seed = sweep.Point.Seed(base seed), where the base
+// seed is the study's seed (which must not be 0). With --task, out names
+// the study directory (a name ending in .h5 is refused) and the run writes
+// <out>/task-NNNN.h5, with root attributes sweep_task, sweep_point,
+// sweep_replica, sweep_tasks, sweep_base_seed and sweep_keys, sweep_values
+// (JSON lists of strings). The stored configuration is the task's own,
+// without the sweep section, so --from repeats the task from its file.
+// With --resume a task whose file is complete (with the same
+// configuration) is skipped with exit 0, a missing file starts the task,
+// and an interrupted or killed one resumes from its checkpoint: the array
+// script of `sweep slurm` always passes --resume. --list-tasks prints the
+// task table and checks the configuration of every point.
+//
 // # Output
 //
 // On a terminal, stages show progress bars with rate and ETA, and log lines
