@@ -1,0 +1,136 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+// Package toy is a tiny experiment for the tests of the sweep command: it
+// draws rows of Gaussian numbers of variance 1/m2 from a seeded stream,
+// stops at safe points like every rgflow experiment, and writes datasets
+// whose shapes do and do not depend on the swept keys. Its tests run it as
+// a child process (the test binary re-executed), exactly as `sweep local`
+// runs a real experiment.
+package toy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"rgflow/internal/cli"
+	"rgflow/internal/config"
+	"rgflow/internal/h5io"
+	"rgflow/internal/rng"
+)
+
+// Config is the toy's configuration.
+type Config struct {
+	config.Run `mapstructure:",squash"`
+	Samples    int     `mapstructure:"samples" help:"rows to write"`
+	Width      int     `mapstructure:"width" help:"values per row"`
+	M2         float64 `mapstructure:"m2" help:"the rows have variance 1/m2"`
+	Label      string  `mapstructure:"label" help:"a string setting, recorded as an attribute"`
+	Dims       []int   `mapstructure:"dims" help:"shape of the /toy/grid dataset (a list-valued key)"`
+	SleepMS    int     `mapstructure:"sleep_ms" help:"pause after each row, milliseconds"`
+	FailAt     int     `mapstructure:"fail_at" help:"fail before this row (-1: never)"`
+}
+
+// Validate reports every problem at once.
+func (c Config) Validate() error {
+	var p config.Problems
+	p.Check(c.Samples >= 1, "samples", c.Samples, "allowed ≥ 1")
+	p.Check(c.Width >= 1, "width", c.Width, "allowed ≥ 1")
+	p.Check(c.M2 > 0, "m2", c.M2, "allowed > 0")
+	p.Check(len(c.Dims) >= 1, "dims", c.Dims, "at least one extent")
+	p.Check(c.SleepMS >= 0, "sleep_ms", c.SleepMS, "allowed ≥ 0")
+	return p.Err()
+}
+
+// Experiment is the toy as a cli experiment.
+var Experiment = cli.Experiment[Config]{
+	Name:    "toy",
+	Summary: "rows of Gaussian numbers (the sweep command's test experiment)",
+	Defaults: Config{
+		Run:     config.Run{Out: "results/toy.h5"},
+		Samples: 6, Width: 3, M2: 1, Label: "a", Dims: []int{2, 2}, FailAt: -1,
+	},
+	Run: run,
+	Presets: []cli.Preset[Config]{
+		{Name: "quick", Summary: "two rows", Apply: func(c *Config) { c.Samples = 2 }},
+	},
+}
+
+// Main runs the toy with the command-line arguments args.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return cli.Main(ctx, args, stdout, stderr, Experiment)
+}
+
+func run(ctx context.Context, r *cli.Run, cfg Config) error {
+	rows, err := r.File.CreateDataset("/toy/values", h5io.Spec{
+		Dtype: h5io.Float64, Shape: []int64{0, int64(cfg.Width)}, Extendible: true,
+		Units: "1", Description: "Gaussian draws of variance 1/m2", Dims: []string{"sample", "component"},
+	})
+	if err != nil {
+		return err
+	}
+	src := rng.New(r.Seed, rng.StageSample)
+	next := int64(0)
+	var sum float64
+	if c, ok := r.Checkpoint(); ok {
+		next = c.Ints["next"][0]
+		sum = c.Floats["sum"][0]
+		if err := src.UnmarshalBinary(c.Blobs["pcg"]); err != nil {
+			return fmt.Errorf("toy: restore the random stream: %w", err)
+		}
+	}
+	rnd := rand.New(src)
+	row := make([]float64, cfg.Width)
+	sd := 1 / math.Sqrt(cfg.M2)
+	for i := next; i < int64(cfg.Samples); i++ {
+		if i == int64(cfg.FailAt) {
+			return fmt.Errorf("toy: failing at row %d as configured", i)
+		}
+		for k := range row {
+			row[k] = sd * rnd.NormFloat64()
+			sum += row[k] * row[k]
+		}
+		if err := rows.Append(row); err != nil {
+			return err
+		}
+		r.Log.Info("row", "step", i+1)
+		if cfg.SleepMS > 0 {
+			time.Sleep(time.Duration(cfg.SleepMS) * time.Millisecond)
+		}
+		err := r.SafePoint(ctx, func() h5io.Checkpoint {
+			st, _ := src.MarshalBinary()
+			return h5io.Checkpoint{Step: i + 1, Ints: map[string][]int64{"next": {i + 1}},
+				Floats: map[string][]float64{"sum": {sum}}, Blobs: map[string][]byte{"pcg": st}}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	n := float64(cfg.Samples * cfg.Width)
+	if _, err := r.File.Put("/toy/estimates/variance", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{},
+		Units: "1", Description: "mean of the squared draws (estimates 1/m2)"}, []float64{sum / n}); err != nil {
+		return err
+	}
+	if _, err := r.File.Put("/toy/count", h5io.Spec{Dtype: h5io.Int64, Shape: []int64{},
+		Units: "1", Description: "number of draws"}, []int64{int64(n)}); err != nil {
+		return err
+	}
+	shape := make([]int64, len(cfg.Dims))
+	size := 1
+	for i, d := range cfg.Dims {
+		shape[i] = int64(d)
+		size *= d
+	}
+	grid := make([]float64, size)
+	for i := range grid {
+		grid[i] = float64(i) * cfg.M2
+	}
+	if _, err := r.File.Put("/toy/grid", h5io.Spec{Dtype: h5io.Float64, Shape: shape,
+		Units: "1", Description: "index times m2, shaped by dims"}, grid); err != nil {
+		return err
+	}
+	return r.File.SetAttr("/toy", "label", cfg.Label)
+}
