@@ -294,7 +294,7 @@ func (s *study) datasets(tasks []taskFile, complete []int) (map[string]dset, []s
 			delete(stacked, p)
 		}
 	}
-	var skipped []string
+	skipped := []string{}
 	for p, why := range bad {
 		skipped = append(skipped, p+": "+why)
 	}

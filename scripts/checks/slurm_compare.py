@@ -1,0 +1,159 @@
+"""Compare the datasets of HDF5 files bit for bit (used by slurm.sh).
+
+    slurm_compare.py same A.h5 B.h5      every dataset of A and B outside /checkpoint:
+                                          same paths, dtype, shape and bytes
+    slurm_compare.py study DIR N          DIR/study.h5 of an N-task sweep: status, virtual
+                                          datasets stacking every task's datasets, scales,
+                                          labels, links, summary table (h5py's view)
+    slurm_compare.py studies A B          two merged files: the same stacked datasets, bit for bit
+
+Exit status 0 when everything matches; otherwise the differences are printed.
+"""
+import json
+import os
+import sys
+
+import h5py
+import numpy as np
+
+
+def datasets(f, skip_links=False):
+    out = {}
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset) and not name.startswith("checkpoint/"):
+            out[name] = obj
+
+    if skip_links:
+        for k in f:
+            link = f.get(k, getlink=True)
+            if isinstance(link, h5py.ExternalLink):
+                continue
+            obj = f[k]
+            if isinstance(obj, h5py.Dataset):
+                out[k] = obj
+            else:
+                obj.visititems(lambda n, o: visit(k + "/" + n, o))
+    else:
+        f.visititems(visit)
+    return out
+
+
+def same_bytes(a, b):
+    x, y = a[()], b[()]
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return "dtype/shape %s %s vs %s %s" % (a.dtype, a.shape, b.dtype, b.shape)
+    if np.asarray(x).tobytes() != np.asarray(y).tobytes():
+        if a.dtype.kind == "f":
+            d = np.nanmax(np.abs(np.asarray(x, float) - np.asarray(y, float)))
+            return "values differ (max |Δ| %g)" % d
+        return "values differ"
+    return None
+
+
+def cmd_same(pa, pb):
+    with h5py.File(pa, "r") as a, h5py.File(pb, "r") as b:
+        da, db = datasets(a), datasets(b)
+        bad = []
+        for k in sorted(set(da) | set(db)):
+            if k not in da or k not in db:
+                bad.append("%s: only in %s" % (k, pa if k in da else pb))
+                continue
+            why = same_bytes(da[k], db[k])
+            if why:
+                bad.append("%s: %s" % (k, why))
+        for attr in ("status", "seed"):
+            if a.attrs[attr] != b.attrs[attr]:
+                bad.append("root attribute %s differs: %r vs %r" % (attr, a.attrs[attr], b.attrs[attr]))
+        if bad:
+            print("%s and %s differ:\n  %s" % (pa, pb, "\n  ".join(bad)))
+            return 1
+        print("%s = %s: %d datasets identical bit for bit" % (os.path.basename(pa), os.path.basename(pb), len(da)))
+        return 0
+
+
+def cmd_study(d, n):
+    n = int(n)
+    path = os.path.join(d, "study.h5")
+    bad = []
+    with h5py.File(path, "r") as f:
+        assert f.attrs["schema_version"] == 1, f.attrs["schema_version"]
+        if f.attrs["status"] != "complete":
+            bad.append("status %r: %s" % (f.attrs["status"], f.attrs.get("error")))
+        if int(f.attrs["sweep_tasks"]) != n or int(f.attrs["sweep_complete"]) != n:
+            bad.append("sweep_tasks %s, sweep_complete %s, want %d" % (f.attrs["sweep_tasks"], f.attrs["sweep_complete"], n))
+        status = f["sweep/status"][()]
+        if list(status) != [0] * n:
+            bad.append("sweep/status %s" % status)
+        keys = json.loads(f.attrs["sweep_keys"])
+        stacked = datasets(f, skip_links=True)
+        virtual = {k: v for k, v in stacked.items() if v.is_virtual}
+        if not virtual:
+            bad.append("no virtual datasets")
+        tasks = [h5py.File(os.path.join(d, "task-%04d.h5" % i), "r") for i in range(n)]
+        try:
+            for i, t in enumerate(tasks):
+                if t.attrs["status"] != "complete" or int(t.attrs["sweep_task"]) != i:
+                    bad.append("task %d: status %r, sweep_task %r" % (i, t.attrs["status"], t.attrs["sweep_task"]))
+                if int(f["sweep/seed"][i]) != int(t.attrs["seed"]):
+                    bad.append("task %d: seed %d in sweep/seed, %d in its file" % (i, f["sweep/seed"][i], t.attrs["seed"]))
+                link = f.get("tasks/task-%04d" % i, getlink=True)
+                if not isinstance(link, h5py.ExternalLink) or link.filename != "task-%04d.h5" % i:
+                    bad.append("tasks/task-%04d is not an external link to its file" % i)
+                elif f["tasks/task-%04d" % i].attrs["seed"] != t.attrs["seed"]:
+                    bad.append("tasks/task-%04d does not reach task %d's file" % (i, i))
+            for k, v in sorted(virtual.items()):
+                if v.shape[0] != n or v.dims[0].label != "task":
+                    bad.append("%s: shape %s, axis 0 label %r" % (k, v.shape, v.dims[0].label))
+                    continue
+                scales = [s.name for s in v.dims[0].values()]
+                want = ["/sweep/task"] + ["/sweep/params/" + key for key in keys if ("sweep/params/" + key) in f and f["sweep/params/" + key].dtype.kind == "f"]
+                if scales != want:
+                    bad.append("%s: task-axis scales %s, want %s" % (k, scales, want))
+                data = v[()]
+                for i, t in enumerate(tasks):
+                    src = t[k]
+                    if np.asarray(data[i]).tobytes() != np.asarray(src[()]).tobytes():
+                        bad.append("%s[%d] differs from task %d's %s" % (k, i, i, k))
+                    for j in range(src.ndim):
+                        if src.dims[j].label and v.dims[j + 1].label != src.dims[j].label:
+                            bad.append("%s axis %d: label %r, the task file has %r" % (k, j + 1, v.dims[j + 1].label, src.dims[j].label))
+                            break
+        finally:
+            for t in tasks:
+                t.close()
+        table = f["sweep"].attrs["table"]
+        if table.count("complete") != n:
+            bad.append("summary table:\n" + table)
+        unstacked = json.loads(f["sweep"].attrs["unstacked"]) or []
+    if bad:
+        print("%s:\n  %s" % (path, "\n  ".join(bad)))
+        return 1
+    print("%s: %d tasks complete, %d virtual datasets stacking every task's data bit for bit, %d not stacked%s"
+          % (path, n, len(virtual), len(unstacked), (": " + "; ".join(unstacked)) if unstacked else ""))
+    return 0
+
+
+def cmd_studies(a, b):
+    pa, pb = os.path.join(a, "study.h5"), os.path.join(b, "study.h5")
+    with h5py.File(pa, "r") as fa, h5py.File(pb, "r") as fb:
+        da, db = datasets(fa, skip_links=True), datasets(fb, skip_links=True)
+        bad = []
+        for k in sorted(set(da) | set(db)):
+            if k not in da or k not in db:
+                bad.append("%s: only in one file" % k)
+                continue
+            why = same_bytes(da[k], db[k])
+            if why:
+                bad.append("%s: %s" % (k, why))
+        if bad:
+            print("%s and %s differ:\n  %s" % (pa, pb, "\n  ".join(bad)))
+            return 1
+        nv = sum(1 for v in da.values() if v.is_virtual)
+        print("%s = %s: %d datasets (%d virtual) identical bit for bit" % (pa, pb, len(da), nv))
+        return 0
+
+
+if __name__ == "__main__":
+    cmd = {"same": cmd_same, "study": cmd_study, "studies": cmd_studies}[sys.argv[1]]
+    sys.exit(cmd(*sys.argv[2:]))
