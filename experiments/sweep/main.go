@@ -59,6 +59,13 @@ import (
 )
 
 func main() {
+	// Parallel file systems (Lustre, GPFS, BeeGFS) often refuse the POSIX
+	// locks libhdf5 1.10 takes on every open; the task files are written
+	// by one process each and read here after they are closed, so the
+	// locks protect nothing. The variable is read at every open.
+	if _, ok := os.LookupEnv("HDF5_USE_FILE_LOCKING"); !ok {
+		os.Setenv("HDF5_USE_FILE_LOCKING", "FALSE")
+	}
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -14,8 +14,8 @@
 #
 # The daemons are shut down on exit; on failure the slurmctld and slurmd
 # logs, the queue and the job logs are printed. Needs root (CI runs as
-# root); otherwise it says so and skips, unless RGFLOW_SLURM=require.
-# RGFLOW_SLURM_KEEP=1 keeps the temporary directory.
+# root); otherwise it says so and skips, unless SLURMCHECK=require.
+# SLURMCHECK_KEEP=1 keeps the temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=$PWD
@@ -25,8 +25,8 @@ die() { echo "slurm.sh: FAIL: $*" >&2; exit 1; }
 t0=$(date +%s)
 
 if [ "$(id -u)" -ne 0 ]; then
-  if [ "${RGFLOW_SLURM:-}" = require ]; then die "needs root to run slurmctld and slurmd"; fi
-  say "SKIPPED: running slurmctld and slurmd needs root (CI runs as root; RGFLOW_SLURM=require makes this an error)"
+  if [ "${SLURMCHECK:-}" = require ]; then die "needs root to run slurmctld and slurmd"; fi
+  say "SKIPPED: running slurmctld and slurmd needs root (CI runs as root; SLURMCHECK=require makes this an error)"
   exit 0
 fi
 ./scripts/deps.sh slurm-wlm munge
@@ -76,7 +76,7 @@ cleanup() {
   stop_pid "$slurmd_pid"
   stop_pid "$ctld_pid"
   [ -n "$started_munge" ] && stop_pid "$started_munge"
-  if [ "${RGFLOW_SLURM_KEEP:-}" = 1 ] || [ "$rc" -ne 0 ]; then
+  if [ "${SLURMCHECK_KEEP:-}" = 1 ] || [ "$rc" -ne 0 ]; then
     say "kept $tmp"
   else
     rm -rf "$tmp"
