@@ -90,3 +90,9 @@ bench-h5: deps
 bench-nn: deps
 	@./scripts/deps.sh python3-torch
 	$(GO) run ./generative/nn/internal/nnbench -python $(PYTHON) $(ARGS)
+
+# Parameter sweeps against a real Slurm on localhost (slurmctld, slurmd,
+# munge; installed when missing; needs root): also part of make test.
+.PHONY: test-slurm
+test-slurm: deps
+	SLURMCHECK=require bash scripts/checks/slurm.sh
