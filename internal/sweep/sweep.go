@@ -1,33 +1,5 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-// Package sweep turns the `sweep:` section of an experiment's configuration
-// into numbered tasks, and tasks into Slurm batch scripts.
-//
-// # Tasks
-//
-// A sweep lists parameter axes, each a configuration key with a list of
-// values or a numeric range. Their Cartesian product is numbered row-major
-// (the first axis outermost, the last axis varying fastest), and every
-// point is repeated Replicas times with independent seeds: task n runs
-// point n / Replicas, replica n % Replicas. A task's configuration is the
-// study's configuration with the point's values applied as `--set
-// key=value` overrides, its seed Point.Seed(base) — a deterministic
-// function of the study's base seed, the point and the replica, never of
-// the task number alone, so adding replicas leaves the seeds of existing
-// replicas unchanged — and its output file TaskFile(n) in the study
-// directory. The resolved configuration is stored in the task's file, so a
-// task is reproducible from its file alone (`--from`).
-//
-// Values are kept as the configuration file gave them (numbers, strings,
-// booleans, lists) and rendered by Format as the YAML text that `--set`
-// parses back to the same value: 0.1 stays 0.1, [8, 8] stays a list.
-//
-// # Shell safety
-//
-// Values that reach a shell script are either single-quoted (paths, config
-// files) or checked against a strict character set (#SBATCH directive
-// values, which sbatch parses itself): a hostile string in a configuration
-// never becomes a command.
 package sweep
 
 import (
