@@ -113,11 +113,11 @@ if ! munge_ok; then
 fi
 
 # ---- slurmctld and slurmd -------------------------------------------------
-free_port() {
+free_port() { # a port nothing listens on (bash's /dev/tcp: no ss or netstat needed)
   local p
   while :; do
     p=$((20000 + RANDOM % 20000))
-    ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
 host=$(hostname -s)
