@@ -10,7 +10,10 @@
 #  3. the merge job (afterany) must run after the requeued task and write
 #     study.h5, which h5py checks against every task file;
 #  4. 'sweep local -j 2' runs the same study here: its merged datasets, and
-#     the interrupted task's file, must equal the Slurm ones bit for bit.
+#     the interrupted task's file, must equal the Slurm ones bit for bit;
+#  5. for every other experiment with a --quick preset named in
+#     SLURMCHECK_MORE (default: phi4, when it exists), two replicas of
+#     --quick go through Slurm and local alike and must merge identically.
 #
 # The daemons are shut down on exit; on failure the slurmctld and slurmd
 # logs, the queue and the job logs are printed. Needs root (CI runs as
@@ -258,4 +261,36 @@ go run ./experiments/sweep local -j 2 --config "$tmp/local.yaml" || die "sweep l
 "$PYTHON" scripts/checks/slurm_compare.py same "$sdir/task-000$victim.h5" "$ldir/task-000$victim.h5" ||
   die "the requeued task differs from the uninterrupted local run"
 "$PYTHON" scripts/checks/slurm_compare.py studies "$sdir" "$ldir" || die "Slurm and local merged files differ"
+
+# Other experiments with a quick preset (phi4 once it exists): two
+# replicas of --quick, on Slurm and here, merged files bit for bit.
+replica_study() { # experiment
+  local exp=$1 d m
+  for d in slurm local; do
+    cat >"$tmp/$exp-$d.yaml" <<EOF
+seed: 7
+out: $tmp/$exp-$d
+sweep:
+  experiment: $exp
+  preset: quick
+  replicas: 2
+  slurm: {time: "00:10:00", mem: 500M, cpus_per_task: 1, max_parallel: 2}
+EOF
+  done
+  go run ./experiments/sweep slurm --submit --config "$tmp/$exp-slurm.yaml" || die "$exp: sweep slurm --submit failed"
+  m=$(cat "$tmp/$exp-slurm/merge.jobid")
+  merge_done() { case $(job_state "$m") in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) return 0 ;; esac; return 1; }
+  wait_for 600 "the merge job $m of the $exp study to end" merge_done
+  [ "$(job_state "$m")" = COMPLETED ] || die "$exp: merge job $m ended $(job_state "$m")"
+  "$PYTHON" scripts/checks/slurm_compare.py study "$tmp/$exp-slurm" 2 || die "$exp: the merged file of the Slurm study"
+  go run ./experiments/sweep local -j 2 --config "$tmp/$exp-local.yaml" || die "$exp: sweep local failed"
+  "$PYTHON" scripts/checks/slurm_compare.py studies "$tmp/$exp-slurm" "$tmp/$exp-local" || die "$exp: Slurm and local merged files differ"
+}
+for exp in ${SLURMCHECK_MORE-phi4}; do
+  if [ -f "experiments/$exp/main.go" ] && go run "./experiments/$exp" --help 2>/dev/null | grep -q -- '--quick'; then
+    replica_study "$exp"
+  else
+    say "no experiments/$exp with a --quick preset: skipped its study"
+  fi
+done
 say "ok ($(($(date +%s) - t0)) s)"
