@@ -286,3 +286,33 @@ func TestListTasksAndPreset(t *testing.T) {
 		t.Errorf("conflicting presets: exit %d\n%s", code, e)
 	}
 }
+
+// A task killed outright (node failure, scancel) resumes from its last
+// checkpoint under the same command and ends with the bits of an
+// uninterrupted task.
+func TestTaskKilledResumes(t *testing.T) {
+	dir := t.TempDir()
+	study := writeStudy(t, dir, 10, "")
+	ref := filepath.Join(dir, "ref")
+	if code, _, e := runDemoArgs("--config", study, "--task", "7", "--out", ref, "--quiet"); code != 0 {
+		t.Fatalf("reference: %d\n%s", code, e)
+	}
+	want, _ := readValues(t, filepath.Join(ref, "task-0007.h5"))
+	out := filepath.Join(dir, "study")
+	args := []string{"--config", study, "--task", "7", "--out", out, "--resume", "--checkpoint-every", "5ms", "--log-format", "json"}
+	c := startChild(t, args...)
+	c.waitFor(t, "checkpoint saved", 2)
+	c.cmd.Process.Signal(syscall.SIGKILL)
+	c.wait()
+	file := filepath.Join(out, "task-0007.h5")
+	got, in := readValues(t, file)
+	if in.Status != h5io.StatusRunning || len(got) >= len(want) {
+		t.Fatalf("killed task: status %q, %d of %d values", in.Status, len(got), len(want))
+	}
+	if code, _, e := runDemoArgs(args...); code != 0 || !strings.Contains(e, `"has_checkpoint":true`) {
+		t.Fatalf("resumed killed task: exit %d\n%s", code, e)
+	}
+	if got, in = readValues(t, file); in.Status != h5io.StatusComplete || !slices.Equal(got, want) {
+		t.Errorf("resumed killed task: status %q, identical %t", in.Status, slices.Equal(got, want))
+	}
+}
