@@ -23,7 +23,7 @@
 //	  preset: quick
 //	  axes:
 //	    - key: field.m2
-//	      values: [0.25, 1.0]
+//	      values: [0.25, 0.5]
 //	    - key: lattice.dims
 //	      values: [[8, 8], [16, 16]]
 //	  replicas: 2

@@ -190,7 +190,7 @@ sweep:
   name: rgcheck
   axes:
     - key: field.m2
-      values: [0.25, 1.0]
+      values: [0.25, 0.5]
     - key: flow.regulator
       values: [fermi-dirac, litim]
   slurm: {time: "00:10:00", mem: 500M, cpus_per_task: 1, max_parallel: 2, signal_lead: 30}
