@@ -199,6 +199,11 @@ func checkStudy(t *testing.T, out string, n int) {
 	if d.Attr("values", &labels); labels != `["a","b c"]` {
 		t.Errorf("label values %q", labels)
 	}
+	var errs []float64
+	ed, _ := f.OpenDataset("/toy/estimates/variance")
+	if err := ed.Attr("error", &errs); err != nil || len(errs) != n {
+		t.Fatalf("per-task errors of /toy/estimates/variance: %v, %v", errs, err)
+	}
 	vd, _ := f.OpenDataset("/toy/values")
 	for axis, want := range []string{"task", "sample", "component"} {
 		if l, _ := vd.Label(axis); l != want {
@@ -215,6 +220,11 @@ func checkStudy(t *testing.T, out string, n int) {
 		vv, _ := readAll[float64](t, tf, "/toy/estimates/variance")
 		if math.Float64bits(vv[0]) != math.Float64bits(variance[i]) || count[i] != 18 {
 			t.Errorf("task %d: variance %v vs %v, count %d", i, vv[0], variance[i], count[i])
+		}
+		var e float64
+		td, _ := tf.OpenDataset("/toy/estimates/variance")
+		if td.Attr("error", &e); e != errs[i] || e <= 0 {
+			t.Errorf("task %d: error attribute %v in the task file, %v in study.h5", i, e, errs[i])
 		}
 		// The grid is index × m2: the scale says which m2 each slab had.
 		for k := range 4 {
@@ -294,10 +304,13 @@ func TestMergeMissingSlabsAreNaN(t *testing.T) {
 	f := open(t, filepath.Join(out, sweep.StudyFile))
 	v, _ := readAll[float64](t, f, "/toy/estimates/variance")
 	status, _ := readAll[int64](t, f, "/sweep/status")
+	var errs []float64
+	d, _ := f.OpenDataset("/toy/estimates/variance")
+	d.Attr("error", &errs)
 	for i := range 8 {
 		present := i == 0 || i == 1 || i == 3
-		if math.IsNaN(v[i]) == present || (status[i] == 0) != present {
-			t.Errorf("task %d: variance %v, status %d", i, v[i], status[i])
+		if math.IsNaN(v[i]) == present || math.IsNaN(errs[i]) == present || (status[i] == 0) != present {
+			t.Errorf("task %d: variance %v ± %v, status %d", i, v[i], errs[i], status[i])
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -69,8 +70,11 @@ type taskFile struct {
 
 // dset is a dataset of the task files.
 type dset struct {
-	dtype  h5io.Dtype
-	shape  []int64
+	dtype h5io.Dtype
+	shape []int64
+	// attrs are the per-task values of the float64 attributes of a scalar
+	// dataset named in scalarAttrs (NaN where a task has none).
+	attrs  map[string][]float64
 	labels []string
 	units  string
 	desc   string
@@ -238,6 +242,11 @@ func (s *study) inspect(t *taskFile, expected map[string]any, p0 sweep.Point) []
 	return nil
 }
 
+// scalarAttrs are the attributes of scalar datasets (estimates) that the
+// merge gathers into per-task arrays: one standard error and the
+// integrated autocorrelation time (docs/hdf5-schema.md, estimates/).
+var scalarAttrs = []string{"error", "tau_int"}
+
 // datasets lists the datasets of the complete tasks that can be stacked:
 // those every complete task has with one type and shape. The others are
 // returned with the reason.
@@ -269,11 +278,30 @@ func (s *study) datasets(tasks []taskFile, complete []int) (map[string]dset, []s
 				continue
 			}
 			ds := dset{dtype: d.Dtype(), shape: d.Shape()}
-			if prev, ok := stacked[p]; ok {
-				if prev.dtype != ds.dtype || !slices.Equal(prev.shape, ds.shape) {
-					bad[p] = fmt.Sprintf("%s %v in %s, %s %v in %s", prev.dtype, prev.shape, tasks[complete[0]].name, ds.dtype, ds.shape, tasks[n].name)
-					delete(stacked, p)
+			prev, ok := stacked[p]
+			if ok && (prev.dtype != ds.dtype || !slices.Equal(prev.shape, ds.shape)) {
+				bad[p] = fmt.Sprintf("%s %v in %s, %s %v in %s", prev.dtype, prev.shape, tasks[complete[0]].name, ds.dtype, ds.shape, tasks[n].name)
+				delete(stacked, p)
+				continue
+			}
+			if !ok {
+				ds.attrs = map[string][]float64{}
+			} else {
+				ds = prev
+			}
+			if len(ds.shape) == 0 {
+				for _, name := range scalarAttrs {
+					var v float64
+					if d.Attr(name, &v) != nil {
+						continue
+					}
+					if ds.attrs[name] == nil {
+						ds.attrs[name] = nanSlice(len(tasks))
+					}
+					ds.attrs[name][n] = v
 				}
+			}
+			if ok {
 				seen[p]++
 				continue
 			}
@@ -469,6 +497,13 @@ func (s *study) writeStudy(path string, tasks []taskFile, stacked map[string]dse
 				return err
 			}
 		}
+		for _, name := range scalarAttrs {
+			if v := ds.attrs[name]; v != nil {
+				if err := d.SetAttr(name, v); err != nil {
+					return err
+				}
+			}
+		}
 		for k, v := range map[string]string{"units": ds.units, "description": ds.desc} {
 			if v != "" {
 				if err := d.SetAttr(k, v); err != nil {
@@ -490,6 +525,14 @@ func (s *study) writeStudy(path string, tasks []taskFile, stacked map[string]dse
 		return err
 	}
 	return f.SetStatus(h5io.StatusFailed)
+}
+
+func nanSlice(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.NaN()
+	}
+	return v
 }
 
 func axisIndex(s sweep.Spec, key string) int {

@@ -91,6 +91,7 @@ def cmd_study(d, n):
         if not virtual:
             bad.append("no virtual datasets")
         tasks = [h5py.File(os.path.join(d, "task-%04d.h5" % i), "r") for i in range(n)]
+        gathered = [0]
         try:
             for i, t in enumerate(tasks):
                 if t.attrs["status"] != "complete" or int(t.attrs["sweep_task"]) != i:
@@ -111,6 +112,13 @@ def cmd_study(d, n):
                 if scales != want:
                     bad.append("%s: task-axis scales %s, want %s" % (k, scales, want))
                 data = v[()]
+                for name in ("error", "tau_int"):
+                    if v.ndim == 1 and name in tasks[0][k].attrs:
+                        got = np.asarray(v.attrs.get(name, []), float)
+                        want = np.array([t[k].attrs[name] for t in tasks], float)
+                        if got.tobytes() != want.tobytes():
+                            bad.append("%s: attribute %s %s, the task files have %s" % (k, name, got, want))
+                        gathered[0] += 1
                 for i, t in enumerate(tasks):
                     src = t[k]
                     if np.asarray(data[i]).tobytes() != np.asarray(src[()]).tobytes():
@@ -129,8 +137,8 @@ def cmd_study(d, n):
     if bad:
         print("%s:\n  %s" % (path, "\n  ".join(bad)))
         return 1
-    print("%s: %d tasks complete, %d virtual datasets stacking every task's data bit for bit, %d not stacked%s"
-          % (path, n, len(virtual), len(unstacked), (": " + "; ".join(unstacked)) if unstacked else ""))
+    print("%s: %d tasks complete, %d virtual datasets stacking every task's data bit for bit, %d per-task error/tau_int arrays, %d not stacked%s"
+          % (path, n, len(virtual), gathered[0], len(unstacked), (": " + "; ".join(unstacked)) if unstacked else ""))
     return 0
 
 

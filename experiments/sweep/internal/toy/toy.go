@@ -110,8 +110,13 @@ func run(ctx context.Context, r *cli.Run, cfg Config) error {
 		}
 	}
 	n := float64(cfg.Samples * cfg.Width)
-	if _, err := r.File.Put("/toy/estimates/variance", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{},
-		Units: "1", Description: "mean of the squared draws (estimates 1/m2)"}, []float64{sum / n}); err != nil {
+	est, err := r.File.Put("/toy/estimates/variance", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{},
+		Units: "1", Description: "mean of the squared draws (estimates 1/m2)"}, []float64{sum / n})
+	if err != nil {
+		return err
+	}
+	// The standard error of a mean of n squared Gaussians: Var(x²) = 2σ⁴.
+	if err := est.SetAttr("error", sum/n*math.Sqrt(2/n)); err != nil {
 		return err
 	}
 	if _, err := r.File.Put("/toy/count", h5io.Spec{Dtype: h5io.Int64, Shape: []int64{},
