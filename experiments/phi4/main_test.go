@@ -1,0 +1,318 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"math/cmplx"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rgflow/erg"
+	"rgflow/field"
+	"rgflow/generative"
+	"rgflow/internal/rng"
+	"rgflow/lattice"
+)
+
+func runArgs(args ...string) (code int, out, errOut string) {
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+// TestExitCodes drives run over {args → exit code}, as a user would.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("field:\n  kapa: 0.3\n"), 0o644)
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"help", []string{"--help"}, 0, "couplings"},
+		{"presets in help", []string{"-h"}, 0, "broken32"},
+		{"print config", []string{"--quick", "--print-config"}, 0, "kappa:"},
+		{"bad flag", []string{"--kappa", "0.3"}, 2, "unknown flag"},
+		{"bad couplings", []string{"--set", "field.couplings=lattice"}, 2, "allowed hopping, continuum"},
+		{"m2 with hopping", []string{"--set", "field.m2=-1"}, 2, "set field.couplings=continuum"},
+		{"negative kappa", []string{"--set", "field.kappa=-0.1"}, 2, "field.kappa"},
+		{"continuum without mass", []string{"--set", "field.couplings=continuum", "--set", "field.m2=-5", "--set", "field.g=0"}, 2, "field"},
+		{"even ir extent", []string{"--set", "ir.extent=2"}, 2, "allowed 0 (off) or odd"},
+		{"typo in file", []string{"--config", bad}, 2, `unknown key "field.kapa"`},
+		{"unknown preset", []string{"--preset", "critical64"}, 2, "allowed symmetric, critical, broken"},
+		{"keep zero mode", []string{"--set", "flow.zero_mode=keep"}, 2, "integrate-out"},
+	} {
+		code, o, e := runArgs(c.args...)
+		if code != c.code || !strings.Contains(o+e, c.want) {
+			t.Errorf("%s: %v → exit %d, want %d mentioning %q\nstdout: %s\nstderr: %s", c.name, c.args, code, c.code, c.want, o, e)
+		}
+	}
+}
+
+// TestPresetsCouplings checks the preset couplings against the published
+// values they cite, through the exact map between the parametrisations.
+func TestPresetsCouplings(t *testing.T) {
+	// Tolerance of the printed hopping values (5 significant digits).
+	const tol = 1e-4
+	for _, c := range []struct {
+		preset               string
+		kappa, lambda, m2, g float64
+		dims                 []int
+	}{
+		// Albergo, Kanwar, Shanahan, PRD 100 (2019) 034515, Table I, E1:
+		// m² = −4, λ = 6.975 in their normalisation (ours with ϕ = √2φ).
+		{"symmetric", 0.26773, 0.5, -4, 6.975, []int{16, 16}},
+		{"critical", 0.342, 0.5, -4, 0.5 / (0.342 * 0.342), []int{16, 16}},
+		// Wang, Aarts, Zhou, JHEP 05 (2024) 060: κ = 0.5, λ = 0.022, 32².
+		{"broken32", 0.5, 0.022, (1-2*0.022)/0.5 - 4, 0.022 / 0.25, []int{32, 32}},
+	} {
+		cfg := defaults()
+		for _, p := range presets {
+			if p.name == c.preset {
+				p.apply(&cfg)
+			}
+		}
+		if err := cfg.Validate(); err != nil {
+			t.Fatalf("%s: %v", c.preset, err)
+		}
+		a, err := cfg.Field.action(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, k := a.Hopping, a.Continuum
+		if math.Abs(h.Kappa-c.kappa) > tol || math.Abs(h.Lambda-c.lambda) > tol || math.Abs(k.M2-c.m2) > tol || math.Abs(k.G-c.g) > tol {
+			t.Errorf("%s: κ, λ, m², g = %v %v %v %v, want %v %v %v %v", c.preset, h.Kappa, h.Lambda, k.M2, k.G, c.kappa, c.lambda, c.m2, c.g)
+		}
+		if !equalInts(cfg.Lattice.Dims, c.dims) || 1<<(cfg.Network.Levels-1) != c.dims[0] {
+			t.Errorf("%s: dims %v, levels %d", c.preset, cfg.Lattice.Dims, cfg.Network.Levels)
+		}
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestMirrorTest checks the mirror χ² against its law: for symmetric data
+// the p-value is uniform (its mean over replicas ≈ ½), and an asymmetry of
+// 10% between the sectors of 8000 samples is detected at p < 10⁻⁶.
+func TestMirrorTest(t *testing.T) {
+	rnd := rng.NewRand(1, 99, 0)
+	draw := func(n int, pPlus float64) []float64 {
+		m := make([]float64, n)
+		for i := range m {
+			v := 0.5 + 0.1*rnd.NormFloat64()
+			if rnd.Float64() > pPlus {
+				v = -v
+			}
+			m[i] = v
+		}
+		return m
+	}
+	const reps = 200
+	mean := 0.0
+	for r := 0; r < reps; r++ {
+		mean += mirrorTest(draw(2000, 0.5), 1).P / reps
+	}
+	// The mean of 200 uniform p-values has standard deviation 0.02; the
+	// χ² approximation of binomial counts (≥ 5 per pair) shifts it by less.
+	if math.Abs(mean-0.5) > 0.08 {
+		t.Errorf("mean p-value of symmetric samples %.3f, want ≈ 0.5", mean)
+	}
+	if p := mirrorTest(draw(8000, 0.55), 1).P; p > 1e-6 {
+		t.Errorf("10%% sector imbalance: p = %g, want < 1e-6", p)
+	}
+}
+
+// TestOddScore: the odd part of a linear (Gaussian) denoiser is itself,
+// and the odd part of any denoiser is odd, to rounding.
+func TestOddScore(t *testing.T) {
+	l := lattice.MustNew(6, 6)
+	p, err := erg.NewPolchinski(l, erg.PolchinskiParams{Regulator: erg.Exponential{}, Mass2: 1, ZeroMode: erg.IntegrateOutZeroMode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g0, _ := generative.FreeSpectrum(p.Eps, 0.5)
+	gs, _ := generative.NewGaussian(p, g0)
+	M := p.Modes()
+	rnd := rng.NewRand(2, 99, 0)
+	x := make([]complex128, 3*M)
+	for i := range x {
+		x[i] = complex(rnd.NormFloat64(), rnd.NormFloat64())
+	}
+	ts := []float64{0.1 * p.T, 0.5 * p.T, p.T}
+	want := gs.Denoise(nil, x, ts)
+	got := (&oddScore{Score: gs}).Denoise(nil, x, ts)
+	for i := range want {
+		if cmplx.Abs(got[i]-want[i]) > 1e-12*(1+cmplx.Abs(want[i])) {
+			t.Fatalf("odd part of the Gaussian denoiser differs at %d: %v vs %v", i, got[i], want[i])
+		}
+	}
+	// A denoiser with an even part: D(x) = G(x) + c|x|².
+	ev := &evenPlus{Score: gs}
+	a := (&oddScore{Score: ev}).Denoise(nil, x, ts)
+	neg := make([]complex128, len(x))
+	for i, v := range x {
+		neg[i] = -v
+	}
+	b := (&oddScore{Score: ev}).Denoise(nil, neg, ts)
+	for i := range a {
+		if cmplx.Abs(a[i]+b[i]) > 1e-12*(1+cmplx.Abs(a[i])) {
+			t.Fatalf("odd part is not odd at %d: %v vs %v", i, a[i], b[i])
+		}
+	}
+}
+
+type evenPlus struct{ generative.Score }
+
+func (e *evenPlus) Denoise(dst, xt []complex128, t []float64) []complex128 {
+	dst = e.Score.Denoise(dst, xt, t)
+	for i, v := range xt {
+		dst[i] += complex(real(v)*real(v), 0)
+	}
+	return dst
+}
+
+// TestIRBlock checks the mode map of the IR block: the block's spectrum of
+// projected fields equals the lattice spectrum on the same modes, and a
+// lattice Gaussian denoiser with its block replaced by the block's own
+// Gaussian denoiser (same spectrum) is unchanged — exactly, since both are
+// the same per-mode linear map.
+func TestIRBlock(t *testing.T) {
+	l := lattice.MustNew(8, 6)
+	p, err := erg.NewPolchinski(l, erg.PolchinskiParams{Regulator: erg.Exponential{}, Mass2: 1, ZeroMode: erg.IntegrateOutZeroMode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := field.NewFree(l, 0.3)
+	smp, _ := field.NewFreeSampler(a)
+	e := field.NewEnsemble(l, 64)
+	for i := 0; i < e.Len(); i++ {
+		smp.Sample(e.Field(i), rng.NewRand(3, 99, uint64(i)))
+	}
+	g0, _ := generative.FreeSpectrum(p.Eps, 0.3)
+	gs, _ := generative.NewGaussian(p, g0)
+	for _, r := range []int{0, 1, 2} {
+		b, err := newIRBlock(p, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		big := p.EstimateSpectrum(nil, e)
+		small := b.Proc.EstimateSpectrum(nil, b.project(p, e))
+		for j, J := range b.Big {
+			if math.Abs(small[j]-big[J]) > 1e-10*big[J] {
+				t.Errorf("r = %d: block mode %d spectrum %v, lattice mode %d %v", r, j, small[j], J, big[J])
+			}
+			if b.Proc.Eps[j] != p.Eps[J] {
+				t.Errorf("r = %d: block mode %d energy %v, lattice %v", r, j, b.Proc.Eps[j], p.Eps[J])
+			}
+		}
+		bg, err := b.baseline(gs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &withIR{Score: gs, IR: bg, Block: b, M: p.Modes()}
+		rnd := rng.NewRand(4, 99, uint64(r))
+		M := p.Modes()
+		x := make([]complex128, 2*M)
+		for i := range x {
+			x[i] = complex(rnd.NormFloat64(), rnd.NormFloat64())
+		}
+		ts := []float64{0.3 * p.T, 0.8 * p.T}
+		want := gs.Denoise(nil, x, ts)
+		got := w.Denoise(nil, x, ts)
+		for i := range want {
+			if cmplx.Abs(got[i]-want[i]) > 1e-12*(1+cmplx.Abs(want[i])) {
+				t.Fatalf("r = %d: block-replaced Gaussian denoiser differs at %d: %v vs %v", r, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+// TestGlobalFlip: the global flip changes the sign of M and of the fields
+// and nothing else, and about half of the configurations.
+func TestGlobalFlip(t *testing.T) {
+	l := lattice.MustNew(4, 4)
+	a, _ := field.NewPhi4Hopping(l, field.HoppingParams{Kappa: brokenKappa, Lambda: brokenLambda})
+	res, err := field.Run(a, field.ChainConfig{}, 5, field.RunConfig{Chains: 2, Thermalise: 50, Configs: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := append([]float64(nil), res.Ensemble.Data...)
+	ms := [][]field.Measurement{append([]field.Measurement(nil), res.Measurements[0]...), append([]field.Measurement(nil), res.Measurements[1]...)}
+	globalFlip(res, 5, setRef)
+	V := l.Volume()
+	flipped := 0
+	for c := range ms {
+		for i, m := range ms[c] {
+			k := c*200 + i
+			s := res.Measurements[c][i].M / m.M
+			if math.Abs(math.Abs(s)-1) > 1e-15 {
+				t.Fatalf("config %d: M %v → %v", k, m.M, res.Measurements[c][i].M)
+			}
+			for x := 0; x < V; x++ {
+				if res.Ensemble.Data[k*V+x] != s*before[k*V+x] {
+					t.Fatalf("config %d: field not multiplied by %v", k, s)
+				}
+			}
+			if s < 0 {
+				flipped++
+			}
+		}
+	}
+	// Binomial(400, ½): mean 200, standard deviation 10; 5σ band.
+	if flipped < 150 || flipped > 250 {
+		t.Errorf("%d of 400 configurations flipped", flipped)
+	}
+}
+
+// TestQuickRunReadByH5py runs the quick configuration end to end (every
+// stage) and checks the file with Debian's h5py as an external tool would.
+func TestQuickRunReadByH5py(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "quick.h5")
+	code, o, e := runArgs("--quick", "--out", out, "--seed", "7", "--quiet", "--plots")
+	if code != 0 {
+		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
+	}
+	for _, want := range []string{"acceptance bars", "learned: |z| Binder", "gaussian", "cost on", "independent configurations/s", "stage"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("summary lacks %q:\n%s", want, o)
+		}
+	}
+	for _, png := range []string{"spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields"} {
+		if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + png + ".png"); err != nil {
+			t.Errorf("plot %s: %v", png, err)
+		}
+	}
+	py := os.Getenv("PYTHON")
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	if err := exec.Command(py, "-c", "import h5py").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s cannot import h5py (make deps installs python3-h5py): %v", py, err)
+		}
+		t.Skipf("%s cannot import h5py (install python3-h5py, e.g. make deps): %v", py, err)
+	}
+	res, err := exec.Command(py, "testdata/check_h5py.py", out).CombinedOutput()
+	if err != nil {
+		t.Fatalf("h5py check: %v\n%s", err, res)
+	}
+	t.Logf("%s", res)
+}

@@ -1,0 +1,116 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package main
+
+import (
+	"rgflow/experiments/internal/pipeline"
+	"rgflow/internal/cli"
+)
+
+// stepCurve turns bin edges and densities into the outline of a histogram.
+func stepCurve(edges, h []float64) (x, y []float64) {
+	for b, v := range h {
+		x = append(x, edges[b], edges[b+1])
+		y = append(y, v, v)
+	}
+	return x, y
+}
+
+// plots writes the PNG figures beside the HDF5 file.
+func (s *state) plots() error {
+	r, o := s.r, s.out
+	k := o.Shells.KHat
+	sp := cli.LinePlot{Title: "G(k) by momentum shell", XLabel: "|k̂|", YLabel: "G(k)", LogY: true}
+	sp.Series = append(sp.Series, cli.Series{Name: "reference (MC)", X: k, Y: s.refStats.TP.Shell, YErr: s.refStats.TP.ShellErr})
+	ratio := cli.LinePlot{Title: "generated / reference spectrum", XLabel: "|k̂|", YLabel: "G_gen/G_ref"}
+	hist := cli.LinePlot{Title: "distribution of the magnetisation M", XLabel: "M", YLabel: "density"}
+	obs := cli.LinePlot{Title: "Binder cumulant U₄ (0: reference, 1: gaussian, 2: learned)", XLabel: "ensemble", YLabel: "U₄"}
+	first := true
+	for i, m := range s.methods {
+		c := s.comps[m.Name]
+		if c == nil {
+			continue
+		}
+		if first {
+			first = false
+			x, y := stepCurve(c.HistEdges, c.RefHist)
+			hist.Series = append(hist.Series, cli.Series{Name: "reference (MC)", X: x, Y: y})
+			u := observable(c, "Binder")
+			obs.Series = append(obs.Series, cli.Series{Name: "reference (MC)", X: []float64{0}, Y: []float64{u.Ref}, YErr: []float64{u.RefErr}, Points: true})
+		}
+		sp.Series = append(sp.Series, cli.Series{Name: m.Name, X: k, Y: c.GenShell, Points: true})
+		ratio.Series = append(ratio.Series, cli.Series{Name: m.Name, X: k, Y: c.Ratio, YErr: c.RatioErr, Points: true})
+		x, y := stepCurve(c.HistEdges, c.GenHist)
+		hist.Series = append(hist.Series, cli.Series{Name: m.Name, X: x, Y: y})
+		u := observable(c, "Binder")
+		obs.Series = append(obs.Series, cli.Series{Name: m.Name, X: []float64{float64(i + 1)}, Y: []float64{u.Gen}, YErr: []float64{u.GenErr}, Points: true})
+	}
+	for _, p := range []struct {
+		lp   cli.LinePlot
+		name string
+	}{{sp, "spectra"}, {ratio, "spectrum_ratio"}, {hist, "m_histogram"}, {obs, "binder"}} {
+		if len(p.lp.Series) == 0 {
+			continue
+		}
+		if err := p.lp.Save(r.PlotPath(p.name)); err != nil {
+			return err
+		}
+	}
+	if f := s.flow; f != nil {
+		var chi, chiE, u4, u4E, sd, sdE []float64
+		for _, ob := range f.Obs {
+			chi, chiE = append(chi, ob.Chi.Value), append(chiE, ob.Chi.Err)
+			u4, u4E = append(u4, ob.Binder.Value), append(u4E, ob.Binder.Err)
+			sd, sdE = append(sd, ob.ActionDensity.Value), append(sdE, ob.ActionDensity.Err)
+		}
+		for _, p := range []struct {
+			name, title, y string
+			v, e           []float64
+			log            bool
+		}{
+			{"flow_chi", "χ = V⟨M²⟩ along the Polchinski flow (flowed fields x_t)", "χ", chi, chiE, true},
+			{"flow_binder", "Binder cumulant U₄ along the flow: the non-Gaussianity is integrated out", "U₄", u4, u4E, false},
+			{"flow_action", "action density ⟨S⟩/V of the flowed fields under the bare action", "S/V", sd, sdE, false},
+		} {
+			lp := cli.LinePlot{Title: p.title, XLabel: "RG time t", YLabel: p.y, LogY: p.log,
+				Series: []cli.Series{{Name: "flowed training fields", X: f.Times, Y: p.v, YErr: p.e, Points: true}}}
+			if err := lp.Save(r.PlotPath(p.name)); err != nil {
+				return err
+			}
+		}
+		kl := cli.LinePlot{Title: "relative entropy of the Gaussian part to the fixed point", XLabel: "RG time t", YLabel: "KL (nats)", LogY: true,
+			Series: []cli.Series{{Name: "closed form (measured spectrum)", X: f.Times, Y: f.KL}, {Name: "estimate", X: f.Times, Y: f.KLEst, Points: true}}}
+		if err := kl.Save(r.PlotPath("flow_kl")); err != nil {
+			return err
+		}
+	}
+	if m := s.learned; len(m.State.Curve) > 0 {
+		var x, y []float64
+		for _, c := range m.State.Curve {
+			x = append(x, float64(c.Step))
+			y = append(y, c.HeldOut)
+		}
+		tc := cli.LinePlot{Title: "training (held-out loss; 1 per site is the Gaussian baseline)", XLabel: "step", YLabel: "loss",
+			Series: []cli.Series{{Name: "learned", X: x, Y: y}}}
+		if err := tc.Save(r.PlotPath("training")); err != nil {
+			return err
+		}
+	}
+	if c := s.comps["learned"]; c != nil && c.Denoise != nil {
+		d := c.Denoise
+		mp := cli.LinePlot{Title: "denoising error on held-out data", XLabel: "RG time t", YLabel: "MSE per site", LogY: true}
+		for i, n := range d.Names {
+			mp.Series = append(mp.Series, cli.Series{Name: n, X: d.Times, Y: d.MSE[i], YErr: d.MSEErr[i], Points: i > 0})
+		}
+		if err := mp.Save(r.PlotPath("denoise_mse")); err != nil {
+			return err
+		}
+	}
+	panels := []pipeline.Panel{{Title: "Monte Carlo", Field: s.ref.Field(0)}}
+	for _, m := range s.methods {
+		if gen, err := o.ReadGenerated(m.Name); err == nil {
+			panels = append(panels, pipeline.Panel{Title: m.Name, Field: gen.Field(0)})
+		}
+	}
+	return pipeline.FieldPanels(r.PlotPath("fields"), s.lat, panels)
+}

@@ -1,0 +1,93 @@
+"""Reads a phi4 HDF5 file the way an analyst would (h5py + numpy) and checks
+the layout of docs/hdf5-schema.md, the dimension scales, both
+parametrisations of the couplings, and the stored statistics against values
+recomputed from the stored fields. Usage: check_h5py.py FILE. Exits non-zero
+on failure."""
+import sys
+
+import h5py
+import numpy as np
+
+path = sys.argv[1]
+fails = []
+
+
+def check(ok, what):
+    if not ok:
+        fails.append(what)
+
+
+with h5py.File(path, "r") as f:
+    a = f.attrs
+    check(a["schema_version"] == 1, "schema_version is 1")
+    check(a["status"] == "complete", "status is complete, got %r" % a["status"])
+    check(a["experiment"] == "phi4", "experiment attribute")
+    check("kappa:" in a["config"] and "couplings:" in a["config"], "resolved YAML config stored")
+    dims = tuple(int(x) for x in f["lattice"].attrs["dims"])
+    d = len(dims)
+    V = int(np.prod(dims))
+
+    # Both parametrisations, related by DESIGN.md §2.
+    e = f["ensemble/phi4"].attrs
+    kappa, lam, m2, g = e["kappa"], e["lambda"], e["m2"], e["g"]
+    check(abs(m2 - ((1 - 2 * lam) / kappa - 2 * d)) < 1e-12 * max(1, abs(m2)), "m² = (1−2λ)/κ − 2d")
+    check(abs(g - lam / kappa**2) < 1e-12 * max(1, g), "g = λ/κ²")
+    check(abs(e["hopping_scale"] - np.sqrt(2 * kappa)) < 1e-14, "hopping scale √(2κ)")
+
+    for name in ("phi4", "phi4_heldout", "phi4_reference"):
+        grp = f["ensemble/" + name]
+        phi = grp["fields"]
+        check(phi.shape[1:] == dims, "%s fields shape %s" % (name, phi.shape))
+        check([x.label for x in phi.dims] == ["sample"] + ["x%d" % (i + 1) for i in range(d)], "%s axis labels" % name)
+        check(phi.shape[0] % grp.attrs["n_chains"] == 0, "%s: whole chains" % name)
+        check(grp.attrs["stride"] >= 1 and grp.attrs["acceptance"] > 0.3, "%s: stride and acceptance" % name)
+        x = phi[()].reshape(phi.shape[0], -1)
+        m = grp["observables/magnetization"][()]
+        check(np.allclose(m, x.mean(axis=1), rtol=0, atol=1e-12), "%s magnetization = mean of the stored fields" % name)
+        # The action density recomputed in the continuum-like form.
+        phi_ = phi[()]
+        kin = sum(((np.roll(phi_, -1, axis=mu + 1) - phi_) ** 2) for mu in range(d))
+        s = (0.5 * kin + 0.5 * m2 * phi_**2 + 0.25 * g * phi_**4).reshape(phi.shape[0], -1).mean(axis=1)
+        check(np.allclose(grp["observables/action_density"][()], s, rtol=1e-10, atol=1e-10), "%s action density recomputed" % name)
+        chi = grp["estimates/chi"]
+        check(chi.shape == () and "error" in chi.attrs and "tau_int" in chi.attrs, "%s chi estimate attrs" % name)
+        check(abs(chi[()] - V * np.mean(m**2)) < 1e-9 * chi[()], "%s χ = V⟨M²⟩" % name)
+
+    spec = f["ensemble/phi4_reference/spectrum"]
+    check(spec.dims[0].label == "shell", "spectrum dim label")
+    khat2 = spec.dims[0][0][()]
+    check(khat2[0] == 0 and np.all(np.diff(khat2) > 0), "shell k̂² scale")
+
+    fl = f["flow/polchinski"]
+    t = fl["t"][()]
+    check(np.all(np.diff(t) > 0) and t[0] == 0, "flow times")
+    for col in ("chi", "binder_u4", "action_density"):
+        check(fl[col].shape == t.shape and fl[col].dims[0].label == "t", "flow observable " + col)
+
+    for model in ("learned",) + (("learned_ir",) if "learned_ir" in f["model"] else ()):
+        mg = f["model/" + model]
+        check(mg.attrs["n_parameters"] > 0 and "architecture" in mg.attrs, model + " model attrs")
+        check(len(mg["training/val_loss"]) == len(mg["training/step"]), model + " training curve")
+    for method in ("gaussian", "learned"):
+        gen = f["generated/" + method]
+        check(gen["fields"].shape[1:] == dims, method + " fields")
+        check(gen.attrs["samples_per_second"] > 0, method + " samples/s")
+        c = f["comparison/" + method]
+        check(c.attrs["verdict"].startswith(("pass", "fail")), method + " verdict")
+        check(0 <= c.attrs["mirror_p_value"] <= 1, method + " mirror p-value")
+        ratio = c["spectrum_ratio"][()]
+        check(np.allclose(ratio, c["spectrum_generated"][()] / c["spectrum_reference"][()], rtol=1e-12), method + " ratio consistent")
+        names = c["checks"].attrs["names"].split(",")
+        check(any(n.startswith(method + ": |z| Binder") for n in names), method + " Binder bar recorded")
+        check(len(names) == len(c["checks/value"]), method + " checks table")
+    cost = f["cost"].attrs
+    check(cost["hmc_independent_per_second"] > 0 and cost["train_seconds"] >= 0, "cost figures")
+    check(abs(cost["hmc_independent_per_second"] - cost["hmc_updates_per_second"] / (2 * cost["hmc_tau_int"])) < 1e-9 * cost["hmc_independent_per_second"], "HMC independent/s = updates/s ÷ 2τ_int")
+    check(cost["peak_rss_bytes"] > 0, "peak RSS recorded")
+
+if fails:
+    print("h5py check of %s FAILED:" % path)
+    for x in fails:
+        print("  -", x)
+    sys.exit(1)
+print("h5py check of %s: ok" % path)
