@@ -273,13 +273,20 @@ func (o *Out) RunFlow(in FlowInput) (*FlowResult, error) {
 // smaller than one panel's, so what remains is the identity itself.
 const IdentityPanels = 32
 
+// KLScale is the scale relative to which changes of the KL along a flow are
+// judged: KL₀, but never less than one nat. When the data already sit at the
+// fixed point (KL₀ = 0, e.g. field.m2 equal to the flow's m₀²) the KL stays
+// at zero and relative errors would divide round-off by zero; below one nat
+// the checks become absolute, in nats.
+func KLScale(kl0 float64) float64 { return math.Max(kl0, 1) }
+
 // IdentityError returns max over snapshot intervals of
-// |∫_{t_i}^{t_{i+1}} D dt − (KL_i − KL_{i+1})| / KL_0: the energy–dissipation
+// |∫_{t_i}^{t_{i+1}} D dt − (KL_i − KL_{i+1})| / KLScale(KL_0): the energy–dissipation
 // identity dKL/dt = −D_t of the flow (the statement that it is the W₂
 // gradient flow of KL), with D integrated by composite Simpson's rule.
 func IdentityError(p *erg.Process, g0, times, kl []float64) float64 {
 	worst := 0.0
-	scale := math.Max(kl[0], 1e-300)
+	scale := KLScale(kl[0])
 	for i := 0; i+1 < len(times); i++ {
 		a, b := times[i], times[i+1]
 		if b == a {

@@ -249,6 +249,38 @@ func (o *Out) LoadModel(m *Model, seed uint64) error {
 	}
 	m.Params = net.NumParams()
 	m.net = net
+	if err := o.readCurve(m); err != nil {
+		return err
+	}
 	m.Score, err = generative.NewLearned(m.Baseline, model)
 	return err
+}
+
+// readCurve reads the training curve of /model/<name>/training back into
+// m.State, so a resumed run's plots and summary show the training it skips.
+func (o *Out) readCurve(m *Model) error {
+	g := m.Group + "/training/"
+	cols := map[string][]float64{}
+	for _, name := range []string{"step", "loss", "val_loss", "grad_norm"} {
+		d, err := o.F.OpenDataset(g + name)
+		if err != nil {
+			return fmt.Errorf("pipeline: model %s: training curve: %w", m.Name, err)
+		}
+		var v []float64
+		if _, err := d.Read(&v); err != nil {
+			return fmt.Errorf("pipeline: model %s: training curve: %w", m.Name, err)
+		}
+		cols[name] = v
+	}
+	n := len(cols["step"])
+	for _, name := range []string{"loss", "val_loss", "grad_norm"} {
+		if len(cols[name]) != n {
+			return fmt.Errorf("pipeline: model %s: training curve: %s has %d records, step has %d", m.Name, name, len(cols[name]), n)
+		}
+	}
+	m.State.Curve = make([]generative.CurvePoint, n)
+	for i := range m.State.Curve {
+		m.State.Curve[i] = generative.CurvePoint{Step: int(cols["step"][i]), Train: cols["loss"][i], HeldOut: cols["val_loss"][i], GradNorm: cols["grad_norm"][i]}
+	}
+	return nil
 }
