@@ -28,4 +28,17 @@
 // so a mode with covariance eigenvalue C has ⟨|x̃_k|²⟩ = Norm_k·C (Norm = V
 // for the Fourier basis). Spectra passed to and returned by Process are
 // covariance eigenvalues.
+//
+// # Block-spin coarse graining
+//
+// Blocker maps a field on a lattice of even extents to the lattice of half
+// the extents (scale factor b = 2) in two ways: Kadanoff's block average
+// (Block) and the momentum-shell projection (Project: keep |k_μ| < π/2,
+// subsample). Both rescale the field by ζ = 2^{(d−2)/2}, its engineering
+// dimension at the Gaussian fixed point, so the long-distance massless
+// propagator 1/K² is unchanged while a mass doubles (χ′ = χ/4 exactly).
+// BlockedSpectrum and ProjectedSpectrum give the coarse spectra of a
+// translation-invariant field in closed form. Coarsen, Pairs and Pyramid
+// turn an ensemble into (coarse, fine) pairs and multi-scale hierarchies.
+// Odd extents are errors, not silently truncated blocks.
 package erg
