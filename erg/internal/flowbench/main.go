@@ -1,0 +1,229 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+// Command flowbench measures the cost of flowing an ensemble along the
+// exact Polchinski transition (erg.Flow.Run) against the transforms it
+// performs, timed side by side in one run.
+//
+// A flow of n samples reported at T snapshot times performs n forward
+// real FFTs (data to modes, once per sample) and n·T inverse real FFTs
+// (one per sample and snapshot), plus one Gaussian draw per mode and
+// snapshot. The reference is exactly those n forward and n·T inverse
+// transforms done with lattice.FFT plans alone, on the same lattice and
+// the same number of goroutines. The figure of merit is samples ×
+// snapshots per second, and the ratio flow time / transform time (1 would
+// mean the flow costs nothing beyond its transforms).
+//
+// Rounds interleave the flow and the reference; the table reports
+// medians over rounds. The machine is shared: only the ratio is
+// meaningful, not the absolute rates.
+//
+//	go run ./erg/internal/flowbench [-sizes 64x64,32x32x32] [-n 64] [-snapshots 16] [-rounds 9] [-workers 1] [-cpuprofile f]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"rgflow/erg"
+	"rgflow/field"
+	"rgflow/lattice"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func parseDims(s string) ([]int, error) {
+	var dims []int
+	for _, p := range strings.Split(s, "x") {
+		L, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || L < 2 {
+			return nil, fmt.Errorf("size %q: want extents ≥ 2 joined by x (64x64)", s)
+		}
+		dims = append(dims, L)
+	}
+	return dims, nil
+}
+
+func median(x []float64) float64 {
+	y := slices.Clone(x)
+	slices.Sort(y)
+	n := len(y)
+	if n%2 == 1 {
+		return y[n/2]
+	}
+	return (y[n/2-1] + y[n/2]) / 2
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("flowbench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sizes := fs.String("sizes", "64x64,32x32x32", "comma-separated lattices, extents joined by x")
+	n := fs.Int("n", 64, "samples in the ensemble")
+	snaps := fs.Int("snapshots", 16, "snapshot times (uniform in [0, T])")
+	rounds := fs.Int("rounds", 9, "interleaved rounds (medians are reported)")
+	workers := fs.Int("workers", 1, "goroutines for both the flow and the reference")
+	cpuprof := fs.String("cpuprofile", "", "write a CPU profile of the whole run (flows and references) to this file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *n < 1 || *snaps < 1 || *rounds < 1 || *workers < 1 {
+		fmt.Fprintln(stderr, "flowbench: -n, -snapshots, -rounds and -workers must be ≥ 1")
+		return 2
+	}
+	var lats []*lattice.Lattice
+	for _, s := range strings.Split(*sizes, ",") {
+		dims, err := parseDims(s)
+		if err != nil {
+			fmt.Fprintln(stderr, "flowbench:", err)
+			return 2
+		}
+		lats = append(lats, lattice.MustNew(dims...))
+	}
+	var prof *os.File
+	if *cpuprof != "" {
+		var err error
+		if prof, err = os.Create(*cpuprof); err != nil {
+			fmt.Fprintln(stderr, "flowbench:", err)
+			return 1
+		}
+		defer prof.Close()
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			fmt.Fprintln(stderr, "flowbench:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
+
+	fmt.Fprintf(stdout, "erg.Flow.Run (exp regulator, marginal and trajectory couplings, x variables) against its %d forward + %d×%d inverse real FFTs\n", *n, *n, *snaps)
+	fmt.Fprintf(stdout, "%d samples × %d snapshots, %d goroutine(s), %d interleaved rounds, medians; GOMAXPROCS %d; shared machine: read the ratio, not the rates\n\n",
+		*n, *snaps, *workers, *rounds, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(stdout, "%-10s %-10s %12s %12s %14s %14s %8s %8s\n", "lattice", "coupling", "flow ms", "FFT ms", "flow s×s/s", "FFT s×s/s", "ratio", "spread")
+	for _, l := range lats {
+		p, err := erg.NewPolchinski(l, erg.PolchinskiParams{Regulator: erg.Exponential{}, Mass2: 1, ZeroMode: erg.IntegrateOutZeroMode})
+		if err != nil {
+			fmt.Fprintln(stderr, "flowbench:", err)
+			return 1
+		}
+		times := make([]float64, *snaps)
+		for i := range times {
+			times[i] = p.T * float64(i) / float64(max(1, *snaps-1))
+		}
+		data := field.NewEnsemble(l, *n)
+		rnd := rand.New(rand.NewPCG(1, 1))
+		for i := range data.Data {
+			data.Data[i] = rnd.NormFloat64()
+		}
+		ref := newReference(l, data, *snaps, *workers)
+		for _, c := range []erg.Coupling{erg.Marginal, erg.Trajectory} {
+			f, err := erg.NewFlow(p, times, c, erg.X)
+			if err != nil {
+				fmt.Fprintln(stderr, "flowbench:", err)
+				return 1
+			}
+			f.Workers = *workers
+			sink := 0.0
+			flowRun := func() {
+				_ = f.Run(data, 1, func(_ int, _ float64, e *field.Ensemble) error {
+					sink += e.Data[0]
+					return nil
+				})
+			}
+			// Warm up both (page faults, plan tables, caches).
+			flowRun()
+			ref.run()
+			tf := make([]float64, *rounds)
+			tr := make([]float64, *rounds)
+			ratios := make([]float64, *rounds)
+			for r := 0; r < *rounds; r++ {
+				// Alternate which goes first so that drifts average out.
+				timeFlow := func() {
+					t0 := time.Now()
+					flowRun()
+					tf[r] = time.Since(t0).Seconds()
+				}
+				timeRef := func() {
+					t0 := time.Now()
+					ref.run()
+					tr[r] = time.Since(t0).Seconds()
+				}
+				if r%2 == 0 {
+					timeFlow()
+					timeRef()
+				} else {
+					timeRef()
+					timeFlow()
+				}
+				ratios[r] = tf[r] / tr[r]
+			}
+			mf, mr := median(tf), median(tr)
+			work := float64(*n * *snaps)
+			lo, hi := slices.Min(ratios), slices.Max(ratios)
+			fmt.Fprintf(stdout, "%-10s %-10s %12.2f %12.2f %14.0f %14.0f %8.2f %3.2f–%.2f\n",
+				l.String(), c, 1e3*mf, 1e3*mr, work/mf, work/mr, median(ratios), lo, hi)
+			_ = sink
+		}
+	}
+	fmt.Fprintln(stdout, "\nratio = median over rounds of (flow time / transform time) in the same round; spread = its min–max")
+	return 0
+}
+
+// reference performs the transforms a flow of the ensemble performs, with
+// lattice.FFT plans alone: one forward per sample, then one inverse per
+// sample and snapshot, on the same number of goroutines and the same
+// contiguous blocks of samples.
+type reference struct {
+	data    *field.Ensemble
+	snaps   int
+	plans   []*lattice.FFT
+	modes   []complex128
+	out     []float64
+	workers int
+}
+
+func newReference(l *lattice.Lattice, data *field.Ensemble, snaps, workers int) *reference {
+	r := &reference{data: data, snaps: snaps, workers: min(workers, data.Len())}
+	r.plans = make([]*lattice.FFT, r.workers)
+	for w := range r.plans {
+		r.plans[w] = lattice.NewFFT(l)
+	}
+	r.modes = make([]complex128, data.Len()*l.HalfLen())
+	r.out = make([]float64, len(data.Data))
+	return r
+}
+
+func (r *reference) run() {
+	N, V, H := r.data.Len(), r.data.Lat.Volume(), r.data.Lat.HalfLen()
+	each := func(fn func(w, i int)) {
+		if r.workers == 1 {
+			for i := 0; i < N; i++ {
+				fn(0, i)
+			}
+			return
+		}
+		var wg sync.WaitGroup
+		for w := 0; w < r.workers; w++ {
+			lo, hi := w*N/r.workers, (w+1)*N/r.workers
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := lo; i < hi; i++ {
+					fn(w, i)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	each(func(w, i int) { r.plans[w].Forward(r.modes[i*H:(i+1)*H], r.data.Field(i)) })
+	for s := 0; s < r.snaps; s++ {
+		each(func(w, i int) { r.plans[w].Inverse(r.out[i*V:(i+1)*V], r.modes[i*H:(i+1)*H]) })
+	}
+}
