@@ -54,6 +54,9 @@ func TestExitCodes(t *testing.T) {
 		{"typo in file", []string{"--config", bad}, 2, `unknown key "flow.regulater"`},
 		{"missing file", []string{"--config", filepath.Join(dir, "none.yaml")}, 2, "none.yaml"},
 		{"unknown preset", []string{"--preset", "d4"}, 2, "allowed quick, d1, d3"},
+		{"bad gradflow method", []string{"--quick", "--set", "gradflow.methods=[mala,heun]"}, 2, "allowed euler, mala, fourier, fourier-mala"},
+		{"bad gradflow step", []string{"--quick", "--set", "gradflow.step=0"}, 2, "gradflow.step"},
+		{"unstable euler step", []string{"--quick", "--set", "gradflow.step=0.3"}, 2, "allowed < 2/(4d + m²) = 0.2424"},
 	} {
 		code, o, e := runArgs(c.args...)
 		if code != c.code || !strings.Contains(o+e, c.want) {
@@ -71,12 +74,12 @@ func TestQuickRunReadByH5py(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
-	for _, want := range []string{"acceptance checks", "flow: energy–dissipation identity", "learned: worst shell", "inverse_rg_exact", "ddpm", "stage"} {
+	for _, want := range []string{"acceptance checks", "flow: energy–dissipation identity", "gradflow mala: final spectrum vs equilibrium", "gradflow euler: energy–dissipation identity", "learned: worst shell", "inverse_rg_exact", "ddpm", "stage"} {
 		if !strings.Contains(o, want) {
 			t.Errorf("summary lacks %q:\n%s", want, o)
 		}
 	}
-	for _, png := range []string{"spectra", "spectrum_ratio", "flow_kl", "flow_w2", "flow_dissipation", "training", "denoise_mse", "fields"} {
+	for _, png := range []string{"spectra", "spectrum_ratio", "flow_kl", "flow_w2", "flow_dissipation", "gradflow_free_energy", "gradflow_w2", "training", "denoise_mse", "fields"} {
 		if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + png + ".png"); err != nil {
 			t.Errorf("plot %s: %v", png, err)
 		}

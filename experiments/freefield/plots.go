@@ -50,6 +50,28 @@ func (s *state) plots() error {
 			return err
 		}
 	}
+	if len(s.grad) > 0 {
+		fe := cli.LinePlot{Title: "Langevin (W₂ gradient flow): free energy above equilibrium", XLabel: "Langevin time t", YLabel: "F − F_eq (nats)", LogY: true}
+		w2 := cli.LinePlot{Title: "Langevin (W₂ gradient flow): W₂ to equilibrium", XLabel: "Langevin time t", YLabel: "W₂", LogY: true}
+		for i, r := range s.grad {
+			if i == 0 {
+				fe.Series = append(fe.Series, cli.Series{Name: "continuous time (closed form)", X: r.times, Y: r.fe})
+				w2.Series = append(w2.Series, cli.Series{Name: "continuous time (closed form)", X: r.times, Y: r.w2})
+			}
+			if r.feScheme != nil {
+				fe.Series = append(fe.Series, cli.Series{Name: r.method + " recursion (closed form)", X: r.times, Y: r.feScheme})
+				w2.Series = append(w2.Series, cli.Series{Name: r.method + " recursion (closed form)", X: r.times, Y: r.w2Scheme})
+			}
+			fe.Series = append(fe.Series, cli.Series{Name: r.method + " ensemble", X: r.times, Y: r.feEst, Points: true})
+			w2.Series = append(w2.Series, cli.Series{Name: r.method + " ensemble", X: r.times, Y: r.w2Est, Points: true})
+		}
+		if err := fe.Save(r.PlotPath("gradflow_free_energy")); err != nil {
+			return err
+		}
+		if err := w2.Save(r.PlotPath("gradflow_w2")); err != nil {
+			return err
+		}
+	}
 	tc := cli.LinePlot{Title: "training (held-out loss; 1 per site is the Gaussian baseline)", XLabel: "step", YLabel: "loss"}
 	for _, m := range []*pipeline.Model{s.learned, s.ddpm} {
 		if m == nil || len(m.State.Curve) == 0 {

@@ -36,6 +36,7 @@ type state struct {
 	ddpmProc      *erg.Process
 	exact         *generative.Gaussian
 	methods       []*pipeline.Method
+	grad          []*gradFlowResult
 	comps         map[string]*generative.Comparison
 	checks        map[string][]pipeline.Check
 	runner        *pipeline.Runner
@@ -47,6 +48,7 @@ const (
 	setHeld
 	setRef
 	setBaseline
+	setGradStart
 )
 
 func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
@@ -102,8 +104,13 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 	stages := []pipeline.Stage{
 		{Name: "sample", Run: s.sampleStage, Restore: func(context.Context) error { return s.sample(false) }},
 		{Name: "flow", Run: s.flowStage},
-		{Name: "train learned", Run: s.trainStage(s.learned), Restore: s.loadStage(s.learned)},
 	}
+	if len(cfg.GradFlow.Methods) > 0 {
+		stages = append(stages, pipeline.Stage{Name: "gradflow", Run: s.gradFlowStage, Restore: s.readGradFlow})
+	}
+	stages = append(stages, []pipeline.Stage{
+		{Name: "train learned", Run: s.trainStage(s.learned), Restore: s.loadStage(s.learned)},
+	}...)
 	if s.ddpm != nil {
 		stages = append(stages, pipeline.Stage{Name: "train ddpm", Run: s.trainStage(s.ddpm), Restore: s.loadStage(s.ddpm)})
 	}
