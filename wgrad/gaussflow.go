@@ -329,3 +329,14 @@ func (g *GaussianLangevin) Estimate(e *field.Ensemble) GaussianEstimates {
 	out.W2Sq = w
 	return out
 }
+
+// EquilibriumFreeEnergy returns the absolute free energy of the
+// equilibrium, F(π) = −β⁻¹ ln Z = −(β⁻¹/2) Σ_k ln(2π/(βλ_k)) over all V
+// modes: F(ρ_t) = F(π) + FreeEnergy(t).
+func (g *GaussianLangevin) EquilibriumFreeEnergy() float64 {
+	s := 0.0
+	for j, k2 := range g.KHat2 {
+		s += g.Weight[j] * math.Log(2*math.Pi/(g.Beta*(k2+g.M2)))
+	}
+	return -0.5 * s / g.Beta
+}
