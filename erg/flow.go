@@ -5,7 +5,6 @@ package erg
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"runtime"
 	"sync"
 
@@ -189,33 +188,40 @@ func (f *Flow) Run(e *field.Ensemble, seed uint64, fn Snapshot) error {
 	}
 	modes := make([]complex128, N*H)
 	out := field.NewEnsemble(p.Lat, N)
-	rnds := make([]*rand.Rand, N)
+	rnds := make([]pcgNormal, N)
 	W := f.workers(N)
 	plans := make([]*Plan, W)
 	for w := range plans {
 		plans[w] = p.NewPlan()
 	}
 	parallel(W, N, func(w, i int) {
-		rnds[i] = rand.New(rng.New(seed, rng.StageFlow, uint64(i)))
+		// The stream of rng.New(seed, rng.StageFlow, i), drawn through
+		// pcgNormal: the numbers of rand.Rand.NormFloat64 on it.
+		rnds[i].hi, rnds[i].lo = rng.Derive(seed, rng.StageFlow, uint64(i))
 		plans[w].ToModes(modes[i*H:(i+1)*H], e.Field(i))
 	})
 	scratch := make([][]complex128, W)
+	noise := make([][]float64, W)
+	nn := f.P.noiseCount()
 	for w := range scratch {
 		scratch[w] = make([]complex128, H)
+		noise[w] = make([]float64, nn)
 	}
 	for s, t := range f.Times {
 		parallel(W, N, func(w, i int) {
 			x := modes[i*H : (i+1)*H]
 			sc := scratch[w]
+			xi := noise[w]
+			rnds[i].fill(xi)
 			var src []complex128
 			if f.Coupling == Trajectory {
-				f.step(x, x, s, rnds[i])
+				f.step(x, x, s, xi)
 				src = x
 				if f.Vars == Phi {
 					src = f.scale(sc, x, s)
 				}
 			} else {
-				f.step(sc, x, s, rnds[i])
+				f.step(sc, x, s, xi)
 				src = f.scale(sc, sc, s)
 			}
 			plans[w].ToField(out.Data[i*V:(i+1)*V], src)
@@ -227,28 +233,50 @@ func (f *Flow) Run(e *field.Ensemble, seed uint64, fn Snapshot) error {
 	return nil
 }
 
+// noiseCount returns the number of standard normals one draw of mode
+// noise takes: one per real mode, two per complex mode whose conjugate is
+// not stored before it.
+func (p *Process) noiseCount() int {
+	if p.Basis == Open {
+		return p.Modes()
+	}
+	n := 0
+	for j, c := range p.conj {
+		switch {
+		case c == j:
+			n++
+		case c >= 0 && c < j:
+		default:
+			n += 2
+		}
+	}
+	return n
+}
+
 // step writes a·x + b·ξ for snapshot s into dst (which may alias x), with
-// ξ drawn mode by mode exactly as Process.Noise draws it.
-func (f *Flow) step(dst, x []complex128, s int, rnd *rand.Rand) {
+// ξ taken from the standard normals xi in the order Process.Noise draws
+// them, mode by mode (real part, then imaginary part).
+func (f *Flow) step(dst, x []complex128, s int, xi []float64) {
 	p := f.P
 	a, b := f.a[s], f.b[s]
 	if p.Basis == Open {
 		for j := range dst {
-			dst[j] = complex(a[j]*real(x[j])+b[j]*rnd.NormFloat64(), 0)
+			dst[j] = complex(a[j]*real(x[j])+b[j]*xi[j], 0)
 		}
 		return
 	}
+	k := 0
 	for j, c := range p.conj {
 		switch {
 		case c == j:
-			dst[j] = complex(a[j]*real(x[j])+b[j]*rnd.NormFloat64(), 0)
+			dst[j] = complex(a[j]*real(x[j])+b[j]*xi[k], 0)
+			k++
 		case c >= 0 && c < j:
 			v := dst[c]
 			dst[j] = complex(real(v), -imag(v))
 		default:
-			re := rnd.NormFloat64()
-			im := rnd.NormFloat64()
-			dst[j] = complex(a[j]*real(x[j])+b[j]*re, a[j]*imag(x[j])+b[j]*im)
+			dst[j] = complex(a[j]*real(x[j])+b[j]*xi[k], a[j]*imag(x[j])+b[j]*xi[k+1])
+			k += 2
 		}
 	}
 }
