@@ -12,7 +12,7 @@ GO    ?= go
 PYTHON ?= /usr/bin/python3
 
 # C libraries and external tools the build and the tests need.
-APT_DEPS := pkg-config libhdf5-dev hdf5-tools libopenblas-dev python3-h5py
+APT_DEPS := pkg-config libhdf5-dev hdf5-tools libopenblas-dev python3-h5py python3-xarray python3-h5netcdf
 # Extra references that only the benchmarks need.
 APT_BENCH_DEPS := libfftw3-dev python3-numpy python3-scipy
 
@@ -96,3 +96,10 @@ bench-nn: deps
 .PHONY: test-slurm
 test-slurm: deps
 	SLURMCHECK=require bash scripts/checks/slurm.sh
+
+# erg/: samples × snapshots per second of the exact Polchinski flow of an
+# ensemble (2-D 64², 3-D 32³) against the same forward + inverse FFTs done
+# with lattice plans alone, interleaved rounds, medians, CPU-time ratio.
+.PHONY: bench-erg
+bench-erg: deps
+	$(GO) run ./erg/internal/flowbench $(ARGS)
