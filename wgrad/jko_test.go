@@ -207,3 +207,65 @@ func ExampleJKO1D() {
 	// t = 0.5: variance 1.715 (exact 1.736), F = -0.8280
 	// t = 1.0: variance 1.274 (exact 1.271), F = -0.9000
 }
+
+// TestJKOBarenblatt checks the porous-medium energy (m = 2, β = 1):
+// the discrete equilibrium in V = x²/2 is the Barenblatt profile
+// ρ = ½(C − x²/2)₊ with C^{3/2} = 3/(2√2) and variance (4/15)C²√(2C)
+// (within 1e-3 at 400 cells); and from it, scaled by s₀, the flow of the
+// porous-medium energy alone (∂_tρ = ∂²_x ρ²) stays self-similar with the
+// implicit-Euler scale recursion (s − s_n)/τ = s^{−m} (exact, to 1e-9),
+// which tends to the Barenblatt law s^{m+1} = s₀^{m+1} + (m+1)t at first
+// order in τ.
+func TestJKOBarenblatt(t *testing.T) {
+	const m = 2.0
+	C := math.Pow(3/(2*math.Sqrt2), 2.0/3)
+	R := math.Sqrt(2 * C)
+	wantVar := 4.0 / 15 * C * C * R
+	x0 := GridFromQuantile(400, distuv.Normal{Mu: 0, Sigma: 0.5}.Quantile)
+	eq, err := NewJKO1D(x0, HarmonicPotential(1), 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq.PorousM = m
+	if _, err := eq.Minimise(); err != nil {
+		t.Fatal(err)
+	}
+	_, v := eq.Moments()
+	if math.Abs(v/wantVar-1) > 1e-3 {
+		t.Errorf("porous equilibrium variance %v, Barenblatt %v", v, wantVar)
+	}
+	if e := eq.X[len(eq.X)-1]; math.Abs(e/R-1) > 0.05 {
+		t.Errorf("support edge %v, Barenblatt %v", e, R)
+	}
+	xs := append([]float64(nil), eq.X...)
+	const s0, T = 1.0, 1.0
+	var errs []float64
+	for _, tau := range []float64{0.05, 0.025} {
+		j, _ := NewJKO1D(jkoScaled(xs, s0), Potential1D{}, 1, tau)
+		j.PorousM = m
+		s := s0
+		for n := 0; n < int(math.Round(T/tau)); n++ {
+			if _, err := j.Step(); err != nil {
+				t.Fatal(err)
+			}
+			// Solve (s' − s)/τ = s'^{−m} by Newton from s.
+			sp := s
+			for k := 0; k < 50; k++ {
+				f := sp - s - tau*math.Pow(sp, -m)
+				sp -= f / (1 + m*tau*math.Pow(sp, -m-1))
+			}
+			s = sp
+		}
+		for i, x := range j.X {
+			if math.Abs(x-s*xs[i]) > 1e-9*(1+math.Abs(x)) {
+				t.Fatalf("τ = %v: point %d at %v, self-similar %v", tau, i, x, s*xs[i])
+			}
+		}
+		exact := math.Pow(math.Pow(s0, m+1)+(m+1)*T, 1/(m+1))
+		errs = append(errs, s-exact)
+	}
+	t.Logf("Barenblatt scale errors at t = 1 for τ = 0.05, 0.025: %.3g", errs)
+	if r := errs[0] / errs[1]; math.Abs(r-2) > 0.2 {
+		t.Errorf("scale error ratio %v under halving τ, want 2", r)
+	}
+}
