@@ -221,11 +221,14 @@ func (f *File) datasets() ([]string, error) {
 	return strings.Fields(C.GoStringN(s, C.int(n))), nil
 }
 
-// Datasets lists the absolute path of every dataset in the file.
+// Datasets lists the absolute path of every dataset in the file that holds
+// data: the netCDF dimensions without a variable (see netcdf.go), which
+// only name axes, are left out.
 func (f *File) Datasets() ([]string, error) {
 	var out []string
-	err := f.call(func() (err error) {
-		out, err = f.datasets()
+	err := f.call(func() error {
+		all, err := f.datasets()
+		out = slices.DeleteFunc(all, f.isDimOnly)
 		return err
 	})
 	return out, err

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"gonum.org/v1/hdf5"
@@ -33,11 +34,17 @@ type Spec struct {
 	// choice, not a speed one.
 	Deflate int
 
-	Units       string   // attribute units, e.g. "lattice units", "1" for dimensionless
-	Description string   // attribute description: what the numbers are
-	Dims        []string // dimension labels, one per axis ("" to leave one unlabelled)
-	// Scales are the paths of 1-D dimension-scale datasets (see
-	// CreateScale) to attach, one per axis ("" for none).
+	Units       string // attribute units, e.g. "lattice units", "1" for dimensionless
+	Description string // attribute description: what the numbers are
+	// Dims are the axis labels (DIMENSION_LABELS), one per axis, and the
+	// netCDF dimension names: every labelled axis gets the dimension scale
+	// <group>/<label> (see netcdf.go). Label every axis or none; netCDF
+	// readers refuse a dataset with some axes labelled and others not.
+	Dims []string
+	// Scales are the paths of 1-D coordinate scales (see CreateScale), one
+	// per axis ("" for an axis without coordinates). A labelled axis whose
+	// scale is not <group>/<label> gets a copy of it there; an unlabelled
+	// axis gets the scale itself.
 	Scales []string
 	// Lattice is the number of trailing axes that are lattice axes. A
 	// dataset with 2 or 3 of them is a field dataset: it is listed in the
@@ -128,6 +135,19 @@ func (s Spec) check(p string) error {
 	}
 	if s.Dims != nil && len(s.Dims) != len(s.Shape) {
 		return fmt.Errorf("h5io: dataset %s: %d dimension labels for rank %d", p, len(s.Dims), len(s.Shape))
+	}
+	if i := slices.Index(s.Dims, ""); i >= 0 && slices.ContainsFunc(s.Dims, func(l string) bool { return l != "" }) {
+		return fmt.Errorf("h5io: dataset %s: labels %q: label every axis or none (netCDF readers such as xarray refuse a mix; axis %d is unlabelled)", p, s.Dims, i)
+	}
+	for i, l := range s.Dims {
+		switch {
+		case strings.ContainsRune(l, '/') || l == "." || l == "..":
+			return fmt.Errorf("h5io: dataset %s: label %q: a label names the dataset <group>/<label> of its netCDF dimension, so it cannot contain / or be . or ..", p, l)
+		case l != "" && l == p[strings.LastIndex(p, "/")+1:]:
+			return fmt.Errorf("h5io: dataset %s: label %q is the dataset's own name; the netCDF dimension <group>/%s would be the dataset itself", p, l, l)
+		case l != "" && slices.Contains(s.Dims[:i], l):
+			return fmt.Errorf("h5io: dataset %s: label %q repeats (xarray refuses a dimension used twice by one variable): name the axes apart", p, l)
+		}
 	}
 	if s.Scales != nil && len(s.Scales) != len(s.Shape) {
 		return fmt.Errorf("h5io: dataset %s: %d dimension scales for rank %d", p, len(s.Scales), len(s.Shape))
@@ -260,6 +280,12 @@ func (d *Dataset) compatible(s Spec) error {
 }
 
 func (f *File) createDataset(p string, s Spec) (*Dataset, error) {
+	// Every axis's netCDF dimension is checked first, so a conflict leaves
+	// no half-made dataset behind.
+	plans, err := f.planAxes(p, s)
+	if err != nil {
+		return nil, err
+	}
 	if err := f.ensureGroup(parent(p)); err != nil {
 		return nil, err
 	}
@@ -272,7 +298,6 @@ func (f *File) createDataset(p string, s Spec) (*Dataset, error) {
 		maxd[0] = ^uint(0) // H5S_UNLIMITED
 	}
 	var space *hdf5.Dataspace
-	var err error
 	if len(dims) == 0 {
 		space, err = hdf5.CreateDataspace(hdf5.S_SCALAR)
 	} else {
@@ -343,12 +368,14 @@ func (f *File) createDataset(p string, s Spec) (*Dataset, error) {
 			return nil, err
 		}
 	}
+	if err := f.applyAxes(d, plans); err != nil {
+		return nil, err
+	}
 	for i, sp := range s.Scales {
-		if sp == "" {
-			continue
-		}
-		if err := f.attachScale(d, i, sp); err != nil {
-			return nil, err
+		if sp != "" && (s.Dims == nil || s.Dims[i] == "") {
+			if err := f.attachScale(d, i, sp); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return d, nil

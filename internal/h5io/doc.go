@@ -84,6 +84,21 @@
 // dimension scales; datasets with Spec.Lattice = 2 or 3 are listed in an
 // XDMF sidecar (XDMFPath) rewritten at every flush, for ParaView and VisIt.
 //
+// # The netCDF view
+//
+// Every labelled axis has exactly one dimension scale, the dataset
+// <group>/<label> beside it, so that netCDF-4 readers (netCDF-C, h5netcdf
+// and through it xarray) open each group alone, with the labels as
+// dimension names: the requested coordinate scale when it is there, a copy
+// of it when it lives elsewhere (/lattice/x1 → <group>/x1, attribute
+// copy_of), and for an axis without coordinates a netCDF "dimension without
+// a variable" written as netCDF-C writes one (NotAVariable), unlimited for
+// the growing axis of an extendible dataset. Axes with one label in one
+// group share that dimension, so CreateDataset refuses axes that could not
+// share it (other lengths, growing against fixed, other coordinates), and
+// labels must be given for every axis or none. netcdf.go has the rules;
+// docs/hdf5-schema.md, "The netCDF view", the reasons.
+//
 // # Checkpoints
 //
 // SaveCheckpoint stores plain-data state (byte blobs such as marshalled PCG

@@ -160,6 +160,30 @@ func TestH5pyReadsExample(t *testing.T) {
 	t.Logf("%s", out)
 }
 
+// xarray, through h5netcdf (an independent netCDF-4 reader of HDF5), opens
+// every group of the example file with its labels as dimension names and
+// its coordinates; the check script computes every expected value itself.
+// make test installs python3-xarray and python3-h5netcdf, so under CI a
+// missing module is a failure, not a skip.
+func TestXarrayReadsExample(t *testing.T) {
+	py := os.Getenv("PYTHON")
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	if err := exec.Command(py, "-c", "import xarray, h5netcdf").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s cannot import xarray and h5netcdf (install python3-xarray python3-h5netcdf: make deps): %v", py, err)
+		}
+		t.Skipf("%s cannot import xarray and h5netcdf (install python3-xarray python3-h5netcdf, e.g. make deps): %v", py, err)
+	}
+	dir := exampleDir(t)
+	out, err := exec.Command(py, "../../scripts/checks/xarray_example.py", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("xarray check failed: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
 // The header of the example file, as h5dump -H prints it, matches the
 // golden text: the layout (groups, dtypes, shapes, chunking, filters,
 // attributes, scales) changes only on purpose.

@@ -43,7 +43,8 @@ func LatticeScales(d int) []string {
 // FieldSpec returns the Spec of an extendible field dataset of shape
 // (0, L₁, …, L_d) as docs/hdf5-schema.md lays it out: float64, one sample
 // per chunk, labelled axes (lead, x1, …, xd) with the lattice coordinate
-// scales (WriteLattice must have run), listed in the XDMF sidecar.
+// scales (WriteLattice must have run; the dataset's group gets copies x1…xd
+// of them), listed in the XDMF sidecar.
 func FieldSpec(lead string, dims []int, units, description string) Spec {
 	shape := []int64{0}
 	labels := []string{lead}

@@ -94,6 +94,25 @@ func (d *Dataset) Label(axis int) (string, error) {
 	return s, err
 }
 
+// Scale returns the path of the dimension scale attached to axis ("" if
+// none; of several, the last attached, which netCDF readers take).
+func (d *Dataset) Scale(axis int) (string, error) {
+	var s string
+	err := d.file.call(func() error {
+		if axis < 0 || axis >= len(d.shape) {
+			return fmt.Errorf("h5io: %s: axis %d out of range for rank %d", d.path, axis, len(d.shape))
+		}
+		var buf [1024]C.char
+		n := C.rg_scale_path(d.id(), C.uint(axis), &buf[0], C.size_t(len(buf)))
+		if n < 0 {
+			return h5fail(nil, "scale of %s axis %d", d.path, axis)
+		}
+		s = C.GoString(&buf[0])
+		return nil
+	})
+	return s, err
+}
+
 // ExternalLink creates a link at path in f to the object obj of the file
 // target. A relative target is resolved by HDF5 relative to the directory
 // of f (and then the working directory).

@@ -353,6 +353,78 @@ herr_t rg_label(hid_t dset, unsigned idx, char *buf, size_t n) {
 	return H5DSget_label(dset, idx, buf, n) < 0 ? -1 : 0;
 }
 
+// The text that netCDF-4 puts at the start of the NAME attribute of a
+// dimension scale that is a dimension and not a variable (netCDF-C
+// libhdf5/nc4hdf.c, DIM_WITHOUT_VARIABLE; h5netcdf's NOT_A_VARIABLE).
+#define RG_NOT_A_VARIABLE "This is a netCDF dimension but not a netCDF variable."
+
+// rg_create_dim creates name in loc as netCDF-C creates a dimension without
+// a coordinate variable: a 1-D big-endian float32 dataset that is never
+// written, of fixed length len, or (unlimited) of current length len,
+// growing without bound and chunked one element per chunk; made a dimension
+// scale whose NAME is RG_NOT_A_VARIABLE followed by the length printed
+// right-aligned in 10 columns ("%10d"). The caller closes the result.
+hid_t rg_create_dim(hid_t loc, const char *name, hsize_t len, int unlimited) {
+	hid_t dcpl = -1, sp = -1, d = -1;
+	hsize_t dims[1] = {len}, maxd[1] = {unlimited ? H5S_UNLIMITED : len}, chunk[1] = {1};
+	char nm[sizeof RG_NOT_A_VARIABLE + 32];
+	dcpl = H5Pcreate(H5P_DATASET_CREATE);
+	if (dcpl < 0) goto fail;
+	if (unlimited && H5Pset_chunk(dcpl, 1, chunk) < 0) goto fail;
+	sp = H5Screate_simple(1, dims, maxd);
+	if (sp < 0) goto fail;
+	d = H5Dcreate2(loc, name, H5T_IEEE_F32BE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+	if (d < 0) goto fail;
+	snprintf(nm, sizeof nm, "%s%10d", RG_NOT_A_VARIABLE, (int)len);
+	if (H5DSset_scale(d, nm) < 0) goto fail;
+	H5Sclose(sp);
+	H5Pclose(dcpl);
+	return d;
+fail:
+	if (d >= 0) H5Dclose(d);
+	if (sp >= 0) H5Sclose(sp);
+	if (dcpl >= 0) H5Pclose(dcpl);
+	return -1;
+}
+
+// rg_is_dim_only reports whether dset is a dimension scale whose NAME marks
+// it as a netCDF dimension without a variable: 1 yes, 0 no, -1 error.
+int rg_is_dim_only(hid_t dset) {
+	char buf[sizeof RG_NOT_A_VARIABLE + 32];
+	htri_t s = H5DSis_scale(dset);
+	if (s <= 0) return s < 0 ? -1 : 0;
+	memset(buf, 0, sizeof buf);
+	if (H5DSget_scale_name(dset, buf, sizeof buf) < 0) return 0;
+	return strncmp(buf, RG_NOT_A_VARIABLE, strlen(RG_NOT_A_VARIABLE)) == 0;
+}
+
+struct rg_scale_name {
+	char *buf;
+	size_t n;
+	ssize_t len;
+};
+
+static herr_t rg_scale_visitor(hid_t dset, unsigned dim, hid_t scale, void *data) {
+	struct rg_scale_name *s = data;
+	(void)dset;
+	(void)dim;
+	s->len = H5Iget_name(scale, s->buf, s->n);
+	return 0; // go on: the last attached scale wins, as in netCDF-C and h5netcdf
+}
+
+// rg_scale_path writes the path of the last dimension scale attached to
+// axis idx of dset into buf and returns its length: 0 when there is none,
+// -1 on error.
+ssize_t rg_scale_path(hid_t dset, unsigned idx, char *buf, size_t n) {
+	struct rg_scale_name s = {buf, n, 0};
+	int k = H5DSget_num_scales(dset, idx);
+	if (k < 0) return -1;
+	if (n > 0) buf[0] = 0;
+	if (k == 0) return 0;
+	if (H5DSiterate_scales(dset, idx, NULL, rg_scale_visitor, &s) < 0) return -1;
+	return s.len;
+}
+
 herr_t rg_external_link(hid_t loc, const char *name, const char *file, const char *obj) {
 	return H5Lcreate_external(file, obj, loc, name, H5P_DEFAULT, H5P_DEFAULT);
 }

@@ -59,6 +59,11 @@ int rg_is_scale(hid_t dset);
 herr_t rg_label(hid_t dset, unsigned idx, char *buf, size_t n);
 int rg_num_scales(hid_t dset, unsigned idx);
 
+// netCDF-4 dimensions without a variable (see netcdf.go).
+hid_t rg_create_dim(hid_t loc, const char *name, hsize_t len, int unlimited);
+int rg_is_dim_only(hid_t dset);
+ssize_t rg_scale_path(hid_t dset, unsigned idx, char *buf, size_t n);
+
 herr_t rg_external_link(hid_t loc, const char *name, const char *file, const char *obj);
 hid_t rg_create_vds(hid_t loc, const char *name, int kind, int rank, const hsize_t *vdims,
 	int nsrc, const char *const *files, const char *src, int srank, const hsize_t *sdims);

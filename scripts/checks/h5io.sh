@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # internal/h5io against tools outside Go: Debian's python3-h5py reads the
 # Go-written example files (schema, dimension scales, values, the virtual
-# dataset stacking per-task files, the external link), and h5dump -H of the
-# example file matches the golden header in internal/h5io/testdata.
+# dataset stacking per-task files, the external link), xarray with h5netcdf
+# (python3-xarray, python3-h5netcdf) opens every group of the example file
+# as a netCDF-4 group with named dimensions and coordinates, and h5dump -H of
+# the example file matches the golden header in internal/h5io/testdata.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -10,6 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go run ./internal/h5io/internal/h5example -o "$tmp"
 "$PYTHON" scripts/checks/h5py_example.py "$tmp"
+"$PYTHON" scripts/checks/xarray_example.py "$tmp"
 h5dump -H "$tmp/example.h5" | sed '1s|.*|HDF5 "example.h5" {|' |
   diff -u internal/h5io/testdata/example.h5dump.golden - ||
   { echo "h5io.sh: h5dump -H differs from the golden header (regenerate with: go test ./internal/h5io -run TestGoldenHeader -update)" >&2; exit 1; }

@@ -1,9 +1,9 @@
 """Checks, with h5py, the example files that internal/h5io/internal/h5example
 writes: the schema (root attributes, groups, dtypes, shapes, units), the
-dimension scales and labels, every value, the virtual dataset that stacks the
-per-task files and the external link. The expected values are computed here
-from the same closed forms as internal/h5io/h5iotest, independently of the Go
-reader.
+dimension scales and labels (with the netCDF dimension of each labelled
+axis), every value, the virtual dataset that stacks the per-task files and
+the external link. The expected values are computed here from the same
+closed forms as internal/h5io/h5iotest, independently of the Go reader.
 
 usage: python3 h5py_example.py DIR
 """
@@ -14,6 +14,10 @@ import h5py
 import numpy as np
 
 L1, L2, SAMPLES, TIMES = 4, 6, 3, 3
+SHELLS = [0.0, 1.0, 2.0, 4.0]
+M2 = 0.25
+# netCDF-C's DIM_WITHOUT_VARIABLE (h5netcdf's NOT_A_VARIABLE).
+NOT_A_VARIABLE = b"This is a netCDF dimension but not a netCDF variable."
 
 
 def field(n):
@@ -54,14 +58,42 @@ def check_example(path):
         assert d.chunks == (1, L1, L2) and d.compression == "gzip" and d.compression_opts == 4
         assert d.attrs["units"] == "lattice units" and d.attrs["lattice_axes"] == 2
         assert [x.label for x in d.dims] == ["sample", "x1", "x2"]
-        assert len(d.dims[0]) == 0
+        # Every labelled axis has exactly one scale, <group>/<label>: the
+        # sample axis a netCDF dimension without a variable (unlimited, as
+        # the axis grows, so of length 0 and NAME padded as netCDF-C pads
+        # it), the lattice axes copies of /lattice/x1 and /lattice/x2.
+        assert [len(x) for x in d.dims] == [1, 1, 1]
+        s = d.dims[0][0]
+        assert s.name == "/ensemble/free/sample" and h5py.h5ds.is_scale(s.id), s.name
+        assert s.attrs["NAME"] == NOT_A_VARIABLE + b"         0", s.attrs["NAME"]
+        assert s.shape == (0,) and s.maxshape == (None,) and s.dtype == np.dtype(">f4"), (s.shape, s.maxshape, s.dtype)
         for ax, n in ((1, L1), (2, L2)):
             sc = d.dims[ax][0]
-            assert sc.name == "/lattice/x%d" % ax, sc.name
-            assert h5py.h5ds.is_scale(sc.id)
+            assert sc.name == "/ensemble/free/x%d" % ax, sc.name
+            assert h5py.h5ds.is_scale(sc.id) and sc.attrs["NAME"] == b"x%d" % ax
+            assert sc.attrs["copy_of"] == "/lattice/x%d" % ax and sc.attrs["units"] == "lattice units"
             np.testing.assert_array_equal(sc[()], np.arange(n, dtype=np.float64))
+            np.testing.assert_array_equal(sc[()], f["lattice/x%d" % ax][()])
         for n in range(SAMPLES):
             np.testing.assert_array_equal(d[n], field(n))
+
+        # A coordinate whose name is not the label (the scale
+        # /lattice/shells/khat2, named shell) is copied as <group>/<label>;
+        # an axis without coordinates of fixed length gets a fixed dimension;
+        # one label in a subgroup gets the subgroup's own dimension.
+        sp = f["ensemble/free/spectrum"]
+        assert sp.dims[0].label == "shell" and sp.dims[0][0].name == "/ensemble/free/shell"
+        np.testing.assert_array_equal(sp.dims[0][0][()], SHELLS)
+        np.testing.assert_array_equal(f["lattice/shells/khat2"][()], SHELLS)
+        np.testing.assert_allclose(sp[()], [1 / (k + M2) for k in SHELLS], rtol=1e-15)
+        c = f["ensemble/free/correlator"]
+        r = c.dims[0][0]
+        assert r.name == "/ensemble/free/r" and r.shape == r.maxshape == (L1 // 2 + 1,), (r.name, r.shape, r.maxshape)
+        assert r.attrs["NAME"] == NOT_A_VARIABLE + b"%10d" % (L1 // 2 + 1), r.attrs["NAME"]
+        np.testing.assert_allclose(c[()], [math.exp(-x / 2) for x in range(L1 // 2 + 1)], rtol=1e-15)
+        m = f["ensemble/free/observables/magnetization"]
+        assert m.dims[0][0].name == "/ensemble/free/observables/sample" and m.dims[0][0].shape == (SAMPLES,)
+        np.testing.assert_allclose(m[()], [field(n).mean() for n in range(SAMPLES)], rtol=1e-15)
 
         kl = f["flow/polchinski/kl"]
         t = kl.dims[0][0]

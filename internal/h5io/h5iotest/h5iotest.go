@@ -4,8 +4,10 @@
 // golden h5dump header under internal/h5io/testdata and the h5py check in
 // scripts/checks read. It exercises every feature of the writer: root
 // attributes, groups with attributes, dimension scales (fixed and
-// extendible), an extendible chunked deflated field dataset listed in the
-// XDMF sidecar, complex and boolean values, and a checkpoint.
+// extendible), the netCDF dimensions of labelled axes (coordinates copied
+// into the group, dimensions without coordinates, fixed and unlimited), an
+// extendible chunked deflated field dataset listed in the XDMF sidecar,
+// complex and boolean values, and a checkpoint.
 package h5iotest
 
 import (
@@ -41,6 +43,29 @@ func Field(n int) []float64 {
 // KL returns the example flow's relative entropy at flow time t, e^{−t}.
 func KL(t float64) float64 { return math.Exp(-t) }
 
+// Shells are the coordinates of the example's shell axis (the scale
+// /lattice/shells/khat2, named shell, as the experiments write it).
+var Shells = []float64{0, 1, 2, 4}
+
+// Spectrum returns the example spectrum at k̂², 1/(k̂² + M2).
+func Spectrum(khat2 float64) float64 { return 1 / (khat2 + M2) }
+
+// M2 is the mass² attribute of the example ensemble.
+const M2 = 0.25
+
+// Correlator returns the example correlator at separation r, e^{−r/2}, for
+// r = 0…L1/2: an axis without coordinates.
+func Correlator(r int) float64 { return math.Exp(-float64(r) / 2) }
+
+// Magnetization returns the mean of Field(n), n + 0.15 + 0.025.
+func Magnetization(n int) float64 {
+	s := 0.0
+	for _, v := range Field(n) {
+		s += v
+	}
+	return s / (L1 * L2)
+}
+
 // Write writes the example file at path and closes it with status complete.
 func Write(path string) (err error) {
 	f, err := h5io.Create(path, h5io.Meta{Experiment: "example", Config: Config, Seed: Seed}, h5io.CreateOptions{Overwrite: true})
@@ -55,7 +80,10 @@ func Write(path string) (err error) {
 	if err := f.WriteLattice([]int{L1, L2}, "periodic"); err != nil {
 		return err
 	}
-	if err := f.CreateGroup("/ensemble/free", map[string]any{"description": "free field, exact sampler", "m2": 0.25}); err != nil {
+	if err := f.CreateScale("/lattice/shells/khat2", "shell", Shells, "lattice units^-2", "k̂² of each momentum shell"); err != nil {
+		return err
+	}
+	if err := f.CreateGroup("/ensemble/free", map[string]any{"description": "free field, exact sampler", "m2": M2}); err != nil {
 		return err
 	}
 	spec := h5io.FieldSpec("sample", []int{L1, L2}, "lattice units", "field configurations phi(x), one per sample")
@@ -78,6 +106,34 @@ func Write(path string) (err error) {
 				return err
 			}
 		}
+	}
+	// Axes of one label share one netCDF dimension per group: the shell
+	// axis gets a copy of /lattice/shells/khat2 as /ensemble/free/shell, the
+	// correlator's r axis a dimension without coordinates, and the
+	// observables' sample axis its own dimension in their subgroup.
+	sp := make([]float64, len(Shells))
+	for i, k := range Shells {
+		sp[i] = Spectrum(k)
+	}
+	if _, err := f.Put("/ensemble/free/spectrum", h5io.Spec{Units: "lattice units^2", Description: "spectrum 1/(k̂² + m²) per shell",
+		Dims: []string{"shell"}, Scales: []string{"/lattice/shells/khat2"}}, sp); err != nil {
+		return err
+	}
+	g := make([]float64, L1/2+1)
+	for r := range g {
+		g[r] = Correlator(r)
+	}
+	if _, err := f.Put("/ensemble/free/correlator", h5io.Spec{Units: "lattice units^2", Description: "G(r) = exp(-r/2)",
+		Dims: []string{"r"}}, g); err != nil {
+		return err
+	}
+	m := make([]float64, Samples)
+	for n := range m {
+		m[n] = Magnetization(n)
+	}
+	if _, err := f.Put("/ensemble/free/observables/magnetization", h5io.Spec{Units: "1", Description: "mean of each sample",
+		Dims: []string{"sample"}}, m); err != nil {
+		return err
 	}
 	t, err := f.CreateExtendibleScale("/flow/polchinski/t", "t", "1", "RG time t = ln(Lambda0/Lambda)")
 	if err != nil {
