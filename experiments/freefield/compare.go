@@ -162,15 +162,17 @@ func (s *state) gradChecks() []pipeline.Check {
 			minP = math.Min(minP, p)
 		}
 		m, _ := wgrad.ParseMethod(r.method)
-		ref := "the exact Euler–Maruyama recursion of the scheme"
-		if m.Metropolised() {
-			ref = "the continuous-time closed form (at small h MALA follows the continuous flow)"
+		// MALA's transient has no closed form (rejections slow it by an
+		// amount that depends on h and V: at h = 0.02 on 32², acceptance
+		// 0.69 and the spectra lag the continuous flow far beyond their
+		// errors), so only the unadjusted schemes are checked per snapshot;
+		// MALA is checked where it is exact, at equilibrium.
+		if !m.Metropolised() {
+			cs = append(cs, pipeline.Check{Name: "gradflow " + r.method + ": smallest spectrum p-value", Value: minP, Threshold: flowPValue, Pass: minP >= flowPValue,
+				Rule: "sample spectra agree with the exact Euler–Maruyama recursion of the scheme at every snapshot (χ² per snapshot, p ≥ 10⁻³)"})
 		}
-		cs = append(cs,
-			pipeline.Check{Name: "gradflow " + r.method + ": smallest spectrum p-value", Value: minP, Threshold: flowPValue, Pass: minP >= flowPValue,
-				Rule: "sample spectra agree with " + ref + " at every snapshot (χ² per snapshot, p ≥ 10⁻³)"},
-			pipeline.Bar("gradflow "+r.method+": energy–dissipation identity", r.identityErr, identityTol,
-				"|∫D dt − ΔF|/max(F₀, 1 nat) ≤ 10⁻⁶ on every snapshot interval: dF/dt = −E|∇δF/δρ|² of the closed forms"))
+		cs = append(cs, pipeline.Bar("gradflow "+r.method+": energy–dissipation identity", r.identityErr, identityTol,
+			"|∫D dt − ΔF|/max(F₀, 1 nat) ≤ 10⁻⁶ on every snapshot interval: dF/dt = −E|∇δF/δρ|² of the closed forms"))
 		if m.Metropolised() {
 			cs = append(cs, pipeline.Check{Name: "gradflow " + r.method + ": final spectrum vs equilibrium", Value: r.finalP, Threshold: flowPValue, Pass: r.finalP >= flowPValue,
 				Rule: "the last snapshot is exp(−βS) within errors (p ≥ 10⁻³): MALA's invariant measure is exact at any h"})
@@ -305,7 +307,11 @@ func (s *state) summary() error {
 			fmt.Fprintf(s.r.Stdout, "  note  gradflow %s: last snapshot against the exact equilibrium p = %.3g (the scheme's stationary bias G/(1 − hΩ/2), h = %g; MALA removes it)\n",
 				r.method, r.finalP, s.cfg.GradFlow.Step)
 		} else {
-			fmt.Fprintf(s.r.Stdout, "  note  gradflow %s: acceptance %.4f\n", r.method, r.acceptance)
+			minP := 1.0
+			for _, p := range r.specP {
+				minP = math.Min(minP, p)
+			}
+			fmt.Fprintf(s.r.Stdout, "  note  gradflow %s: acceptance %.4f; smallest p-value of the spectra against the continuous-time flow %.3g (rejections slow the transient)\n", r.method, r.acceptance, minP)
 		}
 	}
 	if len(failed) == 0 {

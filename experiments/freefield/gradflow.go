@@ -211,7 +211,7 @@ func (s *state) runLangevin(ctx context.Context, name string, l *wgrad.Langevin,
 		}
 	}
 
-	ref := "the continuous-time closed form (MALA's transient has no closed form; at small h it follows the continuous flow)"
+	ref := "the continuous-time closed form: a diagnostic only (MALA's transient has no closed form; rejections slow it)"
 	if scheme != nil {
 		ref = "the exact Euler–Maruyama recursion (the discrete scheme's own law, bias included)"
 	}

@@ -74,7 +74,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
-	for _, want := range []string{"acceptance checks", "flow: energy–dissipation identity", "gradflow mala: final spectrum vs equilibrium", "gradflow euler: energy–dissipation identity", "learned: worst shell", "inverse_rg_exact", "ddpm", "stage"} {
+	for _, want := range []string{"acceptance checks", "flow: energy–dissipation identity", "gradflow mala: final spectrum vs equilibrium", "gradflow euler: smallest spectrum p-value", "gradflow mala: acceptance", "learned: worst shell", "inverse_rg_exact", "ddpm", "stage"} {
 		if !strings.Contains(o, want) {
 			t.Errorf("summary lacks %q:\n%s", want, o)
 		}
