@@ -84,6 +84,31 @@ with h5py.File(path, "r") as f:
     check(crit.min() < 0.01, "critical flow approaches f* (closest %g)" % crit.min())
     check(crit.min() < 0.1 * crit[0], "critical flow approaches f*")
 
+# Every group opens in xarray through h5netcdf with named dimensions (the
+# netCDF view of docs/hdf5-schema.md), when those packages are installed.
+try:
+    import xarray as xr
+    import h5netcdf  # noqa: F401
+except ImportError:
+    xr = None
+if xr is not None:
+    want = {
+        "lpa/exponents": {"N", "even_index"},
+        "lpa/fixed_point": {"r", "even_mode"},
+        "lpa/flow/symmetric": {"t", "r"},
+        "lpa/flow/critical": {"t", "r"},
+    }
+    for grp, dims in want.items():
+        try:
+            ds = xr.open_dataset(path, group=grp, engine="h5netcdf")
+            check(dims <= set(ds.sizes), "xarray %s dims %s" % (grp, dict(ds.sizes)))
+            ds.close()
+        except Exception as e:  # noqa: BLE001 — report any reader failure
+            fails.append("xarray cannot open %s: %s" % (grp, e))
+    with xr.open_dataset(path, group="lpa/exponents", engine="h5netcdf") as ds, h5py.File(path, "r") as f:
+        check(ds["nu"].dims == ("N",), "xarray nu dims %s" % (ds["nu"].dims,))
+        check(np.array_equal(ds["N"].values, f["lpa/exponents/N"][()]), "xarray N coordinate")
+
 if fails:
     print("FAIL:\n  " + "\n  ".join(fails))
     sys.exit(1)
