@@ -1,6 +1,8 @@
-"""Reads a freefield HDF5 file the way an analyst would (h5py + numpy) and
-checks the layout of docs/hdf5-schema.md, the dimension scales, and values
-against closed forms. Usage: check_h5py.py FILE. Exits non-zero on failure."""
+"""Reads a freefield HDF5 file the way an analyst would (h5py + numpy, then
+xarray through h5netcdf) and checks the layout of docs/hdf5-schema.md, the
+dimension scales, the netCDF view of every group, and values against closed
+forms. Usage: check_h5py.py FILE. Exits non-zero on failure."""
+import os
 import sys
 
 import h5py
@@ -132,6 +134,57 @@ with h5py.File(path, "r") as f:
     d = f["generated/learned/denoise_mse"]
     check(d.dims[0].label == "t" and len(d.dims[0][0]) == len(d), "denoise_mse has a t scale")
     check("all_pass" in f["checks/flow"].attrs, "flow checks")
+
+# The netCDF view (docs/hdf5-schema.md): every group opens in xarray through
+# h5netcdf, each labelled dataset with its HDF5 labels as dimension names,
+# h5py's shape, and its coordinates' values. make test installs
+# python3-xarray and python3-h5netcdf; outside CI a missing module skips.
+try:
+    import xarray as xr
+    import h5netcdf  # noqa: F401 (the engine)
+except ImportError as e:
+    if os.environ.get("CI"):
+        fails.append("xarray check: %s (make deps installs python3-xarray python3-h5netcdf)" % e)
+    else:
+        print("xarray check skipped: %s (install python3-xarray python3-h5netcdf)" % e)
+    xr = None
+if xr is not None:
+    with h5py.File(path, "r") as f:
+        groups = ["/"]
+        f.visititems(lambda n, o: groups.append("/" + n) if isinstance(o, h5py.Group) else None)
+        for g in groups:
+            try:
+                ds = xr.open_dataset(path, group=g, engine="h5netcdf", phony_dims="sort")
+            except Exception as e:  # noqa: BLE001 (report every group that fails)
+                fails.append("xarray cannot open %s: %s" % (g, e))
+                continue
+            with ds:
+                for name, o in f[g].items():
+                    if not isinstance(o, h5py.Dataset) or name not in ds.variables:
+                        continue
+                    labels = [d.label for d in o.dims]
+                    v = ds.variables[name]
+                    check(v.shape == o.shape, "xarray %s/%s shape %s, h5py %s" % (g, name, v.shape, o.shape))
+                    if o.ndim and all(labels):
+                        check(list(v.dims) == labels, "xarray %s/%s dims %s, labels %s" % (g, name, v.dims, labels))
+        d = len(dims)
+        xs = ["x%d" % (i + 1) for i in range(d)]
+        shell_k2 = f["lattice/shells/khat2"][()]
+        with xr.open_dataset(path, group="ensemble/free_reference", engine="h5netcdf") as ds:
+            check(ds.fields.dims == ("sample",) + tuple(xs), "xarray fields dims %s" % (ds.fields.dims,))
+            check(ds.sizes["sample"] == f["ensemble/free_reference/fields"].shape[0], "xarray sample size")
+            for i, x in enumerate(xs):
+                check(np.array_equal(ds[x].values, np.arange(dims[i])), "xarray coordinate " + x)
+            check(np.array_equal(ds.spectrum.shell.values, shell_k2), "xarray shell coordinate is k̂²")
+            check(np.array_equal(ds.spectrum.values, f["ensemble/free_reference/spectrum"][()]), "xarray spectrum values")
+        with xr.open_dataset(path, group="flow/polchinski", engine="h5netcdf") as ds:
+            check(ds.snapshots.dims == ("t", "sample") + tuple(xs), "xarray snapshot dims %s" % (ds.snapshots.dims,))
+            check(np.array_equal(ds.t.values, f["flow/polchinski/t"][()]), "xarray flow times")
+            check(ds.encoding["unlimited_dims"] == {"t"}, "xarray: t is the unlimited dimension")
+            check(ds.alpha_bar.dims == ("t",) + tuple("k%d" % (i + 1) for i in range(d)), "xarray alpha_bar dims")
+        with xr.open_dataset(path, group="generated/learned", engine="h5netcdf") as ds:
+            check(np.array_equal(ds.denoise_mse.t.values, f["generated/learned/denoise_t"][()]), "xarray denoise_mse t coordinate")
+    print("xarray (h5netcdf %s) opened the %d groups" % (h5netcdf.__version__, len(groups)))
 
 if fails:
     print("h5py check of %s FAILED:" % path)
