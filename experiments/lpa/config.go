@@ -79,7 +79,6 @@ var presets = []presetDef{
 	}},
 	{"large-n", "the exponents table for N = 1, 2, 3, 4, 10, 100, toward the exact N → ∞ limit ν = 1/(d−2), ω = 4 − d", func(c *Config) {
 		c.LPA.NList = []int{1, 2, 3, 4, 10, 100}
-		c.LPA.LMin = -1.5
 	}},
 }
 
