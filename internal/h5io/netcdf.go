@@ -42,11 +42,11 @@ const NotAVariable = "This is a netCDF dimension but not a netCDF variable."
 
 // axisPlan says how one labelled axis gets its scale.
 type axisPlan struct {
-	axis  int
-	label string
-	path  string // <group>/<label>
-	make  int    // makeNone: attach path; makeDim, makeCopy: create it first
-	src   string // makeCopy: the coordinate to copy
+	axis   int
+	label  string
+	path   string // <group>/<label>
+	action int    // makeNone: attach path; makeDim, makeCopy: create it first
+	src    string // makeCopy: the coordinate to copy
 }
 
 const (
@@ -86,11 +86,11 @@ func (f *File) planAxes(p string, s Spec) ([]axisPlan, error) {
 		case ok:
 			err = f.checkExisting(p, axis, growing, n, pl.path, scale)
 		case scale == "":
-			pl.make = makeDim
+			pl.action = makeDim
 		case scale == pl.path:
 			err = fmt.Errorf("%w: dataset %s axis %d: scale %s does not exist (create it with CreateScale)", ErrNotFound, p, axis, scale)
 		default:
-			pl.make, pl.src = makeCopy, scale
+			pl.action, pl.src = makeCopy, scale
 			err = f.checkScale(p, axis, growing, n, scale, true)
 		}
 		if err != nil {
@@ -104,7 +104,7 @@ func (f *File) planAxes(p string, s Spec) ([]axisPlan, error) {
 // applyAxes attaches the planned scales to the new dataset d.
 func (f *File) applyAxes(d *Dataset, plans []axisPlan) error {
 	for _, pl := range plans {
-		switch pl.make {
+		switch pl.action {
 		case makeDim:
 			if err := f.createDim(d, pl.axis, pl.path); err != nil {
 				return err
