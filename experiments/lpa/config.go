@@ -66,8 +66,8 @@ type presetDef struct {
 }
 
 var presets = []presetDef{
-	{"quick", "N ∈ {1, 2}, no Richardson step, a coarse flow: every stage in a second or two (tests, CI)", func(c *Config) {
-		c.LPA.NList = []int{1, 2}
+	{"quick", "N ∈ {1, 3}, no Richardson step, a coarse flow: every stage in a second or two (tests, CI)", func(c *Config) {
+		c.LPA.NList = []int{1, 3}
 		c.LPA.LMin = -3.5
 		c.LPA.Step = 1.0 / 128
 		c.LPA.Richardson = false
