@@ -279,9 +279,15 @@ func Pyramid(e *field.Ensemble, c Coarsening, levels int) ([]*field.Ensemble, er
 	}
 	out := []*field.Ensemble{e}
 	for lev := 1; lev <= levels; lev++ {
-		b, err := NewBlocker(out[lev-1].Lat)
+		lat := out[lev-1].Lat
+		for mu, L := range lat.Dims() {
+			if L%2 != 0 {
+				return nil, fmt.Errorf("erg: pyramid level %d needs even extents on level %d (%v): axis %d has L = %d", lev, lev-1, lat, mu, L)
+			}
+		}
+		b, err := NewBlocker(lat)
 		if err != nil {
-			return nil, fmt.Errorf("erg: pyramid level %d: %w", lev, err)
+			return nil, err
 		}
 		out = append(out, b.Coarsen(out[lev-1], c))
 	}

@@ -531,3 +531,32 @@ func ExampleBlocker() {
 	// coarse 4x4, ζ = 1, G′(0) = 1
 	// erg: block spin b = 2 needs even extents: axis 1 has L = 7
 }
+
+func ExamplePyramid() {
+	// Multi-scale data: an exact free-field ensemble on 16×16 and its
+	// block-spin images on 8×8 and 4×4; neighbouring levels are
+	// (coarse, fine) pairs, sample by sample.
+	l := lattice.MustNew(16, 16)
+	free, _ := field.NewFree(l, 0.5)
+	s, _ := field.NewFreeSampler(free)
+	e := field.NewEnsemble(l, 4)
+	rnd := rand.New(rand.NewPCG(1, 1))
+	for i := 0; i < e.Len(); i++ {
+		s.Sample(e.Field(i), rnd)
+	}
+	levels, err := Pyramid(e, BlockSpin, 2)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for k, lev := range levels {
+		fmt.Printf("level %d: %d samples on %v\n", k, lev.Len(), lev.Lat)
+	}
+	_, err = Pyramid(e, BlockSpin, 5)
+	fmt.Println(err)
+	// Output:
+	// level 0: 4 samples on 16x16
+	// level 1: 4 samples on 8x8
+	// level 2: 4 samples on 4x4
+	// erg: pyramid level 5 needs even extents on level 4 (1x1): axis 0 has L = 1
+}
