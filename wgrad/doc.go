@@ -76,4 +76,84 @@
 // from a seed, so every distance is a deterministic function of its inputs.
 //
 // # Gradient flows
+//
+// The free energy of a density ρ of lattice fields (or of points) is
+//
+//	F(ρ) = E_ρ[S] + β⁻¹ E_ρ[log ρ],
+//
+// minimised by the Boltzmann law π ∝ exp(−βS), with F(ρ) − F(π) =
+// β⁻¹ KL(ρ‖π). In Otto's calculus its W₂ gradient flow with mobility
+// 𝕄⁻¹ (a constant positive operator; 𝕄 = 1 is plain W₂) is the
+// Fokker–Planck equation ∂_tρ = ∇·(ρ 𝕄⁻¹ ∇ δF/δρ), δF/δρ = S + β⁻¹(log ρ + 1),
+// and F decreases at the rate
+//
+//	−dF/dt = E_ρ ⟨∇δF/δρ, 𝕄⁻¹ ∇δF/δρ⟩   (the energy–dissipation identity).
+//
+// Its particles obey the Langevin equation of stochastic quantisation,
+//
+//	dφ = −𝕄⁻¹ ∂S/∂φ dt + √(2/β) 𝕄^{−1/2} dW,
+//
+// which Langevin integrates for any field.Action, sample by sample and in
+// place, reporting the ensemble at snapshot times (Run mirrors erg.Flow.Run;
+// each sample draws from rng.New(seed, rng.StageGradFlow, i), so results
+// do not depend on the worker count; the steps of at most Step are
+// shortened so that they land exactly on the snapshot times, see
+// Langevin.Schedule). Methods (ParseMethod): "euler" (Euler–Maruyama,
+// invariant law exp(−βS) only as h → 0), "mala" (the same proposal with a
+// Metropolis–Hastings test: exact invariant law at any h, acceptance in
+// Langevin.Acceptance), and "fourier", "fourier-mala" with the
+// momentum-space mobility
+//
+//	𝕄_k⁻¹ = (4d + M²)/(k̂² + M²),
+//
+// normalised to 1 at the top of the Brillouin zone. For the free field with
+// M² = m² it gives every mode the one relaxation rate 4d + m²: the
+// infrared modes, which plain Langevin relaxes at the rate m², catch up
+// with the ultraviolet ones, and the Euler stability bound h < 2/(4d + m²)
+// is unchanged. This is the per-mode mobility structure of the Polchinski
+// flow of package erg (whose forward process is the gradient flow of a
+// relative entropy with mobility ½β_kσ_k²).
+//
+// For the free field every quantity is closed form (GaussianLangevin).
+// With λ_k = k̂² + m², G_k = 1/(βλ_k) and Ω_k = 𝕄_k⁻¹λ_k, a centred Gaussian
+// start of covariance eigenvalues v_k(0) (⟨|φ̃_k|²⟩ = V·v_k) stays Gaussian
+// with
+//
+//	v_k(t) = G_k + (v_k(0) − G_k) e^{−2Ω_k t},
+//	F − F(π) = ½β⁻¹ Σ_k (r_k − 1 − ln r_k),  r = v/G,
+//	−dF/dt = Σ_k 𝕄_k⁻¹ λ_k² (v_k − G_k)²/v_k,  W₂² = Σ_k (√v_k − √G_k)²,
+//
+// sums over all V modes (half spectrum with lattice.HalfWeights, so the
+// zero and Nyquist modes count once, complex modes twice). One
+// Euler–Maruyama step maps v to (1 − hΩ)²v + 2h𝕄⁻¹/β exactly
+// (GaussianLangevin.EulerStep, SchemeVariances), whose fixed point
+// G/(1 − hΩ/2) is the scheme's stationary bias; MALA removes it, but its
+// transient is slowed by rejections and has no closed form. From an
+// ensemble, GaussianLangevin.Estimate gives F − F(π), −dF/dt and W₂² of
+// the Gaussian with the sample spectrum, with the χ² bias of ln v̂, √v̂ and
+// 1/v̂ removed (the plug-in values overshoot by about β⁻¹/(2N) per mode,
+// which near equilibrium is the whole signal). For any action,
+// Langevin.EstimateDissipation estimates E|𝕄^{−1/2}(∇S + β⁻¹∇log ρ)|² with
+// the score of the ensemble's Gaussian part, and Langevin.GaussianFreeEnergy
+// bounds F from below by E[S] − β⁻¹H(Gaussian part).
+//
+// JKO1D is the deterministic Jordan–Kinderlehrer–Otto scheme on the line
+// for F = ∫Vρ + β⁻¹∫ρ log ρ (or the porous-medium energy β⁻¹∫ρ^m/(m−1)):
+// each step minimises F(ρ) + W₂²(ρ, ρ_n)/(2τ). It is discretised in
+// Lagrangian (mass) coordinates: the grid points bound cells of equal mass,
+// where W₂² is an exact positive definite quadratic form and the entropy
+// an exact sum of −log cell widths, so the step is a convex problem
+// (strictly, if τ·max(−V″) < 1) with a tridiagonal Hessian, solved by damped
+// Newton. The scheme is first order in τ; its tests use the exact fact that
+// scaled copies of the discrete equilibrium stay scaled copies, with the
+// Gaussian (or Barenblatt) JKO recursion as the scale. A 2-D JKO is not
+// provided.
+//
+// Diagnostics: EnergyDissipation checks F(t_i) − F(t_{i+1}) = ∫D dt on a
+// recorded flow (trapezoidal, so the residual of an exact flow falls as
+// Δt²); KineticAction is the Benamou–Brenier action Σ_i W₂²(ρ_i, ρ_{i+1})/Δs
+// of a discrete path, an upper bound on W₂²(ρ₀, ρ_n)/(s_n − s₀) with
+// equality on constant-speed geodesics such as McCann's interpolation
+// between Gaussians; SpectralKineticAction is its form for translation-
+// invariant Gaussian fields.
 package wgrad
