@@ -96,3 +96,38 @@ func TestGaussianEstimateUnbiased(t *testing.T) {
 		t.Errorf("plug-in free-energy bias %v, expected about %v", bias, approx)
 	}
 }
+
+// TestFourierSpectrumShapes checks the Fourier methods' noise on lattices
+// whose half spectra pair modes differently (odd and even extents, 1-D
+// and 3-D): the spectrum after a FourierEuler flow matches the exact
+// recursion by χ² over the independent modes, and FourierMALA started at
+// equilibrium stays there.
+func TestFourierSpectrumShapes(t *testing.T) {
+	for _, dims := range [][]int{{9}, {7, 5}, {4, 6, 3}} {
+		l := lattice.MustNew(dims...)
+		a, _ := field.NewFree(l, 0.4)
+		G := FreeSpectrum(l, 0.4, 1)
+		v0 := FreeSpectrum(l, 3, 1)
+		lg, _ := NewLangevin(a, LangevinConfig{Step: 0.05, Method: FourierEuler, FourierMass2: 1})
+		g, _ := NewGaussianLangevin(lg, v0)
+		want, err := g.SchemeVariances([]float64{0.3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := lgvFreeEnsemble(t, l, v0, 500, 12)
+		if err := lg.Run(e, 5, []float64{0.3}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if chi, dof := lgvSpectrumChi2(e, want[0]); chi > lgvChi2Threshold(dof) {
+			t.Errorf("%v fourier: χ² = %.1f for %d modes", dims, chi, dof)
+		}
+		lm, _ := NewLangevin(a, LangevinConfig{Step: 0.05, Method: FourierMALA, FourierMass2: 1})
+		e = lgvFreeEnsemble(t, l, G, 500, 13)
+		if err := lm.Run(e, 6, []float64{1}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if chi, dof := lgvSpectrumChi2(e, G); chi > lgvChi2Threshold(dof) {
+			t.Errorf("%v fourier-mala: χ² = %.1f for %d modes at equilibrium", dims, chi, dof)
+		}
+	}
+}
