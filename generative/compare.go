@@ -14,6 +14,7 @@ import (
 	"rgflow/field"
 	"rgflow/internal/rng"
 	"rgflow/lattice"
+	"rgflow/wgrad"
 )
 
 // Sample is an ensemble to compare and how it was produced.
@@ -234,22 +235,14 @@ func Compare(ref, gen Sample, cfg CompareConfig) (*Comparison, error) {
 		}
 	}
 
-	// Slice directions: unit vectors in R^V.
+	// Slice directions: unit vectors in R^V, wgrad's generator on this
+	// comparison's own stream.
 	V := l.Volume()
 	rnd := rng.NewRand(cfg.Seed, rng.StageEvaluate, 0)
+	flat := wgrad.SliceDirections(nil, V, cfg.Slices, rnd)
 	dirs := make([][]float64, cfg.Slices)
 	for k := range dirs {
-		d := make([]float64, V)
-		n := 0.0
-		for i := range d {
-			d[i] = rnd.NormFloat64()
-			n += d[i] * d[i]
-		}
-		n = math.Sqrt(n)
-		for i := range d {
-			d[i] /= n
-		}
-		dirs[k] = d
+		dirs[k] = flat[k*V : (k+1)*V : (k+1)*V]
 	}
 	corr := field.NewCorrelator(l)
 	pr := measureAll(ref.Fields, cfg.Action, corr, dirs)
@@ -548,16 +541,14 @@ func nullDistances(p *perConfig, weights []float64, splits, blocks int, action b
 }
 
 // spectralW2Sq is W₂² between centred translation-invariant Gaussian fields
-// with half-spectrum covariances c1, c2: Σ_k w_k (√c1 − √c2)² over all V
-// modes (the Bures distance of commuting covariances).
-func spectralW2Sq(c1, c2, weights []float64) float64 {
-	s := 0.0
-	for j, w := range weights {
-		d := math.Sqrt(c1[j]) - math.Sqrt(c2[j])
-		s += w * d * d
-	}
-	return s
-}
+// with half-spectrum covariances c1, c2 (wgrad.SpectralW2, the one
+// implementation).
+func spectralW2Sq(c1, c2, weights []float64) float64 { return wgrad.SpectralW2(c1, c2, weights) }
+
+// w2SqSorted returns W₂² between the empirical measures of the sorted
+// samples x and y, sizes may differ (wgrad.SortedW2Sq, the one
+// implementation).
+func w2SqSorted(x, y []float64) float64 { return wgrad.SortedW2Sq(x, y) }
 
 // gaussKL is KL(N(0, p) ‖ N(0, q)) for half-spectrum covariances p, q:
 // ½ Σ_k w_k (r − 1 − ln r), r = p/q.
@@ -577,32 +568,6 @@ func sortedCopy(x []float64) []float64 {
 	y := append([]float64(nil), x...)
 	slices.Sort(y)
 	return y
-}
-
-// w2SqSorted returns W₂² between the empirical measures of the sorted
-// samples x and y (uniform weights, sizes may differ): the integral over
-// u ∈ (0, 1) of the squared difference of their quantile functions, exact
-// by merging the two step functions.
-func w2SqSorted(x, y []float64) float64 {
-	n, m := len(x), len(y)
-	i, j := 0, 0
-	u := 0.0
-	s := 0.0
-	for i < n && j < m {
-		ux := float64(i+1) / float64(n)
-		uy := float64(j+1) / float64(m)
-		next := math.Min(ux, uy)
-		d := x[i] - y[j]
-		s += (next - u) * d * d
-		u = next
-		if ux <= uy {
-			i++
-		}
-		if uy <= ux {
-			j++
-		}
-	}
-	return s
 }
 
 // judge fills the verdict.
