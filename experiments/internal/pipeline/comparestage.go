@@ -139,10 +139,10 @@ func (o *Out) WriteComparison(method, reference string, c *generative.Comparison
 		return err
 	}
 	for _, d := range []struct {
-		name string
-		v    any
-	}{{"value", vals}, {"threshold", ths}, {"pass", ok}} {
-		if _, err := o.F.Put(g+"/checks/"+d.name, h5io.Spec{Units: "1", Description: "check " + d.name + "s", Dims: []string{"check"}}, d.v); err != nil {
+		name, desc string
+		v          any
+	}{{"value", "value of each check", vals}, {"threshold", "threshold of each check", ths}, {"pass", "1 where the check passed, 0 where it failed", ok}} {
+		if _, err := o.F.Put(g+"/checks/"+d.name, h5io.Spec{Units: "1", Description: d.desc, Dims: []string{"check"}}, d.v); err != nil {
 			return err
 		}
 	}
