@@ -103,3 +103,12 @@ test-slurm: deps
 .PHONY: bench-erg
 bench-erg: deps
 	$(GO) run ./erg/internal/flowbench $(ARGS)
+
+# wgrad/: log-domain Sinkhorn against POT's sinkhorn_log (n = 1000, 4000 in
+# 16-D, same ε and marginal tolerance) and the exact assignment against
+# scipy's linear_sum_assignment (n = 1000), interleaved rounds, medians,
+# ratio table (ARGS="-rounds 5 -eps 1" and so on).
+.PHONY: bench-ot
+bench-ot: deps
+	@./scripts/deps.sh python3-pot python3-scipy python3-numpy
+	$(GO) run ./wgrad/internal/otbench -python $(PYTHON) -script scripts/bench_ot.py $(ARGS)
