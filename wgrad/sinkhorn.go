@@ -91,10 +91,14 @@ var ErrNotConverged = errors.New("wgrad: solver did not converge")
 // ‖π(f, g)ᵀ1 − β‖₂, falls below Tol: the stopping rule of POT's
 // sinkhorn_log, so tolerances mean the same thing in both.
 //
-// With Scaling = q ∈ (0, 1), ε-scaling (annealing) runs a few iterations at
-// ε_k = max(ε, q^k·max C) before iterating to tolerance at ε, which cuts the
-// iteration count at small ε by orders of magnitude (Schmitzer 2019;
-// Feydy 2020). Scaling = 0 runs plain Sinkhorn from f = g = 0.
+// With Scaling = q ∈ (0, 1), ε-scaling (annealing) runs two iterations at
+// each ε_k = q^k·max C > ε before iterating to tolerance at ε (Schmitzer
+// 2019; Feydy 2020). The warm start only shortens the approach: the tail,
+// at Sinkhorn's linear rate at ε, dominates at tight tolerances. Measured
+// here (uniform clouds, tolerance 1e-5–1e-6): at ε ≈ 10⁻³ of the mean cost
+// q = 0.8 cuts the iterations 5× (19098 → 3519), q = 0.5 by 1.4×; at ε
+// above ~3% of the mean cost it saves nothing. Scaling = 0 runs plain
+// Sinkhorn from f = g = 0, as POT's sinkhorn_log does.
 //
 // Each iteration costs one exponential per cost entry: the row update's
 // terms, divided by their row sums, are the column update's terms. Rows are

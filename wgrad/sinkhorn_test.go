@@ -161,7 +161,7 @@ func TestSinkhornTendsToExactOT(t *testing.T) {
 	}
 	prevGap := math.Inf(1)
 	for _, eps := range []float64{1, 0.3, 0.1, 0.03, 0.01} {
-		s := Sinkhorn{Eps: eps, Tol: 1e-5, Scaling: 0.5, MaxIter: 50000}
+		s := Sinkhorn{Eps: eps, Tol: 1e-5, Scaling: 0.8, MaxIter: 50000}
 		r, err := s.Solve(x, y)
 		if err != nil {
 			t.Fatal(err)
