@@ -146,8 +146,17 @@
 // (strictly, if τ·max(−V″) < 1) with a tridiagonal Hessian, solved by damped
 // Newton. The scheme is first order in τ; its tests use the exact fact that
 // scaled copies of the discrete equilibrium stay scaled copies, with the
-// Gaussian (or Barenblatt) JKO recursion as the scale. A 2-D JKO is not
-// provided.
+// Gaussian (or Barenblatt) JKO recursion as the scale.
+//
+// EntropicJKO2D is the 2-D scheme on a regular grid, in Peyré's entropic
+// form: the W₂² of each step is replaced by the entropic plan cost
+// ⟨C, π⟩ + ε Σ π log π and the step solved by alternating KL projections
+// with the separable Gibbs kernel. The regularisation is not small print:
+// it is the KL-regularised OT_ε of the distance functions plus an extra
+// entropy ε/(2τ)·∫ρ log ρ, so the scheme follows the Fokker–Planck flow
+// only for ε ≪ τ/β. Its test is exact all the same: product Gaussians
+// stay product Gaussians, and each step's variances must match the
+// minimiser built on the closed form EntropicGaussianOT.
 //
 // Diagnostics: EnergyDissipation checks F(t_i) − F(t_{i+1}) = ∫D dt on a
 // recorded flow (trapezoidal, so the residual of an exact flow falls as
