@@ -111,7 +111,7 @@ func (o *Out) WriteComparison(method, reference string, c *generative.Comparison
 		}
 	}
 	if len(c.HistEdges) > 0 {
-		if _, err := o.F.Put(g+"/hist_edges", h5io.Spec{Units: "1", Description: "bin edges of the M histograms"}, c.HistEdges); err != nil {
+		if _, err := o.F.Put(g+"/hist_edges", h5io.Spec{Units: "1", Description: "bin edges of the M histograms (one more than bins)", Dims: []string{"bin_edge"}}, c.HistEdges); err != nil {
 			return err
 		}
 		for _, d := range []struct {
