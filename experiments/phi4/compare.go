@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -34,19 +35,24 @@ const (
 	// two-sided 3σ level, and |⟨sign M⟩| under 3 standard errors.
 	mirrorConfidence = 0.997
 	signSigmas       = 3
-	// mirrorBins is the number of bins of the symmetric M histogram (an
-	// even number, so M = 0 is an edge).
+	// mirrorBins is the number of bins of the symmetric M histogram: half
+	// of them for M > 0, mirrored for M < 0 (so M = 0 is an edge).
 	mirrorBins = 40
 )
 
 // barObservables are the observables of the bars, by their Compare names.
 var barObservables = []string{"AbsM", "Chi", "Binder", "ActionDensity"}
 
-// mirror is the symmetry test of an M histogram under M → −M: bins
-// symmetric about 0; for each pair of mirror bins with n₊ + n₋ ≥ 5
-// counts, (n₊ − n₋)²/(n₊ + n₋) is χ²₁ under the symmetry (n₊ is binomial
-// with p = ½ given n₊ + n₋), and the pairs are independent for independent
-// samples; τ (2τ_int ≥ 1) deflates the statistic for a Markov chain.
+// mirror is the symmetry test of an M histogram under M → −M: the
+// samples are binned by |M| into mirrorBins/2 bins of equal count (edges at
+// quantiles of |M|), and each bin splits into its M > 0 and M < 0 halves.
+// Given the values of |M|, the signs are independent fair coins under the
+// symmetry, whatever bins |M| alone defines; so for each bin with
+// n₊ + n₋ ≥ 5 counts, (n₊ − n₋)²/(n₊ + n₋) is χ²₁, and the bins are
+// independent for independent samples; τ (2τ_int ≥ 1) deflates the
+// statistic for a Markov chain. Equal-count bins keep every bin in play
+// when the law of |M| is narrow (the broken phase: |M| ≈ M₀ ± 1%), where
+// equal-width bins from 0 would put nearly every sample in one or two.
 type mirror struct {
 	Chi2 float64
 	DOF  int
@@ -54,37 +60,38 @@ type mirror struct {
 }
 
 func mirrorTest(m []float64, tau float64) mirror {
-	a := make([]float64, len(m))
-	for i, v := range m {
-		a[i] = math.Abs(v)
+	type signed struct {
+		abs float64
+		pos bool
 	}
-	slices.Sort(a)
-	hi := a[int(0.999*float64(len(a)-1))]
-	if !(hi > 0) {
+	a := make([]signed, 0, len(m))
+	for _, v := range m {
+		if v != 0 && !math.IsNaN(v) {
+			a = append(a, signed{math.Abs(v), v > 0})
+		}
+	}
+	if len(a) == 0 {
 		return mirror{P: 1}
 	}
+	// Stable: ties in |M| keep the sample order, which the signs do not
+	// enter.
+	slices.SortStableFunc(a, func(x, y signed) int { return cmp.Compare(x.abs, y.abs) })
 	half := mirrorBins / 2
-	w := hi / float64(half)
-	pos := make([]float64, half)
-	neg := make([]float64, half)
-	for _, v := range m {
-		b := int(math.Abs(v) / w)
-		if b >= half || v == 0 {
-			continue
-		}
-		if v > 0 {
-			pos[b]++
-		} else {
-			neg[b]++
-		}
-	}
 	var r mirror
-	for b := range pos {
-		n := pos[b] + neg[b]
+	for b := range half {
+		var pos, neg float64
+		for _, x := range a[b*len(a)/half : (b+1)*len(a)/half] {
+			if x.pos {
+				pos++
+			} else {
+				neg++
+			}
+		}
+		n := pos + neg
 		if n/tau < 5 {
 			continue
 		}
-		d := pos[b] - neg[b]
+		d := pos - neg
 		r.Chi2 += d * d / n / tau
 		r.DOF++
 	}

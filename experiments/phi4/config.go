@@ -23,6 +23,7 @@ type Config struct {
 	Symmetry  Symmetry          `mapstructure:"symmetry"`
 	IR        IR                `mapstructure:"ir"`
 	Flow      pipeline.Flow     `mapstructure:"flow"`
+	Langevin  Langevin          `mapstructure:"langevin"`
 	Network   pipeline.Network  `mapstructure:"network"`
 	Train     pipeline.Train    `mapstructure:"train"`
 	Generate  pipeline.Generate `mapstructure:"generate"`
@@ -126,6 +127,7 @@ func defaults() Config {
 	c.IR = IR{Extent: 1, Width: 32, Blocks: 2, TimeDim: 32, Steps: 5000, Batch: 256, LR: 1e-3}
 	c.Flow = pipeline.Flow{Regulator: "fermi-dirac", Temperature: 0.2, M02: 1, ZeroMode: "integrate-out",
 		Snapshots: 17, Samples: 1024, Store: 8, Coupling: "trajectory"}
+	c.Langevin = Langevin{Method: "none", Step: 0.02, Time: 20, Snapshots: 11, Samples: 256, FourierM2: 1}
 	c.Network = pipeline.Network{Width: 16, Blocks: 1, Levels: 5, Kernel: 3, Knots: 12, TimeDim: 16, Spectra: false}
 	c.Train = pipeline.Train{Samples: 4096, HeldOut: 512, Steps: 3000, MinSteps: 1500, Batch: 32, LR: 1e-3, Warmup: 100,
 		Clip: 1, EMA: 0.995, EvalEvery: 100, Examples: 512, Patience: 5, MinDelta: 1e-3, Baseline: "measured", Symmetric: true}
@@ -173,6 +175,7 @@ func (c Config) Validate() error {
 	if c.Flow.ZeroMode == "keep" {
 		p.Add("flow.zero_mode", c.Flow.ZeroMode, "allowed integrate-out: generation starts from the fixed point, which only a flow that integrates out every mode reaches")
 	}
+	c.Langevin.check(&p)
 	c.Network.Check(&p, c.Lattice.Dims)
 	c.Train.Check(&p, "train")
 	if c.Train.Baseline != "measured" {

@@ -138,6 +138,22 @@ func TestMirrorTest(t *testing.T) {
 	if p := mirrorTest(draw(8000, 0.55), 1).P; p > 1e-6 {
 		t.Errorf("10%% sector imbalance: p = %g, want < 1e-6", p)
 	}
+	// A broken-phase-like law, |M| = 4.8 ± 0.03 (the broken preset): every
+	// bin still takes part (equal-count bins), and the imbalance is still
+	// found.
+	narrow := func(n int, pPlus float64) []float64 {
+		m := draw(n, pPlus)
+		for i, v := range m {
+			m[i] = math.Copysign(4.8+0.3*(math.Abs(v)-0.5), v)
+		}
+		return m
+	}
+	if r := mirrorTest(narrow(4000, 0.5), 1); r.DOF != mirrorBins/2 {
+		t.Errorf("narrow |M|: %d bins in the test, want %d", r.DOF, mirrorBins/2)
+	}
+	if p := mirrorTest(narrow(8000, 0.55), 1).P; p > 1e-6 {
+		t.Errorf("narrow |M|, 10%% sector imbalance: p = %g, want < 1e-6", p)
+	}
 }
 
 // TestOddScore: the odd part of a linear (Gaussian) denoiser is itself,
@@ -286,7 +302,8 @@ func TestGlobalFlip(t *testing.T) {
 // stage) and checks the file with Debian's h5py as an external tool would.
 func TestQuickRunReadByH5py(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "quick.h5")
-	code, o, e := runArgs("--quick", "--out", out, "--seed", "7", "--quiet", "--plots")
+	code, o, e := runArgs("--quick", "--out", out, "--seed", "7", "--quiet", "--plots",
+		"--set", "langevin.method=mala", "--set", "langevin.samples=64", "--set", "langevin.time=10")
 	if code != 0 {
 		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}

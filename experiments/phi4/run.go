@@ -105,8 +105,11 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 	stages := []pipeline.Stage{
 		{Name: "sample", Run: s.sampleStage, Restore: s.restoreSample},
 		{Name: "flow", Run: s.flowStage},
-		{Name: "train learned", Run: s.trainStage, Restore: s.loadStage},
 	}
+	if cfg.Langevin.Method != "none" {
+		stages = append(stages, pipeline.Stage{Name: "langevin", Run: s.langevinStage})
+	}
+	stages = append(stages, pipeline.Stage{Name: "train learned", Run: s.trainStage, Restore: s.loadStage})
 	if s.ir != nil {
 		stages = append(stages, pipeline.Stage{Name: "train ir", Run: s.trainIRStage, Restore: s.loadIRStage})
 	}

@@ -80,6 +80,19 @@ with h5py.File(path, "r") as f:
         names = c["checks"].attrs["names"].split(",")
         check(any(n.startswith(method + ": |z| Binder") for n in names), method + " Binder bar recorded")
         check(len(names) == len(c["checks/value"]), method + " checks table")
+    # Stochastic-quantisation snapshots (when the run asked for them): the
+    # Langevin flow starts at the fixed point N(0, 1/(k̂²+m₀²)), whose
+    # χ = G(0) = 1/m₀² in closed form, and moves toward the reference.
+    if "langevin" in f["flow"]:
+        lg = f["flow/langevin"]
+        t = lg["t"][()]
+        check(t[0] == 0 and np.all(np.diff(t) > 0), "langevin snapshot times")
+        check(lg["spectrum"].shape == (len(t), len(f["lattice/shells/khat2"])), "langevin spectrum shape")
+        m02 = f["flow/polchinski"].attrs["m0_2"]
+        chi, err = lg["chi"][()], lg["chi_error"][()]
+        check(abs(chi[0] - 1 / m02) < 5 * err[0], "langevin start χ %.4g ± %.2g = 1/m₀² = %.4g" % (chi[0], err[0], 1 / m02))
+        ref = f["ensemble/phi4_reference/estimates/chi"][()]
+        check(abs(chi[-1] - ref) < abs(chi[0] - ref), "langevin flow moves χ toward the reference (%.4g → %.4g, reference %.4g)" % (chi[0], chi[-1], ref))
     cost = f["cost"].attrs
     check(cost["hmc_independent_per_second"] > 0 and cost["train_seconds"] >= 0, "cost figures")
     check(abs(cost["hmc_independent_per_second"] - cost["hmc_updates_per_second"] / (2 * cost["hmc_tau_int"])) < 1e-9 * cost["hmc_independent_per_second"], "HMC independent/s = updates/s ÷ 2τ_int")
