@@ -285,7 +285,8 @@ type GaussianEstimates struct {
 }
 
 // Estimate returns the Gaussian estimates of the ensemble e (N ≥ 2
-// independent samples). For a centred Gaussian field, N·ν_k·v̂_k/v_k is
+// independent samples; the dissipation's 1/v̂ correction needs n > 2
+// below, so with N = 2 the real modes' G²/v term is dropped). For a centred Gaussian field, N·ν_k·v̂_k/v_k is
 // χ² with ν_k N degrees of freedom (ν = 1 for real modes, 2 for complex
 // ones), which gives the exact corrections
 //
