@@ -313,7 +313,9 @@ func TestSinkhornDivergenceBures(t *testing.T) {
 		return c
 	}
 	x, y := draw(A), draw(B)
-	s := Sinkhorn{Eps: eps, Scaling: 0.5, Tol: 1e-7}
+	// Tolerance 1e-5: its effect on the values (~1e-5 × cost scale) is far
+	// below the statistical error being tested.
+	s := Sinkhorn{Eps: eps, Scaling: 0.8, Tol: 1e-5}
 	got, err := s.SinkhornDivergence(x, y)
 	if err != nil {
 		t.Fatal(err)
