@@ -32,6 +32,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -65,6 +66,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	script := fs.String("script", "scripts/bench_ot.py", "path of the reference script")
 	workerList := fs.String("workers", "1,0", "Sinkhorn worker counts, comma separated (0 means GOMAXPROCS)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	var ns []int
