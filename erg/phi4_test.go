@@ -101,7 +101,7 @@ func TestGaussianPartBoundSingleSite(t *testing.T) {
 // the Gaussian-part KL estimated from each snapshot's sample spectrum must
 // decrease from snapshot to snapshot. The ensemble is clearly
 // non-Gaussian (Binder U₄ well above 0 at t = 0) and relaxes toward the
-// Gaussian fixed point (U₄ → 0 within its error). Each drop of KL_G must
+// Gaussian fixed point (U₄ → 0, averaged over flows to the end point). Each drop of KL_G must
 // also be resolved: positive in both halves of the ensemble and above 3×
 // the half-split estimate of its sampling error.
 func TestGaussianPartDecreasesPhi4(t *testing.T) {
@@ -177,7 +177,32 @@ func TestGaussianPartDecreasesPhi4(t *testing.T) {
 			t.Errorf("t = %v: drop %v not resolved (halves %v, %v)", times[i], d, d0, d1)
 		}
 	}
-	if last := u4[len(u4)-1]; math.Abs(last.Value) > 4*last.Err {
-		t.Errorf("U₄ = %v at the fixed point, want 0", last)
+	// At p.T the zero mode keeps √ᾱ = 10⁻² of the data, so the exact U₄
+	// there is ~2·10⁻⁶: 0 for this test. One flow's U₄ is not enough to
+	// show it: its Γ-method error comes from the same 400 samples and is
+	// smallest exactly when the sample of M is light-tailed (U₄ high), so
+	// at this seed it read 0.042 where U₄ spreads by 0.084–0.088 from flow
+	// to flow (1000 seeds, old and new noise generator alike; the delta
+	// method for Gaussian M gives √(8/(3n)) = 0.082). The check averages
+	// U₄ over K independent flows of the same data to the end point and
+	// compares with 0 at 4 standard errors of 0.09/√K.
+	const K = 16
+	end, err := NewFlow(p, []float64{p.T}, Marginal, X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean := 0.0
+	for k := 0; k < K; k++ {
+		err := end.Run(data, uint64(100+k), func(_ int, tt float64, e *field.Ensemble) error {
+			obs.Measure(&snap, tt, e)
+			mean += snap.Observables.Binder.Value / K
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if se := 0.09 / math.Sqrt(K); math.Abs(mean) > 4*se {
+		t.Errorf("U₄ at the fixed point = %.4f averaged over %d flows, want 0 ± %.3f", mean, K, se)
 	}
 }

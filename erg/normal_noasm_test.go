@@ -1,0 +1,7 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+//go:build noasm || !amd64
+
+package erg
+
+const useAVX2Normals = false
