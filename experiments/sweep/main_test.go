@@ -155,6 +155,7 @@ func TestLocalAndMerge(t *testing.T) {
 		t.Errorf("output:\n%s\n%s", o, e)
 	}
 	checkStudy(t, out, 8)
+	checkXarray(t, out)
 
 	// A second run finds every task complete and leaves the files alone.
 	st, _ := os.Stat(filepath.Join(out, "task-0005.h5"))
@@ -167,6 +168,37 @@ func TestLocalAndMerge(t *testing.T) {
 		t.Errorf("second run touched task 5 or did not skip it:\n%s", logb)
 	}
 	checkStudy(t, out, 8)
+}
+
+// checkXarray opens study.h5 in xarray (Debian's python3-xarray and
+// python3-h5netcdf) group by group: scripts/checks/xarray_example.py
+// --groups for the netCDF view of every group, testdata/check_xarray.py
+// for the task coordinates and the stacked values against the task files
+// read with h5py. Without xarray it skips, except under CI (make deps
+// installs it).
+func checkXarray(t *testing.T, out string) {
+	t.Helper()
+	py := os.Getenv("PYTHON")
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	if err := exec.Command(py, "-c", "import h5py, xarray, h5netcdf").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s cannot import h5py, xarray and h5netcdf (make deps installs python3-xarray python3-h5netcdf): %v", py, err)
+		}
+		t.Logf("SKIP the xarray check of study.h5: %s cannot import h5py, xarray and h5netcdf (install python3-xarray python3-h5netcdf, e.g. make deps): %v", py, err)
+		return
+	}
+	for _, args := range [][]string{
+		{"../../scripts/checks/xarray_example.py", "--groups", filepath.Join(out, sweep.StudyFile)},
+		{"testdata/check_xarray.py", out},
+	} {
+		res, err := exec.Command(py, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, res)
+		}
+		t.Logf("%s", res)
+	}
 }
 
 // checkStudy compares study.h5 with the task files.
@@ -232,10 +264,54 @@ func checkStudy(t *testing.T, out string, n int) {
 				t.Errorf("task %d: grid[%d] = %v, want %v", i, k, grid[i*4+k], float64(k)*m2[i])
 			}
 		}
-		// The external link reaches the task's own file.
-		lv, _ := readAll[float64](t, f, fmt.Sprintf("/tasks/task-%04d/toy/values", i))
-		if !slices.Equal(lv, v) {
-			t.Errorf("task %d: external link does not reach its file", i)
+	}
+	// No external links (h5netcdf follows them): /sweep names the files.
+	if ok, _ := f.Exists("/tasks"); ok {
+		t.Error("study.h5 has /tasks")
+	}
+	var files string
+	if err := f.Attr("/sweep", "files", &files); err != nil || files != `["task-0000.h5","task-0001.h5","task-0002.h5","task-0003.h5","task-0004.h5","task-0005.h5","task-0006.h5","task-0007.h5"]` {
+		t.Errorf("/sweep files %q, %v", files, err)
+	}
+	// The netCDF view: one scale per axis, <group>/<label>; the task
+	// coordinates in every group with stacked datasets.
+	for p, want := range map[string][]string{
+		"/toy/values":             {"/toy/task", "/toy/sample", "/toy/component"},
+		"/toy/grid":               {"/toy/task", "/toy/grid_dim_0", "/toy/grid_dim_1"},
+		"/toy/spectrum":           {"/toy/task", "/toy/k"},
+		"/toy/time_by_task":       {"/toy/task", "/toy/time"},
+		"/toy/estimates/variance": {"/toy/estimates/task"},
+		"/toy/param_m2":           {"/toy/task"},
+		"/sweep/params/m2":        {"/sweep/params/task"},
+	} {
+		d, err := f.OpenDataset(p)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		for axis, sc := range want {
+			l, _ := d.Label(axis)
+			if got, _ := d.Scale(axis); got != sc || l != sc[strings.LastIndex(sc, "/")+1:] {
+				t.Errorf("%s axis %d: label %q, scale %q; want %s", p, axis, l, got, sc)
+			}
+		}
+	}
+	for _, g := range []string{"/toy", "/toy/estimates"} {
+		if pm, _ := readAll[float64](t, f, g+"/param_m2"); !slices.Equal(pm, m2) {
+			t.Errorf("%s/param_m2 = %v, want %v", g, pm, m2)
+		}
+		if pl, _ := readAll[int64](t, f, g+"/param_label"); !slices.Equal(pl, label) {
+			t.Errorf("%s/param_label = %v, want %v", g, pl, label)
+		}
+	}
+	if k, _ := readAll[float64](t, f, "/toy/k"); !slices.Equal(k, []float64{0, 1, 2}) {
+		t.Errorf("/toy/k = %v, want the coordinate of the task files once", k)
+	}
+	tm, tshape := readAll[float64](t, f, "/toy/time_by_task")
+	for i := range n {
+		if !slices.Equal(tshape, []int64{int64(n), 2}) || tm[2*i] != 0 || tm[2*i+1] != m2[i] {
+			t.Errorf("/toy/time_by_task %v %v: task %d should have (0, m2)", tm, tshape, i)
+			break
 		}
 	}
 	var table string
@@ -307,6 +383,7 @@ func TestMergeMissingSlabsAreNaN(t *testing.T) {
 	var errs []float64
 	d, _ := f.OpenDataset("/toy/estimates/variance")
 	d.Attr("error", &errs)
+	checkXarray(t, out)
 	for i := range 8 {
 		present := i == 0 || i == 1 || i == 3
 		if math.IsNaN(v[i]) == present || math.IsNaN(errs[i]) == present || (status[i] == 0) != present {

@@ -78,6 +78,17 @@ type dset struct {
 	labels []string
 	units  string
 	desc   string
+	// A dimension scale of the task files (a coordinate such as t, x1 or
+	// shell): coord holds its values when they are float64 and the same
+	// in every complete task (it is then written once, not stacked), and
+	// copyOf its copy_of attribute.
+	scale  bool
+	coord  []float64
+	copyOf string
+	// Where the merged file puts it, and the labels of its axes there
+	// (task first); set by layout.
+	target string
+	dims   []string
 }
 
 // merge checks the task files against the study and writes study.h5.
@@ -117,6 +128,7 @@ func (s *study) merge(ctx context.Context, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	skipped = s.layout(stacked, skipped)
 	path := filepath.Join(s.dir, sweep.StudyFile)
 	if err := s.writeStudy(path, tasks, stacked, skipped); err != nil {
 		return fail(stderr, fmt.Errorf("write %s: %w", path, err))
@@ -132,7 +144,13 @@ func (s *study) merge(ctx context.Context, stdout, stderr io.Writer) int {
 			problems = append(problems, msg)
 		}
 	}
-	fmt.Fprintf(stdout, "merged %d of %d tasks into %s: %d datasets stacked along the task axis", len(complete), len(tasks), path, len(stacked))
+	nstack := 0
+	for _, ds := range stacked {
+		if ds.coord == nil {
+			nstack++
+		}
+	}
+	fmt.Fprintf(stdout, "merged %d of %d tasks into %s: %d datasets stacked along the task axis, %d coordinates alike in every task written once", len(complete), len(tasks), path, nstack, len(stacked)-nstack)
 	if len(skipped) > 0 {
 		fmt.Fprintf(stdout, ", %d not stacked (see /sweep attribute unstacked)", len(skipped))
 	}
@@ -286,8 +304,21 @@ func (s *study) datasets(tasks []taskFile, complete []int) (map[string]dset, []s
 			}
 			if !ok {
 				ds.attrs = map[string][]float64{}
+				if ds.scale = d.IsScale(); ds.scale && ds.dtype == h5io.Float64 && len(ds.shape) == 1 {
+					ds.coord = []float64{}
+					if _, err := d.Read(&ds.coord); err != nil {
+						ds.coord = nil
+					}
+					d.Attr("copy_of", &ds.copyOf)
+				}
 			} else {
 				ds = prev
+			}
+			if ds.scale && ds.coord != nil {
+				var v []float64
+				if _, err := d.Read(&v); err != nil || !sameBits(v, ds.coord) {
+					ds.coord = nil
+				}
 			}
 			if len(ds.shape) == 0 {
 				for _, name := range scalarAttrs {
@@ -302,6 +333,7 @@ func (s *study) datasets(tasks []taskFile, complete []int) (map[string]dset, []s
 				}
 			}
 			if ok {
+				stacked[p] = ds
 				seen[p]++
 				continue
 			}
@@ -328,6 +360,141 @@ func (s *study) datasets(tasks []taskFile, complete []int) (map[string]dset, []s
 	}
 	sort.Strings(skipped)
 	return stacked, skipped, nil
+}
+
+// Names of the task coordinates that the merged file adds to every group
+// with stacked datasets (docs/hdf5-schema.md, "Merged sweep files").
+const (
+	taskDim    = "task"    // the dimension: the task number
+	replicaVar = "replica" // the replica of each task
+	paramVar   = "param_"  // param_<key>: the swept value of each task
+)
+
+// taskCoords are the names of the per-group task coordinates of s, as the
+// attribute coordinates of a stacked dataset lists them.
+func taskCoords(s sweep.Spec) []string {
+	var names []string
+	for _, a := range s.Axes {
+		names = append(names, paramVar+a.Key)
+	}
+	return append(names, replicaVar)
+}
+
+// layout decides where each dataset of the task files goes in the merged
+// file and how its axes are labelled, so that every group opens in xarray
+// (docs/hdf5-schema.md, "The netCDF view"): a coordinate that every task
+// has with the same values is written once as a coordinate; one that
+// differs is stacked under <name>_by_task (its axis becomes a dimension
+// without a variable); every other dataset is stacked along a leading axis
+// task, its other axes keeping their labels, or labelled <name>_dim_<k>
+// when the task files left them unlabelled. Datasets that cannot be laid
+// out so (a name or label taken by the task coordinates, one label with
+// two lengths in a group) are dropped from stacked and added to skipped
+// with the reason.
+func (s *study) layout(stacked map[string]dset, skipped []string) []string {
+	reserved := map[string]bool{taskDim: true}
+	for _, n := range taskCoords(s.spec) {
+		reserved[n] = true
+	}
+	paths := make([]string, 0, len(stacked))
+	for p := range stacked {
+		paths = append(paths, p)
+	}
+	// Coordinates first, so the lengths of their labels are known.
+	sort.Slice(paths, func(i, j int) bool {
+		ci, cj := stacked[paths[i]].coord != nil, stacked[paths[j]].coord != nil
+		if ci != cj {
+			return ci
+		}
+		return paths[i] < paths[j]
+	})
+	length := map[string]int64{} // <group>/<label> -> its length
+	drop := func(p, why string) {
+		skipped = append(skipped, p+": "+why)
+		delete(stacked, p)
+	}
+	for _, p := range paths {
+		ds := stacked[p]
+		g, name := parent(p), p[strings.LastIndex(p, "/")+1:]
+		if reserved[name] || strings.HasPrefix(name, paramVar) {
+			drop(p, fmt.Sprintf("its name is taken by the task coordinates (%s, %s, %s<key>) of the merged group", taskDim, replicaVar, paramVar))
+			continue
+		}
+		if ds.coord != nil {
+			ds.target, ds.dims = p, nil
+			length[p] = ds.shape[0]
+			stacked[p] = ds
+			continue
+		}
+		ds.target = p
+		if ds.scale {
+			ds.target = p + "_by_task"
+			if _, taken := stacked[ds.target]; taken {
+				drop(p, "a coordinate that differs between tasks, and "+ds.target+" (where it would go) is taken")
+				continue
+			}
+		}
+		ds.dims = []string{taskDim}
+		why := ""
+		for k, l := range ds.labels {
+			if ds.scale {
+				l = name
+			} else if l == "" {
+				l = fmt.Sprintf("%s_dim_%d", name, k)
+			}
+			dp := join(g, l)
+			if other, ok := stacked[dp]; ok && !other.scale {
+				why = fmt.Sprintf("its axis %d (%s) would need the dimension %s, which is a dataset", k, l, dp)
+				break
+			}
+			if reserved[l] || strings.HasPrefix(l, paramVar) {
+				why = fmt.Sprintf("its axis %d is labelled %s, a name the task coordinates take", k, l)
+				break
+			}
+			if n, ok := length[dp]; ok && n != ds.shape[k] {
+				why = fmt.Sprintf("its axis %d (%s) has length %d, another dataset's or the coordinate's has %d", k, l, ds.shape[k], n)
+				break
+			}
+			ds.dims = append(ds.dims, l)
+		}
+		if why != "" {
+			drop(p, why)
+			continue
+		}
+		for k, l := range ds.dims[1:] {
+			length[join(g, l)] = ds.shape[k]
+		}
+		stacked[p] = ds
+	}
+	sort.Strings(skipped)
+	return skipped
+}
+
+// parent is the group of the dataset p ("/" for a dataset at the root).
+func parent(p string) string {
+	if i := strings.LastIndex(p, "/"); i > 0 {
+		return p[:i]
+	}
+	return "/"
+}
+
+func join(g, name string) string {
+	if g == "/" {
+		return "/" + name
+	}
+	return g + "/" + name
+}
+
+func sameBits(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // writeStudy writes study.h5 beside the task files (through a temporary
@@ -417,47 +584,107 @@ func (s *study) writeStudy(path string, tasks []taskFile, stacked map[string]dse
 	if err := st.SetAttr("codes", strings.Join(codes, ", ")); err != nil {
 		return err
 	}
-	var scales []string
+	// The swept values: float64 for numeric axes, else an index into the
+	// attribute values. The same columns are repeated in every group with
+	// stacked datasets (taskVars), so that each group opens alone in
+	// xarray with them.
+	type column struct {
+		name  string
+		t     h5io.Dtype
+		data  any
+		desc  string
+		attrs map[string]any
+	}
+	var columns []column
 	for _, a := range s.spec.Axes {
-		p := "/sweep/params/" + a.Key
-		vals := make([]float64, n)
+		k := axisIndex(s.spec, a.Key)
 		if num, ok := a.Numeric(); ok {
+			vals := make([]float64, n)
 			for i, t := range tasks {
-				vals[i] = num[s.spec.Coords(t.point.Index)[axisIndex(s.spec, a.Key)]]
+				vals[i] = num[s.spec.Coords(t.point.Index)[k]]
 			}
-			if err := f.CreateScale(p, a.Key, vals, "1", "value of "+a.Key+" in each task"); err != nil {
-				return err
-			}
-			scales = append(scales, p)
+			columns = append(columns, column{a.Key, h5io.Float64, vals, "value of " + a.Key + " in each task", nil})
 			continue
 		}
 		idx := make([]int64, n)
 		for i, t := range tasks {
-			idx[i] = int64(s.spec.Coords(t.point.Index)[axisIndex(s.spec, a.Key)])
+			idx[i] = int64(s.spec.Coords(t.point.Index)[k])
 		}
-		d, err := col("params/"+a.Key, h5io.Int64, idx, "index of the value of "+a.Key+" in each task, into the attribute values (a JSON list)")
+		vj, _ := json.Marshal(a.AxisValues())
+		columns = append(columns, column{a.Key, h5io.Int64, idx,
+			"index of the value of " + a.Key + " in each task, into the attribute values (a JSON list)",
+			map[string]any{"values": string(vj)}})
+	}
+	put := func(p string, c column) error {
+		d, err := f.Put(p, h5io.Spec{Dtype: c.t, Shape: []int64{int64(n)}, Units: "1", Description: c.desc,
+			Dims: []string{taskDim}, Scales: []string{"/sweep/task"}}, c.data)
 		if err != nil {
 			return err
 		}
-		vj, _ := json.Marshal(a.AxisValues())
-		if err := d.SetAttr("values", string(vj)); err != nil {
+		for k, v := range c.attrs {
+			if err := d.SetAttr(k, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, c := range columns {
+		if err := put("/sweep/params/"+c.name, c); err != nil {
 			return err
 		}
 	}
 	table := summaryTable(s.spec, tasks, base)
 	sk, _ := json.Marshal(skipped)
-	for k, v := range map[string]any{"table": table, "unstacked": string(sk)} {
+	files := make([]string, n)
+	for i, t := range tasks {
+		if t.state != stMissing {
+			files[i] = t.name
+		}
+	}
+	fj, _ := json.Marshal(files)
+	for k, v := range map[string]any{"table": table, "unstacked": string(sk), "files": string(fj)} {
 		if err := f.SetAttr("/sweep", k, v); err != nil {
 			return err
 		}
 	}
 
-	// External links to every task file there is.
-	for _, t := range tasks {
-		if t.state == stMissing {
+	// Coordinates that every task has alike, once.
+	paths := make([]string, 0, len(stacked))
+	for p := range stacked {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		ds := stacked[p]
+		if ds.coord == nil {
 			continue
 		}
-		if err := f.ExternalLink("/tasks/"+strings.TrimSuffix(t.name, ".h5"), t.name, "/"); err != nil {
+		if err := f.CreateScale(p, p[strings.LastIndex(p, "/")+1:], ds.coord, ds.units, ds.desc); err != nil {
+			return err
+		}
+		if ds.copyOf != "" {
+			if err := f.SetAttr(p, "copy_of", ds.copyOf); err != nil {
+				return err
+			}
+		}
+	}
+
+	// The task coordinates of every group with stacked datasets.
+	taskVars := map[string]bool{}
+	coordsAttr := strings.Join(taskCoords(s.spec), " ")
+	for _, p := range paths {
+		g := parent(stacked[p].target)
+		if stacked[p].coord != nil || taskVars[g] {
+			continue
+		}
+		taskVars[g] = true
+		for _, c := range columns {
+			c.name, c.desc = paramVar+c.name, c.desc+" (as /sweep/params/"+c.name+")"
+			if err := put(join(g, c.name), c); err != nil {
+				return err
+			}
+		}
+		if err := put(join(g, replicaVar), column{replicaVar, h5io.Int64, replica, "replica of each task (as /sweep/replica)", nil}); err != nil {
 			return err
 		}
 	}
@@ -471,31 +698,19 @@ func (s *study) writeStudy(path string, tasks []taskFile, stacked map[string]dse
 			sources[i] = t.name + ".not-complete"
 		}
 	}
-	paths := make([]string, 0, len(stacked))
-	for p := range stacked {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
 	for _, p := range paths {
 		ds := stacked[p]
-		d, err := f.StackVirtual(p, ds.dtype, ds.shape, p, sources)
+		if ds.coord != nil {
+			continue
+		}
+		d, err := f.StackVirtual(ds.target, ds.dtype, ds.shape, p, sources)
 		if err != nil {
 			return err
 		}
-		if err := d.SetLabel(0, "task"); err != nil {
+		scales := make([]string, len(ds.dims))
+		scales[0] = "/sweep/task"
+		if err := d.SetDims(ds.dims, scales); err != nil {
 			return err
-		}
-		for i, l := range ds.labels {
-			if l != "" {
-				if err := d.SetLabel(i+1, l); err != nil {
-					return err
-				}
-			}
-		}
-		for _, sc := range append([]string{"/sweep/task"}, scales...) {
-			if err := d.AttachScale(0, sc); err != nil {
-				return err
-			}
 		}
 		for _, name := range scalarAttrs {
 			if v := ds.attrs[name]; v != nil {
@@ -504,7 +719,11 @@ func (s *study) writeStudy(path string, tasks []taskFile, stacked map[string]dse
 				}
 			}
 		}
-		for k, v := range map[string]string{"units": ds.units, "description": ds.desc} {
+		attrs := map[string]string{"units": ds.units, "description": ds.desc, "coordinates": coordsAttr}
+		if ds.scale {
+			attrs["description"] = "the coordinate " + p + " of each task (it differs between tasks): " + ds.desc
+		}
+		for k, v := range attrs {
 			if v != "" {
 				if err := d.SetAttr(k, v); err != nil {
 					return err

@@ -3,8 +3,10 @@
     slurm_compare.py same A.h5 B.h5      every dataset of A and B outside /checkpoint:
                                           same paths, dtype, shape and bytes
     slurm_compare.py study DIR N          DIR/study.h5 of an N-task sweep: status, virtual
-                                          datasets stacking every task's datasets, scales,
-                                          labels, links, summary table (h5py's view)
+                                          datasets stacking every task's datasets, labels and
+                                          one scale per axis (the netCDF view), the task
+                                          coordinates of each group, coordinates written once,
+                                          /sweep files, summary table (h5py's view)
     slurm_compare.py studies A B          two merged files: the same stacked datasets, bit for bit
 
 Exit status 0 when everything matches; otherwise the differences are printed.
@@ -86,47 +88,76 @@ def cmd_study(d, n):
         if list(status) != [0] * n:
             bad.append("sweep/status %s" % status)
         keys = json.loads(f.attrs["sweep_keys"])
+        files = json.loads(f["sweep"].attrs["files"])
         stacked = datasets(f, skip_links=True)
         virtual = {k: v for k, v in stacked.items() if v.is_virtual}
         if not virtual:
             bad.append("no virtual datasets")
         tasks = [h5py.File(os.path.join(d, "task-%04d.h5" % i), "r") for i in range(n)]
-        gathered = [0]
+        gathered, coords = [0], [0]
         try:
             for i, t in enumerate(tasks):
                 if t.attrs["status"] != "complete" or int(t.attrs["sweep_task"]) != i:
                     bad.append("task %d: status %r, sweep_task %r" % (i, t.attrs["status"], t.attrs["sweep_task"]))
                 if int(f["sweep/seed"][i]) != int(t.attrs["seed"]):
                     bad.append("task %d: seed %d in sweep/seed, %d in its file" % (i, f["sweep/seed"][i], t.attrs["seed"]))
-                link = f.get("tasks/task-%04d" % i, getlink=True)
-                if not isinstance(link, h5py.ExternalLink) or link.filename != "task-%04d.h5" % i:
-                    bad.append("tasks/task-%04d is not an external link to its file" % i)
-                elif f["tasks/task-%04d" % i].attrs["seed"] != t.attrs["seed"]:
-                    bad.append("tasks/task-%04d does not reach task %d's file" % (i, i))
+                if files[i] != "task-%04d.h5" % i:
+                    bad.append("sweep attribute files[%d] = %r, want task-%04d.h5" % (i, files[i], i))
+                else:
+                    with h5py.File(os.path.join(d, files[i]), "r") as tf:
+                        if tf.attrs["seed"] != t.attrs["seed"]:
+                            bad.append("sweep attribute files[%d] does not name task %d's file" % (i, i))
+            if "tasks" in f:
+                bad.append("/tasks exists: external links stop h5netcdf (xarray) from opening the file")
             for k, v in sorted(virtual.items()):
                 if v.shape[0] != n or v.dims[0].label != "task":
                     bad.append("%s: shape %s, axis 0 label %r" % (k, v.shape, v.dims[0].label))
                     continue
-                scales = [s.name for s in v.dims[0].values()]
-                want = ["/sweep/task"] + ["/sweep/params/" + key for key in keys if ("sweep/params/" + key) in f and f["sweep/params/" + key].dtype.kind == "f"]
-                if scales != want:
-                    bad.append("%s: task-axis scales %s, want %s" % (k, scales, want))
+                # The netCDF view: one scale per axis, <group>/<label>; the
+                # group's task coordinates equal /sweep's.
+                g = v.parent.name.rstrip("/")
+                for ax, dim in enumerate(v.dims):
+                    names = [s.name for s in dim.values()]
+                    if not dim.label or names != [g + "/" + dim.label]:
+                        bad.append("%s axis %d: label %r, scales %s, want one scale %s/<label>" % (k, ax, dim.label, names, g))
+                for key in keys:
+                    col = f.get(g + "/param_" + key)
+                    if col is None or col[()].tobytes() != f["sweep/params/" + key][()].tobytes():
+                        bad.append("%s/param_%s missing or differs from /sweep/params/%s" % (g, key, key))
+                if f[g + "/task"][()].tobytes() != f["sweep/task"][()].tobytes():
+                    bad.append("%s/task differs from /sweep/task" % g)
+                src_path = k[:-len("_by_task")] if k.endswith("_by_task") and k not in tasks[0] else k
                 data = v[()]
                 for name in ("error", "tau_int"):
-                    if v.ndim == 1 and name in tasks[0][k].attrs:
+                    if v.ndim == 1 and name in tasks[0][src_path].attrs:
                         got = np.asarray(v.attrs.get(name, []), float)
-                        want = np.array([t[k].attrs[name] for t in tasks], float)
+                        want = np.array([t[src_path].attrs[name] for t in tasks], float)
                         if got.tobytes() != want.tobytes():
                             bad.append("%s: attribute %s %s, the task files have %s" % (k, name, got, want))
                         gathered[0] += 1
                 for i, t in enumerate(tasks):
-                    src = t[k]
+                    src = t[src_path]
                     if np.asarray(data[i]).tobytes() != np.asarray(src[()]).tobytes():
                         bad.append("%s[%d] differs from task %d's %s" % (k, i, i, k))
                     for j in range(src.ndim):
-                        if src.dims[j].label and v.dims[j + 1].label != src.dims[j].label:
-                            bad.append("%s axis %d: label %r, the task file has %r" % (k, j + 1, v.dims[j + 1].label, src.dims[j].label))
+                        want = src.dims[j].label or ("%s_dim_%d" % (src_path.split("/")[-1], j))
+                        if src_path != k:
+                            want = src_path.split("/")[-1]
+                        if v.dims[j + 1].label != want:
+                            bad.append("%s axis %d: label %r, want %r (the task file has %r)" % (k, j + 1, v.dims[j + 1].label, want, src.dims[j].label))
                             break
+            # Coordinates alike in every task are written once, as they are.
+            for k, v in sorted(stacked.items()):
+                if v.is_virtual or k.startswith("sweep/") or k not in tasks[0]:
+                    continue
+                if not h5py.h5ds.is_scale(v.id) or v.attrs.get("NAME", b"").startswith(b"This is a netCDF dimension but not a netCDF variable."):
+                    continue
+                for i, t in enumerate(tasks):
+                    if t[k][()].tobytes() != v[()].tobytes() or t[k].shape != v.shape:
+                        bad.append("%s: the coordinate written once differs from task %d's" % (k, i))
+                        break
+                else:
+                    coords[0] += 1
         finally:
             for t in tasks:
                 t.close()
@@ -137,8 +168,8 @@ def cmd_study(d, n):
     if bad:
         print("%s:\n  %s" % (path, "\n  ".join(bad)))
         return 1
-    print("%s: %d tasks complete, %d virtual datasets stacking every task's data bit for bit, %d per-task error/tau_int arrays, %d not stacked%s"
-          % (path, n, len(virtual), gathered[0], len(unstacked), (": " + "; ".join(unstacked)) if unstacked else ""))
+    print("%s: %d tasks complete, %d virtual datasets stacking every task's data bit for bit, one scale per axis, %d coordinates alike in every task, %d per-task error/tau_int arrays, %d not stacked%s"
+          % (path, n, len(virtual), coords[0], gathered[0], len(unstacked), (": " + "; ".join(unstacked)) if unstacked else ""))
     return 0
 
 

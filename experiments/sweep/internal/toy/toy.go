@@ -137,5 +137,25 @@ func run(ctx context.Context, r *cli.Run, cfg Config) error {
 		Units: "1", Description: "index times m2, shaped by dims"}, grid); err != nil {
 		return err
 	}
+	// Two coordinates: k is the same in every task, time scales with m2
+	// (so it differs between the tasks of a sweep over m2).
+	k := []float64{0, 1, 2}
+	tm := []float64{0, cfg.M2}
+	if err := r.File.CreateScale("/toy/k", "k", k, "1", "a coordinate every task has alike"); err != nil {
+		return err
+	}
+	if err := r.File.CreateScale("/toy/time", "time", tm, "1", "a coordinate that scales with m2: 0, m2"); err != nil {
+		return err
+	}
+	if _, err := r.File.Put("/toy/spectrum", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{3}, Units: "1",
+		Description: "k + m2, over the coordinate k", Dims: []string{"k"}, Scales: []string{"/toy/k"}},
+		[]float64{cfg.M2, 1 + cfg.M2, 2 + cfg.M2}); err != nil {
+		return err
+	}
+	if _, err := r.File.Put("/toy/decay", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{2}, Units: "1",
+		Description: "exp(-time), over the coordinate time", Dims: []string{"time"}, Scales: []string{"/toy/time"}},
+		[]float64{1, math.Exp(-cfg.M2)}); err != nil {
+		return err
+	}
 	return r.File.SetAttr("/toy", "label", cfg.Label)
 }
