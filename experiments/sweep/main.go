@@ -38,10 +38,11 @@
 // (one array task per sweep task, requeued after a checkpoint on USR1) and
 // DIR/merge.sbatch (runs when every task has ended); --submit runs
 // submit.sh. local runs the same tasks with the same files here, N at a
-// time, then merges. merge writes DIR/study.h5: external links to every
-// task file, virtual datasets stacking each dataset of the tasks along a
-// leading task axis with the parameter values as dimension scales, and the
-// summary table under /sweep; it refuses task files whose schema version
+// time, then merges. merge writes DIR/study.h5: virtual datasets stacking
+// each dataset of the tasks along a leading task axis, with the task
+// coordinates (task, param_<key>, replica) in every group so that each
+// group opens in xarray, and the summary table and task file names under
+// /sweep; it refuses task files whose schema version
 // or configuration does not fit the study, and exits non-zero naming every
 // task that is missing or did not complete.
 //
