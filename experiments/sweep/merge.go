@@ -286,7 +286,7 @@ func (s *study) datasets(tasks []taskFile, complete []int) (map[string]dset, []s
 			if strings.HasPrefix(p, "/checkpoint/") || bad[p] != "" {
 				continue
 			}
-			if p == "/sweep" || strings.HasPrefix(p, "/sweep/") || strings.HasPrefix(p, "/tasks/") {
+			if p == "/sweep" || strings.HasPrefix(p, "/sweep/") {
 				bad[p] = "its path is taken by the merged file's own groups"
 				continue
 			}

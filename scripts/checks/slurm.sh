@@ -8,7 +8,8 @@
 #  2. one running task gets USR1 (scancel --signal=USR1 JOB_TASK): it must
 #     checkpoint, exit 3, requeue itself and resume from its checkpoint;
 #  3. the merge job (afterany) must run after the requeued task and write
-#     study.h5, which h5py checks against every task file;
+#     study.h5, which h5py checks against every task file and xarray
+#     (h5netcdf) opens group by group;
 #  4. 'sweep local -j 2' runs the same study here: its merged datasets, and
 #     the interrupted task's file, must equal the Slurm ones bit for bit;
 #  5. for every other experiment with a --quick preset named in
@@ -32,7 +33,7 @@ if [ "$(id -u)" -ne 0 ]; then
   say "SKIPPED: running slurmctld and slurmd needs root (CI runs as root; SLURMCHECK=require makes this an error)"
   exit 0
 fi
-./scripts/deps.sh slurm-wlm munge
+./scripts/deps.sh slurm-wlm munge python3-xarray python3-h5netcdf
 
 tmp=$(mktemp -d /tmp/rgflow-slurm.XXXXXX)
 chmod 755 "$tmp"
@@ -258,6 +259,7 @@ say "task $victim: USR1 → checkpoint → exit 3 → requeued (Restarts=$restar
 # The same study on this machine.
 go run ./experiments/sweep local -j 2 --config "$tmp/local.yaml" || die "sweep local failed"
 "$PYTHON" scripts/checks/slurm_compare.py study "$ldir" "$ntasks" || die "the merged file of the local study"
+"$PYTHON" scripts/checks/xarray_example.py --groups "$sdir/study.h5" || die "the merged file of the Slurm study does not open group by group in xarray"
 "$PYTHON" scripts/checks/slurm_compare.py same "$sdir/task-000$victim.h5" "$ldir/task-000$victim.h5" ||
   die "the requeued task differs from the uninterrupted local run"
 "$PYTHON" scripts/checks/slurm_compare.py studies "$sdir" "$ldir" || die "Slurm and local merged files differ"
@@ -283,6 +285,7 @@ EOF
   wait_for 600 "the merge job $m of the $exp study to end" merge_done
   [ "$(job_state "$m")" = COMPLETED ] || die "$exp: merge job $m ended $(job_state "$m")"
   "$PYTHON" scripts/checks/slurm_compare.py study "$tmp/$exp-slurm" 2 || die "$exp: the merged file of the Slurm study"
+  "$PYTHON" scripts/checks/xarray_example.py --groups "$tmp/$exp-slurm/study.h5" || die "$exp: the merged file does not open group by group in xarray"
   go run ./experiments/sweep local -j 2 --config "$tmp/$exp-local.yaml" || die "$exp: sweep local failed"
   "$PYTHON" scripts/checks/slurm_compare.py studies "$tmp/$exp-slurm" "$tmp/$exp-local" || die "$exp: Slurm and local merged files differ"
 }
