@@ -29,6 +29,25 @@
 // for the Fourier basis). Spectra passed to and returned by Process are
 // covariance eigenvalues.
 //
+// # Random numbers of a flow
+//
+// Flow.Run draws sample i's noise from its own generator, keyed by
+// rng.Derive(seed, rng.StageFlow, i): eight interleaved xoshiro256++
+// lanes (state seeded from PCG-DXSM on the key) feed a 1024-layer
+// ziggurat in Doornik's ZIGNOR form, with a fifth, scalar xoshiro256++
+// lane for the draws that miss its rectangles (0.43%: wedges, and
+// Marsaglia's exact tail beyond r = 4.0388). Each snapshot takes one
+// buffer of normals in a fixed order: two per stored mode for the
+// Fourier basis (real and imaginary parts, used or not), one per mode
+// for the DCT. The outputs are therefore a function of (seed, sample,
+// snapshot times, lattice, process) alone, whatever the number of
+// workers; they are not the numbers of math/rand's NormFloat64 that
+// rgflow before this generator drew (files record the rgflow version).
+// The fast path runs eight lanes at a time in AVX2 assembly on amd64 and
+// in Go elsewhere or under the noasm build tag, with the same normals bit
+// for bit. The ziggurat makes no approximation to the normal law; its
+// outputs are quantised only by the 52 bits of their uniforms.
+//
 // # Block-spin coarse graining
 //
 // Blocker maps a field on a lattice of even extents to the lattice of half

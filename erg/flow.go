@@ -252,7 +252,7 @@ func (f *Flow) Run(e *field.Ensemble, seed uint64, fn Snapshot) error {
 // noiseLen returns the number of standard normals a sample draws per
 // snapshot: one per mode for the Open basis, two per stored mode (real
 // and imaginary part) for the Periodic one, whether or not the mode uses
-// them, rounded up to whole blocks of four of the generator. Drawing the
+// them, rounded up to whole blocks of the generator (eight normals). Drawing the
 // few unused ones (real and mirrored modes, ~3% at 64²) keeps the update
 // one straight loop over modes.
 func (f *Flow) noiseLen() int {
@@ -260,7 +260,7 @@ func (f *Flow) noiseLen() int {
 	if f.P.Basis == Periodic {
 		n *= 2
 	}
-	return (n + 3) &^ 3
+	return (n + zigLanes - 1) &^ (zigLanes - 1)
 }
 
 // step writes a·x + b·ξ for snapshot s into dst (which may alias x). For

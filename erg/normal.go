@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 )
 
-// normals draws the standard normal numbers of one flow sample: four
+// normals draws the standard normal numbers of one flow sample: eight
 // interleaved xoshiro256++ lanes feed a 1024-layer ziggurat (Marsaglia and
 // Tsang 2000, in Doornik's 2005 ZIGNOR form, which takes the sign and the
 // uniform from one double and so has no correlation between them), and a
@@ -16,29 +16,37 @@ import (
 // ziggurat's rectangles.
 //
 // The stream is defined block by block: block m of a fill takes output m
-// of lanes 0, 1, 2, 3 (in that order, one 64-bit number each) and makes
-// normals 4m … 4m+3 of it. From a 64-bit number u the fast path takes
+// of lanes 0, 1, …, 7 (in that order, one 64-bit number each) and makes
+// normals 8m … 8m+7 of it. From a 64-bit number u the fast path takes
 // the layer i = u mod 1024 (10 bits) and the uniform f = (2⁵²·2 +
 // ⌊u/2¹²⌋)/2⁵¹ − 3 in [−1, 1) (52 bits, disjoint from the layer's), and
 // returns f·X_i when |f| < X_{i+1}/X_i (99.57% of draws). A miss goes on,
 // in the order of the positions, with the scalar lane: the wedge test
 // (one exp), Marsaglia's exponential tail beyond X_1 = r = 4.0388… for
-// layer 0, or a fresh number. A fill of n numbers draws ⌈n/4⌉ blocks; the unused lanes of a
-// last partial block are discarded, so a stream is reproduced by the
-// same sequence of fill lengths (a flow always fills the same length).
+// layer 0, or a fresh number. A fill of n numbers draws ⌈n/8⌉ blocks;
+// the unused lanes of a last partial block are discarded, so a stream is
+// reproduced by the same sequence of fill lengths (a flow always fills
+// the same length).
 //
-// The lanes are independent of one another and of the fast path's data
-// layout, so the fast path runs four at a time: on amd64 with AVX2 an
-// assembly kernel (normal_amd64.s) does the lanes' steps and the fast
-// path in YMM registers and leaves the misses to Go; fillGo is the
-// definition it is tested against bit for bit.
+// The lanes are independent of one another, so the fast path runs eight
+// at a time: on amd64 with AVX2 an assembly kernel (normal_amd64.s) steps
+// the lanes and takes the fast path in YMM registers, four lanes to a
+// register, and leaves the misses to Go; fillGo is the definition it is
+// tested against bit for bit. Eight lanes rather than four because one
+// xoshiro256++ step is a chain of dependent instructions: two independent
+// chains per iteration keep the vector units busy (with four lanes the
+// chain alone took 2/3 of the kernel's time).
 type normals struct {
 	// s[w][l] is word w of lane l's xoshiro256++ state (word-major, so
-	// that one 32-byte load takes word w of all four lanes).
-	s [4][4]uint64
+	// that one 32-byte load takes word w of four lanes).
+	s [4][zigLanes]uint64
 	// t is the scalar lane's state.
 	t [4]uint64
 }
+
+// zigLanes is the number of interleaved generator lanes, the normals
+// of one block.
+const zigLanes = 8
 
 // zigLayers is the number of ziggurat layers; the layer index is the low
 // 10 bits of a draw. With 1024 layers 0.43% of draws miss the fast path
@@ -55,7 +63,7 @@ const zigR = 4.038849846109505
 func newNormals(hi, lo uint64) normals {
 	var g normals
 	pcg := rand.NewPCG(hi, lo)
-	for l := 0; l < 4; l++ {
+	for l := 0; l < zigLanes; l++ {
 		for w := 0; w < 4; w++ {
 			g.s[w][l] = pcg.Uint64()
 		}
@@ -86,12 +94,12 @@ func zigFast(u uint64) (float64, bool) {
 // fillGo writes len(dst) standard normals into dst: the definition of the
 // stream, and the fill without AVX2.
 func (g *normals) fillGo(dst []float64) {
-	for k := 0; k < len(dst); k += 4 {
-		var u [4]uint64
-		for l := 0; l < 4; l++ {
+	for k := 0; k < len(dst); k += zigLanes {
+		var u [zigLanes]uint64
+		for l := range u {
 			u[l] = xoshiroLane(&g.s, l)
 		}
-		for l := 0; l < 4 && k+l < len(dst); l++ {
+		for l := 0; l < zigLanes && k+l < len(dst); l++ {
 			x, ok := zigFast(u[l])
 			if !ok {
 				x = g.slow(u[l])
@@ -102,7 +110,7 @@ func (g *normals) fillGo(dst []float64) {
 }
 
 // xoshiroLane steps lane l of s and returns its xoshiro256++ output.
-func xoshiroLane(s *[4][4]uint64, l int) uint64 {
+func xoshiroLane(s *[4][zigLanes]uint64, l int) uint64 {
 	s0, s1, s2, s3 := s[0][l], s[1][l], s[2][l], s[3][l]
 	r := bits.RotateLeft64(s0+s3, 23) + s0
 	t := s1 << 17
@@ -158,14 +166,45 @@ func (g *normals) slow(u uint64) float64 {
 				}
 			}
 		}
-		// The wedge: a uniform height in layer i, from φ(X_i) up to
-		// φ(X_{i+1}), under φ(x).
+		// The wedge: a uniform height y in layer i, from φ(X_i) up to
+		// φ(X_{i+1}), under φ(|x|).
 		x := f * zigX[i]
-		if zigF[i]+g.uniform()*(zigF[i+1]-zigF[i]) < math.Exp(-0.5*x*x) {
+		if wedge(i, math.Abs(x), zigF[i]+g.uniform()*(zigF[i+1]-zigF[i])) {
 			return x
 		}
 		u = g.next()
 	}
+}
+
+// wedge reports whether the point (x, y) of layer i's wedge (X_{i+1} ≤ x
+// < X_i, φ(X_i) ≤ y ≤ φ(X_{i+1})) lies under φ(x) = exp(−x²/2). The
+// chord through the layer's corners and the tangents at them bound φ on
+// the wedge (chord above, tangents below where φ is convex, x ≥ 1; the
+// other way round where it is concave), and a thin layer leaves little
+// room between them, so most points are decided without the exp.
+func wedge(i uint64, x, y float64) bool {
+	x0, x1 := zigX[i+1], zigX[i]
+	f0, f1 := zigF[i+1], zigF[i]
+	chord := f0 + (f1-f0)*((x-x0)/(x1-x0))
+	t0 := f0 * (1 - x0*(x-x0))
+	t1 := f1 * (1 - x1*(x-x1))
+	switch {
+	case x0 >= 1: // convex: tangents ≤ φ ≤ chord
+		if y > chord {
+			return false
+		}
+		if y < max(t0, t1) {
+			return true
+		}
+	case x1 <= 1: // concave: chord ≤ φ ≤ tangents
+		if y < chord {
+			return true
+		}
+		if y > min(t0, t1) {
+			return false
+		}
+	}
+	return y < math.Exp(-0.5*x*x)
 }
 
 // The ziggurat of N(0, 1) with 1024 layers of equal area v: X_0 = v/φ(r)

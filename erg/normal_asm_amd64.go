@@ -10,6 +10,15 @@ import "golang.org/x/sys/cpu"
 // it (or with the noasm build tag) fillGo runs.
 var useAVX2Normals = cpu.X86.HasAVX2
 
+// zigXR holds the pairs (X_i, X_{i+1}/X_i) side by side, so that the
+// kernel reads a lane's pair with one 16-byte load.
+var zigXR = func() (t [zigLayers][2]float64) {
+	for i := range t {
+		t[i] = [2]float64{zigX[i], zigRatio[i]}
+	}
+	return t
+}()
+
 // missCap is the number of blocks with a miss zigBlocksAVX2 records
 // before it returns to Go (the 32 in normal_amd64.s).
 const missCap = 32
@@ -21,21 +30,21 @@ func (g *normals) fill(dst []float64) {
 		g.fillGo(dst)
 		return
 	}
-	full := len(dst) &^ 3
-	var miss [missCap][5]uint64
+	full := len(dst) &^ (zigLanes - 1)
+	var miss [missCap][1 + zigLanes]uint64
 	for k := 0; k < full; {
 		done, nm := zigBlocksAVX2(dst[k:full], &g.s, &miss)
 		// Finish the recorded blocks in order: lanes that hit their
 		// rectangle are already written, the others go the slow way.
 		for _, m := range miss[:nm] {
-			b := k + 4*int(m[0])
+			b := k + zigLanes*int(m[0])
 			for l, u := range m[1:] {
 				if _, ok := zigFast(u); !ok {
 					dst[b+l] = g.slow(u)
 				}
 			}
 		}
-		k += 4 * done
+		k += zigLanes * done
 	}
 	if full < len(dst) {
 		g.fillGo(dst[full:])
@@ -63,4 +72,4 @@ func stepComplex(dst, x []complex128, xi, a, b []float64) {
 func stepAVX2(dst, x []complex128, xi, a, b []float64)
 
 //go:noescape
-func zigBlocksAVX2(dst []float64, s *[4][4]uint64, miss *[missCap][5]uint64) (done, nmiss int)
+func zigBlocksAVX2(dst []float64, s *[4][zigLanes]uint64, miss *[missCap][1 + zigLanes]uint64) (done, nmiss int)
