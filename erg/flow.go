@@ -88,7 +88,7 @@ func (v Variables) String() string {
 //
 // Sample i draws its noise from its own stream of normals keyed by
 // rng.Derive(seed, rng.StageFlow, i) (see the package documentation,
-// "Random numbers"), one buffer per snapshot in snapshot order, so
+// "Random numbers of a flow"), one buffer per snapshot in snapshot order, so
 // results depend on the seed and the sample's index only, never on the
 // number of workers.
 type Flow struct {
