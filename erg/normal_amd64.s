@@ -84,8 +84,8 @@ GLOBL zigAbs<>(SB), RODATA|NOPTR, $32
 // func zigBlocksAVX2(dst []float64, s *[4][zigLanes]uint64, miss *[missCap][1 + zigLanes]uint64) (done, nmiss int)
 //
 // Fills len(dst)/8 blocks. A block with a lane outside its rectangle is
-// recorded in miss (block index, then its eight numbers) for Go to
-// finish; when missCap (32) records are taken it stops after that block.
+// recorded in miss (block index | acceptance bits<<32, then its eight
+// numbers) for Go to finish; when missCap (32) records are taken it stops after that block.
 // Returns the blocks done and the records taken; the lanes' states are
 // written back.
 //
@@ -131,7 +131,9 @@ miss:
 	MOVQ    BX, R8
 	IMULQ   $72, R8
 	ADDQ    R9, R8
-	MOVQ    AX, (R8)
+	SHLQ    $32, DX
+	ORQ     AX, DX
+	MOVQ    DX, (R8)
 	VMOVDQU Y8, 8(R8)
 	VMOVDQU Y10, 40(R8)
 	INCQ    BX

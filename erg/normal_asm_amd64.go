@@ -36,10 +36,12 @@ func (g *normals) fill(dst []float64) {
 		done, nm := zigBlocksAVX2(dst[k:full], &g.s, &miss)
 		// Finish the recorded blocks in order: lanes that hit their
 		// rectangle are already written, the others go the slow way.
+		// Bits 32–39 of a record's first word say which lanes hit.
 		for _, m := range miss[:nm] {
-			b := k + zigLanes*int(m[0])
+			b := k + zigLanes*int(uint32(m[0]))
+			hit := m[0] >> 32
 			for l, u := range m[1:] {
-				if _, ok := zigFast(u); !ok {
+				if hit&(1<<l) == 0 {
 					dst[b+l] = g.slow(u)
 				}
 			}
