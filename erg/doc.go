@@ -33,10 +33,10 @@
 //
 // Flow.Run draws sample i's noise from its own generator, keyed by
 // rng.Derive(seed, rng.StageFlow, i): eight interleaved xoshiro256++
-// lanes (state seeded from PCG-DXSM on the key) feed a 1024-layer
+// lanes (state seeded from PCG-DXSM on the key) feed a 2048-layer
 // ziggurat in Doornik's ZIGNOR form, with a fifth, scalar xoshiro256++
-// lane for the draws that miss its rectangles (0.43%: wedges, and
-// Marsaglia's exact tail beyond r = 4.0388). Each snapshot takes one
+// lane for the draws that miss its rectangles (0.23%: wedges, and
+// Marsaglia's exact tail beyond r = 4.2164). Each snapshot takes one
 // buffer of normals in a fixed order: two per stored mode for the
 // Fourier basis (real and imaginary parts, used or not), one per mode
 // for the DCT. The outputs are therefore a function of (seed, sample,

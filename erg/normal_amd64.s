@@ -8,15 +8,15 @@
 // 0–3 live in Y0–Y3 (state words 0–3), lanes 4–7 in Y4–Y7; the two
 // xoshiro256++ chains are independent, which keeps the vector units busy
 // while each waits on its own latency. A block's eight 64-bit numbers u
-// give the layers u & 1023 (each lane's X_i and X_{i+1}/X_i read as one
+// give the layers u & 2047 (each lane's X_i and X_{i+1}/X_i read as one
 // 16-byte pair from zigXR and transposed, faster than two VGATHERQPD
 // where measured) and the uniforms f = float64(u>>12 | 2.0's exponent) − 3
 // in [−1, 1).
 
-DATA zigMask<>+0(SB)/8, $0x3ff
-DATA zigMask<>+8(SB)/8, $0x3ff
-DATA zigMask<>+16(SB)/8, $0x3ff
-DATA zigMask<>+24(SB)/8, $0x3ff
+DATA zigMask<>+0(SB)/8, $0x7ff
+DATA zigMask<>+8(SB)/8, $0x7ff
+DATA zigMask<>+16(SB)/8, $0x7ff
+DATA zigMask<>+24(SB)/8, $0x7ff
 GLOBL zigMask<>(SB), RODATA|NOPTR, $32
 
 DATA zigTwo<>+0(SB)/8, $0x4000000000000000
