@@ -31,7 +31,7 @@ import (
 // Langevin is the `langevin:` section.
 type Langevin struct {
 	Method    string  `mapstructure:"method" help:"stochastic-quantisation snapshots of the φ⁴ action (wgrad Langevin, into /flow/langevin): none, euler, mala, fourier, fourier-mala"`
-	Step      float64 `mapstructure:"step" help:"largest Langevin time step h (euler and fourier need h < 2/(4d + max(m², 0) + …); the mala methods take any step)"`
+	Step      float64 `mapstructure:"step" help:"largest Langevin time step h (euler and fourier are unadjusted: biased at finite h, unstable at large h; mala and fourier-mala keep exp(−S) exactly at any h, with acceptance falling as h grows: 0.74 at h = 0.02 on the quick 8² lattice)"`
 	Time      float64 `mapstructure:"time" help:"Langevin time of the last snapshot"`
 	Snapshots int     `mapstructure:"snapshots" help:"snapshot times, evenly spaced in [0, time]"`
 	Samples   int     `mapstructure:"samples" help:"fields that flow (independent samples: every snapshot is one ensemble)"`

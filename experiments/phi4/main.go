@@ -63,7 +63,9 @@ Wolff-cluster chains on all cores (mc.*): a pilot run measures τ_int, then the
 training, held-out and reference ensembles are drawn from separate chains,
 thinned to ⌈2τ_int⌉ updates; (2) flows the training fields under the
 Polchinski exact RG (flow.*) to its Gaussian fixed point, recording spectra,
-χ, U₄ and the action density along the flow; (3) trains a learned score
+χ, U₄ and the action density along the flow (and, with langevin.method set,
+the stochastic-quantisation snapshots of the Langevin flow of the action from
+the fixed point, /flow/langevin); (3) trains a learned score
 (network.*, train.*) on the flow by denoising score matching, on the training
 fields and their mirror images (symmetry.augment); (4) generates fields by
 running the flow backwards with the Gaussian inverse RG of the measured
