@@ -290,7 +290,10 @@ EOF
   "$PYTHON" scripts/checks/slurm_compare.py studies "$tmp/$exp-slurm" "$tmp/$exp-local" || die "$exp: Slurm and local merged files differ"
 }
 for exp in ${SLURMCHECK_MORE-phi4}; do
-  if [ -f "experiments/$exp/main.go" ] && go run "./experiments/$exp" --help 2>/dev/null | grep -q -- '--quick'; then
+  # The help is read whole before grep looks at it: under pipefail,
+  # grep -q leaving at the first match made the writer fail with SIGPIPE
+  # and the study was skipped at random.
+  if [ -f "experiments/$exp/main.go" ] && help=$(go run "./experiments/$exp" --help 2>/dev/null) && grep -q -- '--quick' <<<"$help"; then
     replica_study "$exp"
   else
     say "no experiments/$exp with a --quick preset: skipped its study"
