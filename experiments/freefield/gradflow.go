@@ -384,17 +384,8 @@ func gradIdentityError(gl *wgrad.GaussianLangevin, times, fe []float64) float64 
 	for i := 0; i+1 < len(times); i++ {
 		a, b := times[i], times[i+1]
 		n := max(pipeline.IdentityPanels, int(math.Ceil((b-a)*2*omax*20)))
-		n += n % 2
-		h := (b - a) / float64(n)
-		sum := gl.Dissipation(a) + gl.Dissipation(b)
-		for k := 1; k < n; k++ {
-			w := 2.0
-			if k%2 == 1 {
-				w = 4
-			}
-			sum += w * gl.Dissipation(a+float64(k)*h)
-		}
-		worst = math.Max(worst, math.Abs(sum*h/3-(fe[i]-fe[i+1]))/scale)
+		integral := pipeline.Simpson(gl.Dissipation, a, b, n)
+		worst = math.Max(worst, math.Abs(integral-(fe[i]-fe[i+1]))/scale)
 	}
 	return worst
 }

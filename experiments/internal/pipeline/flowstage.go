@@ -287,22 +287,29 @@ func KLScale(kl0 float64) float64 { return math.Max(kl0, 1) }
 func IdentityError(p *erg.Process, g0, times, kl []float64) float64 {
 	worst := 0.0
 	scale := KLScale(kl[0])
+	d := func(t float64) float64 { return p.Dissipation(g0, t) }
 	for i := 0; i+1 < len(times); i++ {
-		a, b := times[i], times[i+1]
-		if b == a {
+		if times[i+1] == times[i] {
 			continue
 		}
-		h := (b - a) / IdentityPanels
-		sum := p.Dissipation(g0, a) + p.Dissipation(g0, b)
-		for k := 1; k < IdentityPanels; k++ {
-			w := 2.0
-			if k%2 == 1 {
-				w = 4
-			}
-			sum += w * p.Dissipation(g0, a+float64(k)*h)
-		}
-		integral := sum * h / 3
+		integral := Simpson(d, times[i], times[i+1], IdentityPanels)
 		worst = math.Max(worst, math.Abs(integral-(kl[i]-kl[i+1]))/scale)
 	}
 	return worst
+}
+
+// Simpson returns ∫_a^b f by composite Simpson's rule on n panels (n is
+// rounded up to even).
+func Simpson(f func(float64) float64, a, b float64, n int) float64 {
+	n += n % 2
+	h := (b - a) / float64(n)
+	sum := f(a) + f(b)
+	for k := 1; k < n; k++ {
+		w := 2.0
+		if k%2 == 1 {
+			w = 4
+		}
+		sum += w * f(a+float64(k)*h)
+	}
+	return sum * h / 3
 }
