@@ -146,18 +146,6 @@ func (s *state) runLangevin(ctx context.Context, name string, l *wgrad.Langevin,
 		return nil, err
 	}
 	dss := []*h5io.Dataset{tds}
-	series := func(name, units, desc string) (*h5io.Dataset, error) {
-		d, err := o.F.CreateDataset(g+"/"+name, h5io.Spec{Dtype: h5io.Float64, Shape: []int64{0}, Extendible: true,
-			Units: units, Description: desc, Dims: []string{"t"}, Scales: []string{g + "/t"}})
-		dss = append(dss, d)
-		return d, err
-	}
-	shellSeries := func(name, desc string) (*h5io.Dataset, error) {
-		d, err := o.F.CreateDataset(g+"/"+name, h5io.Spec{Dtype: h5io.Float64, Shape: []int64{0, int64(o.Shells.Len())}, Extendible: true,
-			Units: "lattice units^2", Description: desc, Dims: []string{"t", "shell"}, Scales: []string{g + "/t", pipeline.ShellScale}})
-		dss = append(dss, d)
-		return d, err
-	}
 	type col struct {
 		name, units, desc string
 		shell             bool
@@ -183,14 +171,15 @@ func (s *state) runLangevin(ctx context.Context, name string, l *wgrad.Langevin,
 	for _, cl := range cols {
 		var d *h5io.Dataset
 		if cl.shell {
-			d, err = shellSeries(cl.name, cl.desc)
+			d, err = o.ShellSeries(g, cl.name, cl.desc)
 		} else {
-			d, err = series(cl.name, cl.units, cl.desc)
+			d, err = o.TimeSeries(g, cl.name, cl.units, cl.desc)
 		}
 		if err != nil {
 			return nil, err
 		}
 		ds[cl.name] = d
+		dss = append(dss, d)
 	}
 	var snaps *h5io.Dataset
 	if c.Store > 0 {

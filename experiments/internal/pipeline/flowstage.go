@@ -96,14 +96,8 @@ func (o *Out) RunFlow(in FlowInput) (*FlowResult, error) {
 			return nil, err
 		}
 	}
-	series := func(name, units, desc string) (*h5io.Dataset, error) {
-		return o.F.CreateDataset(g+"/"+name, h5io.Spec{Dtype: h5io.Float64, Shape: []int64{0}, Extendible: true,
-			Units: units, Description: desc, Dims: []string{"t"}, Scales: []string{g + "/t"}})
-	}
-	shellSeries := func(name, desc string) (*h5io.Dataset, error) {
-		return o.F.CreateDataset(g+"/"+name, h5io.Spec{Dtype: h5io.Float64, Shape: []int64{0, int64(o.Shells.Len())}, Extendible: true,
-			Units: "lattice units^2", Description: desc, Dims: []string{"t", "shell"}, Scales: []string{g + "/t", ShellScale}})
-	}
+	series := func(name, units, desc string) (*h5io.Dataset, error) { return o.TimeSeries(g, name, units, desc) }
+	shellSeries := func(name, desc string) (*h5io.Dataset, error) { return o.ShellSeries(g, name, desc) }
 	type col struct {
 		name, units, desc string
 		shell             bool
@@ -272,6 +266,20 @@ func (o *Out) RunFlow(in FlowInput) (*FlowResult, error) {
 // IdentityError: with quadrature error O(h⁴), 32 panels make it ~10⁶ times
 // smaller than one panel's, so what remains is the identity itself.
 const IdentityPanels = 32
+
+// TimeSeries creates (or opens) the extendible dataset <g>/<name> of one
+// value per flow time, along the scale <g>/t.
+func (o *Out) TimeSeries(g, name, units, desc string) (*h5io.Dataset, error) {
+	return o.F.CreateDataset(g+"/"+name, h5io.Spec{Dtype: h5io.Float64, Shape: []int64{0}, Extendible: true,
+		Units: units, Description: desc, Dims: []string{"t"}, Scales: []string{g + "/t"}})
+}
+
+// ShellSeries creates (or opens) the extendible dataset <g>/<name> of a
+// shell-averaged spectrum per flow time, dims (t, shell).
+func (o *Out) ShellSeries(g, name, desc string) (*h5io.Dataset, error) {
+	return o.F.CreateDataset(g+"/"+name, h5io.Spec{Dtype: h5io.Float64, Shape: []int64{0, int64(o.Shells.Len())}, Extendible: true,
+		Units: "lattice units^2", Description: desc, Dims: []string{"t", "shell"}, Scales: []string{g + "/t", ShellScale}})
+}
 
 // KLScale is the scale relative to which changes of the KL along a flow are
 // judged: KL₀, but never less than one nat. When the data already sit at the
