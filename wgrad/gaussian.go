@@ -86,17 +86,7 @@ func BuresW2(g1, g2 Gaussian) (float64, error) {
 	if g2.dim() != d {
 		panic("wgrad: Gaussian dimensions differ")
 	}
-	m := 0.0
-	for i := 0; i < d; i++ {
-		var a, b float64
-		if g1.Mean != nil {
-			a = g1.Mean[i]
-		}
-		if g2.Mean != nil {
-			b = g2.Mean[i]
-		}
-		m += (a - b) * (a - b)
-	}
+	m := meanDist2(g1, g2, d)
 	ra, err := sqrtSym(g1.Cov)
 	if err != nil {
 		return 0, err
@@ -224,17 +214,7 @@ func EntropicGaussianOT(g1, g2 Gaussian, eps float64) (float64, error) {
 		panic("wgrad: Gaussian dimensions differ")
 	}
 	s2 := eps / 2
-	m := 0.0
-	for i := 0; i < d; i++ {
-		var a, b float64
-		if g1.Mean != nil {
-			a = g1.Mean[i]
-		}
-		if g2.Mean != nil {
-			b = g2.Mean[i]
-		}
-		m += (a - b) * (a - b)
-	}
+	m := meanDist2(g1, g2, d)
 	ra, err := sqrtSym(g1.Cov)
 	if err != nil {
 		return 0, err
@@ -262,4 +242,21 @@ func EntropicGaussianOT(g1, g2 Gaussian, eps float64) (float64, error) {
 	fd := float64(d)
 	return m + mat.Trace(g1.Cov) + mat.Trace(g2.Cov) - mat.Trace(D) +
 		fd*s2*(1-math.Log(2*s2)) + s2*logdet, nil
+}
+
+// meanDist2 returns |m₁ − m₂|² over the first d components (nil means are
+// zero).
+func meanDist2(g1, g2 Gaussian, d int) float64 {
+	m := 0.0
+	for i := 0; i < d; i++ {
+		var a, b float64
+		if g1.Mean != nil {
+			a = g1.Mean[i]
+		}
+		if g2.Mean != nil {
+			b = g2.Mean[i]
+		}
+		m += (a - b) * (a - b)
+	}
+	return m
 }
