@@ -4,11 +4,20 @@
 
 package erg
 
-import "golang.org/x/sys/cpu"
+import (
+	"math"
+
+	"golang.org/x/sys/cpu"
+)
 
 // useAVX2Normals selects the AVX2 fast path of normal_amd64.s; without
-// it (or with the noasm build tag) fillGo runs.
-var useAVX2Normals = cpu.X86.HasAVX2
+// it (or with the noasm build tag) fillGo runs. useAVX512Normals selects
+// its AVX-512 kernels, eight lanes to a register, and the update fused
+// with the draw (stepNoise); tests switch it off to check the AVX2 path.
+var (
+	useAVX2Normals   = cpu.X86.HasAVX2
+	useAVX512Normals = useAVX2Normals && cpu.X86.HasAVX512F
+)
 
 // zigXR holds the pairs (X_i, X_{i+1}/X_i) side by side, so that the
 // kernel reads a lane's pair with one 16-byte load.
@@ -32,8 +41,12 @@ func (g *normals) fill(dst []float64) {
 	}
 	full := len(dst) &^ (zigLanes - 1)
 	var miss [missCap][1 + zigLanes]uint64
+	blocks := zigBlocksAVX2
+	if useAVX512Normals {
+		blocks = zigBlocksAVX512
+	}
 	for k := 0; k < full; {
-		done, nm := zigBlocksAVX2(dst[k:full], &g.s, &miss)
+		done, nm := blocks(dst[k:full], &g.s, &miss)
 		// Finish the recorded blocks in order: lanes that hit their
 		// rectangle are already written, the others go the slow way.
 		// Bits 32–39 of a record's first word say which lanes hit.
@@ -69,6 +82,57 @@ func stepComplex(dst, x []complex128, xi, a, b []float64) {
 		stepComplexGo(dst[n-1:], x[n-1:], xi[2*n-2:], a[n-1:], b[n-1:])
 	}
 }
+
+// stepNoise does what g.fill(xi) followed by stepComplex(dst, x, xi, a,
+// b) does (len(a) modes, len(xi) ≥ 2·len(a) normals): the same numbers in
+// dst and the generator left in the same state; xi is scratch, its
+// contents undefined after. With AVX-512 the normals of whole blocks of
+// four modes go straight into the update, without the round trip through
+// xi.
+func (g *normals) stepNoise(dst, x []complex128, a, b, xi []float64) {
+	n := len(a)
+	if !useAVX512Normals || n < 4 {
+		g.stepNoiseGo(dst, x, a, b, xi)
+		return
+	}
+	if len(dst) < n || len(x) < n || len(b) < n || len(xi) < 2*n {
+		panic("erg: step slices too short")
+	}
+	nb := n / 4 * 4
+	var miss [missCap][1 + 2*zigLanes]uint64
+	for m := 0; m < nb; {
+		done, nm := zigStepAVX512(dst[m:nb], x[m:nb], a[m:nb], b[m:nb], &g.s, &miss)
+		// Finish the recorded blocks in order: lane l of block k is the
+		// real (l even) or imaginary part of mode m + 4k + l/2, and the
+		// record keeps the block's inputs x, which dst may have overwritten.
+		for _, r := range miss[:nm] {
+			j0 := m + 4*int(uint32(r[0]))
+			hit := r[0] >> 32
+			for l := 0; l < zigLanes; l++ {
+				if hit&(1<<l) != 0 {
+					continue
+				}
+				j := j0 + l/2
+				v := float64(a[j]*math.Float64frombits(r[1+zigLanes+l])) + float64(b[j]*g.slow(r[1+l]))
+				if l%2 == 0 {
+					dst[j] = complex(v, imag(dst[j]))
+				} else {
+					dst[j] = complex(real(dst[j]), v)
+				}
+			}
+		}
+		m += 4 * done
+	}
+	rest := xi[2*nb:]
+	g.fill(rest)
+	stepComplex(dst[nb:n], x[nb:n], rest, a[nb:n], b[nb:n])
+}
+
+//go:noescape
+func zigBlocksAVX512(dst []float64, s *[4][zigLanes]uint64, miss *[missCap][1 + zigLanes]uint64) (done, nmiss int)
+
+//go:noescape
+func zigStepAVX512(dst, x []complex128, a, b []float64, s *[4][zigLanes]uint64, miss *[missCap][1 + 2*zigLanes]uint64) (done, nmiss int)
 
 //go:noescape
 func stepAVX2(dst, x []complex128, xi, a, b []float64)

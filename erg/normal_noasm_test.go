@@ -5,3 +5,5 @@
 package erg
 
 const useAVX2Normals = false
+
+var useAVX512Normals = false

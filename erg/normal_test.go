@@ -296,7 +296,24 @@ func BenchmarkNormals(b *testing.B) {
 // 8 and long enough (10⁵) for the kernel to return many times with its
 // record of missed blocks full.
 func TestNormalsFillMatchesGo(t *testing.T) {
-	t.Logf("AVX2 kernel in use: %v", useAVX2Normals)
+	t.Logf("AVX2 kernel in use: %v, AVX-512: %v", useAVX2Normals, useAVX512Normals)
+	forEachKernel(t, testFillMatchesGo)
+}
+
+// forEachKernel runs test with each vector kernel the CPU has (AVX-512 and
+// AVX2, or the portable code alone).
+func forEachKernel(t *testing.T, test func(t *testing.T)) {
+	has512 := useAVX512Normals
+	defer func() { useAVX512Normals = has512 }()
+	useAVX512Normals = false
+	t.Run("avx2", test)
+	if has512 {
+		useAVX512Normals = true
+		t.Run("avx512", test)
+	}
+}
+
+func testFillMatchesGo(t *testing.T) {
 	for _, seed := range []uint64{1, 0xdeadbeef} {
 		a := newNormals(rng.Derive(seed, rng.StageFlow, 0))
 		b := a
@@ -341,6 +358,50 @@ func TestStepComplexMatchesGo(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestStepNoiseMatches: the update fused with the draw of its noise
+// (normals.stepNoise, the AVX-512 kernel where the CPU has it) writes the
+// numbers of fill followed by stepComplexGo bit for bit and leaves the
+// generator in the same state: mode counts that are and are not
+// multiples of the kernel's four, noise buffers longer than the modes
+// need (the unused normals, their misses included, are drawn all the
+// same), in place and not, over enough modes (25 001) that the kernel
+// returns many times with its record of missed blocks full.
+func TestStepNoiseMatches(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		for _, n := range []int{1, 3, 4, 5, 6, 7, 8, 9, 64, 2112, 25001} {
+			for _, extra := range []int{0, 6, 64} {
+				nn := 2*n + extra
+				src := newNormals(9, uint64(n))
+				r := make([]float64, 4*n)
+				src.fillGo(r)
+				x := make([]complex128, n)
+				for j := range x {
+					x[j] = complex(r[2*j], r[2*j+1])
+				}
+				a, b := r[2*n:3*n], r[3*n:]
+				ref := newNormals(rng.Derive(3, rng.StageFlow, uint64(n)))
+				fused, inPlace := ref, ref
+				xi := make([]float64, nn)
+				ref.fillGo(xi)
+				want := make([]complex128, n)
+				stepComplexGo(want, x, xi, a, b)
+				got := make([]complex128, n)
+				fused.stepNoise(got, x, a, b, make([]float64, nn))
+				y := slices.Clone(x)
+				inPlace.stepNoise(y, y, a, b, make([]float64, nn))
+				for j := range want {
+					if got[j] != want[j] || y[j] != want[j] {
+						t.Fatalf("%d modes, %d normals: mode %d is %v (in place %v), want %v", n, nn, j, got[j], y[j], want[j])
+					}
+				}
+				if fused != ref || inPlace != ref {
+					t.Fatalf("%d modes, %d normals: generator states differ", n, nn)
+				}
+			}
+		}
+	})
 }
 
 // TestWedgeBounds: the chord and tangent shortcuts of wedge decide every
