@@ -101,8 +101,9 @@ type Flow struct {
 	Workers int
 
 	// coefficient tables per snapshot: state ← a·state + b·noise (b
-	// includes √Norm), output = c·state.
-	a, b, c [][]float64
+	// includes √Norm), output = c·state; for the Periodic basis ab holds
+	// a and b interleaved, which the fused update loads in one go.
+	a, b, c, ab [][]float64
 	// selfConj lists the Periodic basis's real (self-conjugate) modes;
 	// mirror lists pairs (j, conj j) of stored modes whose conjugate is
 	// stored before them. The update treats every mode as complex and
@@ -169,6 +170,13 @@ func NewFlow(p *Process, times []float64, c Coupling, v Variables) (*Flow, error
 			}
 		}
 		f.a[i], f.b[i], f.c[i] = a, b, cc
+		if p.Basis == Periodic {
+			ab := make([]float64, 2*n)
+			for j := range a {
+				ab[2*j], ab[2*j+1] = a[j], b[j]
+			}
+			f.ab = append(f.ab, ab)
+		}
 		copy(prev, cur)
 	}
 	if p.Basis == Periodic {
@@ -312,7 +320,7 @@ func (f *Flow) advance(dst, x []complex128, s int, g *normals, xi []float64) {
 	}
 	a, b := f.a[s], f.b[s]
 	n := len(a)
-	g.stepNoise(dst[:n], x[:n], a, b[:n], xi)
+	g.stepNoise(dst[:n], x[:n], a, b[:n], f.ab[s], xi)
 	f.fixModes(dst)
 }
 
@@ -362,7 +370,7 @@ func stepComplexGo(dst, x []complex128, xi, a, b []float64) {
 
 // stepNoiseGo is the definition of normals.stepNoise: fill, then the
 // update.
-func (g *normals) stepNoiseGo(dst, x []complex128, a, b, xi []float64) {
+func (g *normals) stepNoiseGo(dst, x []complex128, a, b, _, xi []float64) {
 	n := len(a)
 	g.fill(xi)
 	stepComplex(dst[:n], x[:n], xi[:2*n], a, b[:n])

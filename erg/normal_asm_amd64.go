@@ -6,6 +6,7 @@ package erg
 
 import (
 	"math"
+	"math/bits"
 
 	"golang.org/x/sys/cpu"
 )
@@ -86,32 +87,29 @@ func stepComplex(dst, x []complex128, xi, a, b []float64) {
 // stepNoise does what g.fill(xi) followed by stepComplex(dst, x, xi, a,
 // b) does (len(a) modes, len(xi) ≥ 2·len(a) normals): the same numbers in
 // dst and the generator left in the same state; xi is scratch, its
-// contents undefined after. With AVX-512 the normals of whole blocks of
-// four modes go straight into the update, without the round trip through
-// xi.
-func (g *normals) stepNoise(dst, x []complex128, a, b, xi []float64) {
+// contents undefined after. ab holds a and b interleaved, (a_j, b_j) at
+// ab[2j], ab[2j+1]. With AVX-512 the normals of whole blocks of four
+// modes go straight into the update, without the round trip through xi.
+func (g *normals) stepNoise(dst, x []complex128, a, b, ab, xi []float64) {
 	n := len(a)
 	if !useAVX512Normals || n < 4 {
-		g.stepNoiseGo(dst, x, a, b, xi)
+		g.stepNoiseGo(dst, x, a, b, ab, xi)
 		return
 	}
-	if len(dst) < n || len(x) < n || len(b) < n || len(xi) < 2*n {
+	if len(dst) < n || len(x) < n || len(b) < n || len(ab) < 2*n || len(xi) < 2*n {
 		panic("erg: step slices too short")
 	}
 	nb := n / 4 * 4
-	var miss [missCap][1 + 2*zigLanes]uint64
+	var miss [missCap + 1][1 + 2*zigLanes]uint64
 	for m := 0; m < nb; {
-		done, nm := zigStepAVX512(dst[m:nb], x[m:nb], a[m:nb], b[m:nb], &g.s, &miss)
+		done, nm := zigStepAVX512(dst[m:nb], x[m:nb], ab[2*m:2*nb], &g.s, &miss)
 		// Finish the recorded blocks in order: lane l of block k is the
 		// real (l even) or imaginary part of mode m + 4k + l/2, and the
 		// record keeps the block's inputs x, which dst may have overwritten.
 		for _, r := range miss[:nm] {
 			j0 := m + 4*int(uint32(r[0]))
-			hit := r[0] >> 32
-			for l := 0; l < zigLanes; l++ {
-				if hit&(1<<l) != 0 {
-					continue
-				}
+			for out := ^(r[0] >> 32) & (1<<zigLanes - 1); out != 0; out &= out - 1 {
+				l := bits.TrailingZeros64(out)
 				j := j0 + l/2
 				v := float64(a[j]*math.Float64frombits(r[1+zigLanes+l])) + float64(b[j]*g.slow(r[1+l]))
 				if l%2 == 0 {
@@ -132,7 +130,7 @@ func (g *normals) stepNoise(dst, x []complex128, a, b, xi []float64) {
 func zigBlocksAVX512(dst []float64, s *[4][zigLanes]uint64, miss *[missCap][1 + zigLanes]uint64) (done, nmiss int)
 
 //go:noescape
-func zigStepAVX512(dst, x []complex128, a, b []float64, s *[4][zigLanes]uint64, miss *[missCap][1 + 2*zigLanes]uint64) (done, nmiss int)
+func zigStepAVX512(dst, x []complex128, ab []float64, s *[4][zigLanes]uint64, miss *[missCap + 1][1 + 2*zigLanes]uint64) (done, nmiss int)
 
 //go:noescape
 func stepAVX2(dst, x []complex128, xi, a, b []float64)

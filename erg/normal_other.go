@@ -9,4 +9,6 @@ func (g *normals) fill(dst []float64) { g.fillGo(dst) }
 
 func stepComplex(dst, x []complex128, xi, a, b []float64) { stepComplexGo(dst, x, xi, a, b) }
 
-func (g *normals) stepNoise(dst, x []complex128, a, b, xi []float64) { g.stepNoiseGo(dst, x, a, b, xi) }
+func (g *normals) stepNoise(dst, x []complex128, a, b, ab, xi []float64) {
+	g.stepNoiseGo(dst, x, a, b, ab, xi)
+}

@@ -381,6 +381,10 @@ func TestStepNoiseMatches(t *testing.T) {
 					x[j] = complex(r[2*j], r[2*j+1])
 				}
 				a, b := r[2*n:3*n], r[3*n:]
+				ab := make([]float64, 2*n)
+				for j := range a {
+					ab[2*j], ab[2*j+1] = a[j], b[j]
+				}
 				ref := newNormals(rng.Derive(3, rng.StageFlow, uint64(n)))
 				fused, inPlace := ref, ref
 				xi := make([]float64, nn)
@@ -388,9 +392,9 @@ func TestStepNoiseMatches(t *testing.T) {
 				want := make([]complex128, n)
 				stepComplexGo(want, x, xi, a, b)
 				got := make([]complex128, n)
-				fused.stepNoise(got, x, a, b, make([]float64, nn))
+				fused.stepNoise(got, x, a, b, ab, make([]float64, nn))
 				y := slices.Clone(x)
-				inPlace.stepNoise(y, y, a, b, make([]float64, nn))
+				inPlace.stepNoise(y, y, a, b, ab, make([]float64, nn))
 				for j := range want {
 					if got[j] != want[j] || y[j] != want[j] {
 						t.Fatalf("%d modes, %d normals: mode %d is %v (in place %v), want %v", n, nn, j, got[j], y[j], want[j])
