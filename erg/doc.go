@@ -43,9 +43,11 @@
 // snapshot times, lattice, process) alone, whatever the number of
 // workers; they are not the numbers of math/rand's NormFloat64 that
 // rgflow before this generator drew (files record the rgflow version).
-// The fast path runs eight lanes at a time in AVX2 assembly on amd64 and
-// in Go elsewhere or under the noasm build tag, with the same normals bit
-// for bit. The ziggurat makes no approximation to the normal law; its
+// The fast path runs eight lanes at a time in assembly on amd64 (AVX-512
+// where the CPU has it, else AVX2; with AVX-512 the Fourier update
+// x ← a·x + b·ξ is fused with the draw, ξ never stored) and in Go
+// elsewhere or under the noasm build tag, with the same numbers bit for
+// bit. The ziggurat makes no approximation to the normal law; its
 // outputs are quantised only by the 52 bits of their uniforms.
 //
 // # Block-spin coarse graining

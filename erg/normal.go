@@ -35,7 +35,9 @@ import (
 // tested against bit for bit. Eight lanes rather than four because one
 // xoshiro256++ step is a chain of dependent instructions: two independent
 // chains per iteration keep the vector units busy (with four lanes the
-// chain alone took 2/3 of the kernel's time).
+// chain alone took 2/3 of the kernel's time). With AVX-512 the eight
+// lanes share one ZMM register per state word (zigBlocksAVX512), and the
+// flow's update draws and applies its noise in one pass (stepNoise).
 type normals struct {
 	// s[w][l] is word w of lane l's xoshiro256++ state (word-major, so
 	// that one 32-byte load takes word w of four lanes).
