@@ -33,12 +33,15 @@ func (g *normals) fill(dst []float64) {
 	}
 	full := len(dst) &^ (zigLanes - 1)
 	var miss [missCap][1 + zigLanes]uint64
-	blocks := zigBlocksAVX2
-	if useAVX512Normals {
-		blocks = zigBlocksAVX512
-	}
 	for k := 0; k < full; {
-		done, nm := blocks(dst[k:full], &g.s, &miss)
+		// Direct calls, not a func value: through one, miss would escape
+		// to the heap (an allocation per fill).
+		var done, nm int
+		if useAVX512Normals {
+			done, nm = zigBlocksAVX512(dst[k:full], &g.s, &miss)
+		} else {
+			done, nm = zigBlocksAVX2(dst[k:full], &g.s, &miss)
+		}
 		// Finish the recorded blocks in order: lanes that hit their
 		// rectangle are already written, the others go the slow way.
 		// Bits 32–39 of a record's first word say which lanes hit.
@@ -112,9 +115,10 @@ func (g *normals) stepNoise(dst, x []complex128, a, b, ab, xi []float64) {
 		}
 		m += 4 * done
 	}
-	rest := xi[2*nb:]
-	g.fill(rest)
-	stepComplex(dst[nb:n], x[nb:n], rest, a[nb:n], b[nb:n])
+	if rest := xi[2*nb:]; len(rest) > 0 {
+		g.fill(rest)
+		stepComplex(dst[nb:n], x[nb:n], rest, a[nb:n], b[nb:n])
+	}
 }
 
 //go:noescape
