@@ -91,7 +91,7 @@ var presets = []presetDef{
 	// run stays under an hour on 2 shared cores (measured: README).
 	{"l64", "scale run: near-critical on 64² (time and memory per sample; under an hour on 2 cores)", all(square(64), hopping(criticalKappa, criticalLambda), func(c *Config) {
 		c.Train.Samples, c.Train.HeldOut, c.Train.Examples = 1024, 128, 128
-		c.Train.Steps, c.Train.MinSteps = 1000, 500
+		c.Train.Steps, c.Train.MinSteps, c.Train.Batch = 1000, 500, 32
 		c.Reference, c.Generate.Samples, c.Generate.Batch = 1024, 256, 64
 		// The sampler the README's scale table was measured with (heun-sde
 		// doubles the score evaluations per sample).
