@@ -7,11 +7,21 @@ import (
 	"math"
 )
 
-// Network is the map F_θ inside a learned score: a batch of fields in site
-// space (len(c) fields of V sites, one channel, float32, one after another)
-// and one conditioning time per field to a batch of fields of the same
-// shape. *nn.Network of generative/nn satisfies it with one input and one
-// output channel.
+// Network is the map F_θ inside a learned score: a batch of inputs in site
+// space (len(c) of them, one after another, each of C channels of V sites,
+// channel-major, float32) and one conditioning time per input to a batch
+// of fields of one channel. *nn.Network of generative/nn satisfies it.
+//
+// C is 1 unless the Network has a method In() int that says 2 (as
+// *nn.Network and NNModel do). Channel 0 is always the whitened field
+// In·x̃_t of Precond; a second channel is the baseline's posterior mean
+// Skip·x̃_t — the field in its own units, its long-wavelength modes (the
+// magnetisation among them) not suppressed by the whitening — divided by
+// the baseline's root-mean-square mode amplitude √(mean G₀). The
+// whitening leaves a convolution of finite reach unable to tell what the
+// field's local value is where the low modes are large (at criticality
+// the zero mode's G₀ is V times the susceptibility): the second channel
+// gives it that value.
 //
 // Forward keeps what Backward needs; Predict does not (evaluation only).
 // Backward takes ∂loss/∂output of the last Forward, accumulates the
@@ -80,6 +90,7 @@ type Learned struct {
 
 	plan  *planCache
 	pc    *Precond
+	inp   netInput
 	cond  []float64
 	in    []float32
 	out   []float32
@@ -92,7 +103,12 @@ func NewLearned(base *Gaussian, net Network) (*Learned, error) {
 	if base == nil || net == nil {
 		return nil, fmt.Errorf("generative: learned score needs a Gaussian baseline and a network")
 	}
-	return &Learned{Base: base, Net: net, plan: newPlanCache(base.P), pc: NewPrecond(base.P)}, nil
+	l := &Learned{Base: base, Net: net, plan: newPlanCache(base.P), pc: NewPrecond(base.P)}
+	var err error
+	if l.inp, err = newNetInput(base, net, l.plan, l.pc); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 // PosteriorVar returns the baseline's Var[x₀ | x_t], used by FullVariance
@@ -105,16 +121,13 @@ func (l *Learned) Denoise(dst, xt []complex128, t []float64) []complex128 {
 	M, V, B := p.Modes(), p.Lat.Volume(), len(t)
 	checkBatch(M, xt, t)
 	dst = batchDst(dst, len(xt))
+	C := l.inp.c
 	l.grow(B, M, V)
 	for b, tb := range t {
 		if b == 0 || tb != t[b-1] {
 			l.pc.At(l.Base, tb)
 		}
-		x := xt[b*M : (b+1)*M]
-		for j, c := range l.pc.In {
-			l.modes[j] = complex(c, 0) * x[j]
-		}
-		l.plan.toField32(l.in[b*V:(b+1)*V], l.modes)
+		l.inp.fill(l.in[b*C*V:(b+1)*C*V], xt[b*M:(b+1)*M])
 		l.cond[b] = tb / p.T
 	}
 	l.Net.Predict(l.out, l.in, l.cond)
@@ -132,12 +145,13 @@ func (l *Learned) Denoise(dst, xt []complex128, t []float64) []complex128 {
 }
 
 func (l *Learned) grow(B, M, V int) {
+	C := l.inp.c
 	if cap(l.cond) < B {
 		l.cond = make([]float64, B)
-		l.in = make([]float32, B*V)
+		l.in = make([]float32, B*C*V)
 		l.out = make([]float32, B*V)
 	}
-	l.cond, l.in, l.out = l.cond[:B], l.in[:B*V], l.out[:B*V]
+	l.cond, l.in, l.out = l.cond[:B], l.in[:B*C*V], l.out[:B*V]
 	if l.modes == nil {
 		l.modes = make([]complex128, M)
 	}
@@ -169,4 +183,57 @@ func (c *planCache) toModes32(dst []complex128, x []float32) {
 		c.buf[i] = float64(v)
 	}
 	c.pl.ToModes(dst, c.buf)
+}
+
+// netInput builds a Network's input from x̃_t with the preconditioning
+// of the current time (see Network for the channels).
+type netInput struct {
+	c     int     // channels: 1 or 2
+	scale float64 // 1/√(mean G₀), the second channel's unit
+	plan  *planCache
+	pc    *Precond
+	m     []complex128
+}
+
+// Inputs returns the number of input channels a learned score's network
+// takes: net.In() if it has that method, else 1.
+func Inputs(net Network) int {
+	if n, ok := net.(interface{ In() int }); ok {
+		return n.In()
+	}
+	return 1
+}
+
+func newNetInput(base *Gaussian, net Network, plan *planCache, pc *Precond) (netInput, error) {
+	c := Inputs(net)
+	if c != 1 && c != 2 {
+		return netInput{}, fmt.Errorf("generative: the learned score's network takes %d input channels: allowed 1 (the whitened field) or 2 (and the baseline's posterior mean)", c)
+	}
+	var mean float64
+	for _, g := range base.G0 {
+		mean += g
+	}
+	mean /= float64(len(base.G0))
+	scale := 1.0
+	if mean > 0 {
+		scale = 1 / math.Sqrt(mean)
+	}
+	return netInput{c: c, scale: scale, plan: plan, pc: pc, m: make([]complex128, base.P.Modes())}, nil
+}
+
+// fill writes the input of x̃_t, C·V values, into dst; the Precond must
+// hold the time of x̃_t.
+func (in *netInput) fill(dst []float32, xt []complex128) {
+	V := len(dst) / in.c
+	for j, c := range in.pc.In {
+		in.m[j] = complex(c, 0) * xt[j]
+	}
+	in.plan.toField32(dst[:V], in.m)
+	if in.c == 1 {
+		return
+	}
+	for j, c := range in.pc.Skip {
+		in.m[j] = complex(c*in.scale, 0) * xt[j]
+	}
+	in.plan.toField32(dst[V:2*V], in.m)
 }

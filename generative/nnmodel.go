@@ -14,7 +14,7 @@ import (
 // gradient clipping and exponential moving average of the weights: the
 // Trainable of a learned score.
 //
-// The network must map one channel to one channel and be conditioned on
+// The network must map one or two channels (see Network) to one and be conditioned on
 // the time t/T ∈ (0, 1] that Learned and Trainer pass (so nn.TimeConfig's
 // Scale and a SpectralLayer's knots are in those units; the Gaussian gains
 // vary like √t near t = 0, so knots should crowd there).
@@ -38,8 +38,8 @@ func NewNNModel(net *nn.Network, adam nn.AdamConfig, ema, clip float64) (*NNMode
 	if net == nil {
 		return nil, fmt.Errorf("generative: nil network")
 	}
-	if net.In() != 1 || net.Out() != 1 {
-		return nil, fmt.Errorf("generative: the learned score's network maps 1 channel to 1, this one %d to %d", net.In(), net.Out())
+	if (net.In() != 1 && net.In() != 2) || net.Out() != 1 {
+		return nil, fmt.Errorf("generative: the learned score's network maps 1 or 2 channels to 1 (see Network), this one %d to %d", net.In(), net.Out())
 	}
 	if !(clip >= 0) || math.IsInf(clip, 0) {
 		return nil, fmt.Errorf("generative: clip = %v: must be finite and ≥ 0 (0 for no clipping)", clip)
@@ -56,6 +56,9 @@ func NewNNModel(net *nn.Network, adam nn.AdamConfig, ema, clip float64) (*NNMode
 	}
 	return m, nil
 }
+
+// In returns the network's input channels (see Network).
+func (m *NNModel) In() int { return m.Net.In() }
 
 // Forward evaluates the training weights, keeping state for Backward.
 func (m *NNModel) Forward(dst, x []float32, c []float64) []float32 { return m.Net.Forward(dst, x, c) }

@@ -216,6 +216,7 @@ type Trainer struct {
 
 	plan          *planCache
 	pc            *Precond
+	inp           netInput
 	x0, xi, xt, m []complex128
 	in, tgt, out  []float32
 	dy            []float32
@@ -248,8 +249,12 @@ func NewTrainer(base *Gaussian, model Trainable, train, held *field.Ensemble, cf
 		Proc: p, Base: base, Model: model, Train: train, Held: held, Cfg: cfg,
 		plan: newPlanCache(p), pc: NewPrecond(p),
 		x0: make([]complex128, M), xi: make([]complex128, M), xt: make([]complex128, M), m: make([]complex128, M),
-		in: make([]float32, B*V), tgt: make([]float32, B*V), out: make([]float32, B*V), dy: make([]float32, B*V),
+		in: make([]float32, B*Inputs(model)*V), tgt: make([]float32, B*V), out: make([]float32, B*V), dy: make([]float32, B*V),
 		cond: make([]float64, B),
+	}
+	var err error
+	if tr.inp, err = newNetInput(base, model, tr.plan, tr.pc); err != nil {
+		return nil, err
 	}
 	tr.pcg = rng.New(cfg.Seed, rng.StageTrain, 0)
 	tr.rnd = rand.New(tr.pcg)
@@ -276,10 +281,7 @@ func (tr *Trainer) example(in, tgt []float32, f []float64, t float64, rnd *rand.
 	p.Noise(tr.xi, rnd)
 	p.Transition(tr.xt, tr.x0, tr.xi, t)
 	tr.pc.At(tr.Base, t)
-	for j, c := range tr.pc.In {
-		tr.m[j] = complex(c, 0) * tr.xt[j]
-	}
-	tr.plan.toField32(in, tr.m)
+	tr.inp.fill(in, tr.xt)
 	for j := range tr.m {
 		if o := tr.pc.Out[j]; o > 0 {
 			tr.m[j] = (tr.x0[j] - complex(tr.pc.Skip[j], 0)*tr.xt[j]) / complex(o, 0)
@@ -293,13 +295,14 @@ func (tr *Trainer) example(in, tgt []float32, f []float64, t float64, rnd *rand.
 func (tr *Trainer) drawHeldOut() {
 	V, H := tr.Proc.Lat.Volume(), tr.Cfg.HeldOut
 	rnd := rng.NewRand(tr.Cfg.Seed, rng.StageTrain, 1)
-	tr.heldIn = make([]float32, H*V)
+	C := tr.inp.c
+	tr.heldIn = make([]float32, H*C*V)
 	tr.heldTgt = make([]float32, H*V)
 	tr.heldCond = make([]float64, H)
 	for h := 0; h < H; h++ {
 		t := tr.drawT(rnd)
 		tr.heldCond[h] = t / tr.Proc.T
-		tr.example(tr.heldIn[h*V:(h+1)*V], tr.heldTgt[h*V:(h+1)*V], tr.Held.Field(h%tr.Held.Len()), t, rnd)
+		tr.example(tr.heldIn[h*C*V:(h+1)*C*V], tr.heldTgt[h*V:(h+1)*V], tr.Held.Field(h%tr.Held.Len()), t, rnd)
 	}
 }
 
@@ -310,7 +313,7 @@ func (tr *Trainer) HeldOutLoss() float64 {
 	sum := 0.0
 	for h0 := 0; h0 < H; h0 += B {
 		n := min(B, H-h0)
-		out := tr.Model.Predict(tr.out[:n*V], tr.heldIn[h0*V:(h0+n)*V], tr.heldCond[h0:h0+n])
+		out := tr.Model.Predict(tr.out[:n*V], tr.heldIn[h0*tr.inp.c*V:(h0+n)*tr.inp.c*V], tr.heldCond[h0:h0+n])
 		for i, v := range out {
 			d := float64(v) - float64(tr.heldTgt[h0*V+i])
 			sum += d * d
@@ -327,7 +330,7 @@ func (tr *Trainer) step() (loss, gnorm float64) {
 		i := tr.rnd.IntN(tr.Train.Len())
 		t := tr.drawT(tr.rnd)
 		tr.cond[b] = t / tr.Proc.T
-		tr.example(tr.in[b*V:(b+1)*V], tr.tgt[b*V:(b+1)*V], tr.Train.Field(i), t, tr.rnd)
+		tr.example(tr.in[b*tr.inp.c*V:(b+1)*tr.inp.c*V], tr.tgt[b*V:(b+1)*V], tr.Train.Field(i), t, tr.rnd)
 	}
 	tr.Model.ZeroGrad()
 	y := tr.Model.Forward(tr.out, tr.in, tr.cond)

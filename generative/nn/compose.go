@@ -228,3 +228,47 @@ func (n *identityNode) backward(w *worker, st, x, dy []float32, needDx bool) []f
 	}
 	return dy
 }
+
+// PickLayer passes channels [Lo, Hi) of its input through and drops the
+// others: y = x[Lo:Hi]. It lets a path of a Sum see only some of the
+// network's input channels (the spectral path of a ScoreNet with Extra
+// input channels sees the field alone).
+type PickLayer struct{ Lo, Hi int }
+
+// Pick returns x ↦ channels [lo, hi) of x.
+func Pick(lo, hi int) PickLayer { return PickLayer{Lo: lo, Hi: hi} }
+
+func (p PickLayer) bind(b *binder, g *geom, cin int, name string) (node, error) {
+	if p.Lo < 0 || p.Hi <= p.Lo || p.Hi > cin {
+		return nil, fmt.Errorf("nn: %s: Pick(%d, %d) of %d input channels: need 0 ≤ lo < hi ≤ %d", name, p.Lo, p.Hi, cin, cin)
+	}
+	n := &pickNode{lo: p.Lo * g.V, c: p.Hi - p.Lo, n: (p.Hi - p.Lo) * g.V, nin: cin * g.V}
+	n.outOff = b.state(n.n)
+	n.dxOff = b.scratch(n.nin)
+	return n, nil
+}
+
+type pickNode struct {
+	lo, c, n, nin int
+	outOff, dxOff int
+}
+
+func (n *pickNode) outChannels() int { return n.c }
+
+func (n *pickNode) output(st []float32) []float32 { return stSlice(st, n.outOff, n.n) }
+
+func (n *pickNode) forward(w *worker, st, x []float32) []float32 {
+	y := n.output(st)
+	copy(y, x[n.lo:n.lo+n.n])
+	return y
+}
+
+func (n *pickNode) backward(w *worker, st, x, dy []float32, needDx bool) []float32 {
+	if !needDx {
+		return nil
+	}
+	dx := w.sc(n.dxOff, n.nin)
+	clear(dx)
+	copy(dx[n.lo:n.lo+n.n], dy)
+	return dx
+}

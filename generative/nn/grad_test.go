@@ -172,6 +172,7 @@ func TestCompositeGradients(t *testing.T) {
 		{name: "seq", dims: []int{5, 4}, in: 1, body: Seq(TimeConv(3, 3), SiLU(), Conv(1, 3)), time: testTime, batch: 3},
 		{name: "residual", dims: []int{5, 6}, in: 1, body: Seq(Conv(3, 3), block, block, SiLU(), Conv(1, 3)), time: testTime, batch: 3},
 		{name: "sum", dims: []int{4, 6}, in: 2, body: Sum(Identity(), Conv(2, 3), Seq(SiLU(), Conv(2, 1))), batch: 2},
+		{name: "pick", dims: []int{4, 5}, in: 3, body: Sum(Pick(1, 2), Seq(Pick(0, 2), Conv(1, 3)), Conv(1, 1)), batch: 2},
 	} {
 		checkGradients(t, c)
 	}
@@ -220,6 +221,7 @@ func TestCoarseGradients(t *testing.T) {
 		{name: "coarse 3d", dims: []int{6, 6, 4}, in: 1, body: Coarse(Seq(Conv(2, 3), SiLU())), batch: 2},
 		{name: "two levels", dims: []int{12, 8}, in: 1, body: Residual(Coarse(Seq(Conv(1, 3), Residual(Coarse(Seq(SiLU(), Conv(1, 1))))))), batch: 2},
 		{name: "coarse spectral", dims: []int{8, 4}, in: 1, body: Residual(Coarse(Spectral([]float64{0, 1}, 0.3))), batch: 2},
+		{name: "score net with an extra input", dims: []int{4, 8}, in: 2, body: ScoreNet{Channels: 1, Extra: 1, Width: 2, Kernel: 3, Blocks: 1, Levels: 2, Spectral: true, Knots: []float64{0, 0.5, 1}}, time: testTime, batch: 2},
 		{name: "score net", dims: []int{4, 8}, in: 1, body: ScoreNet{Channels: 1, Width: 2, Kernel: 3, Blocks: 1, Levels: 2, Spectral: true, Knots: []float64{0, 0.5, 1}}, time: testTime, batch: 2},
 	} {
 		checkGradients(t, c)

@@ -100,6 +100,8 @@ func refNode(nd node, th, x []float64, t float64, u []float64) []float64 {
 		return y
 	case *identityNode:
 		return append([]float64(nil), x...)
+	case *pickNode:
+		return append([]float64(nil), x[n.lo:n.lo+n.n]...)
 	case *siluNode:
 		y := make([]float64, len(x))
 		for i, v := range x {

@@ -19,9 +19,14 @@ import "fmt"
 // SpectralInit; with Spectral false, as zero). Levels − 1 coarse levels
 // need every extent divisible by 2^(Levels−1).
 //
+// With Extra > 0 the network takes Channels + Extra input channels: the
+// field first, then features that only the convolutional path sees (the
+// spectral path picks the field's channels), and still returns Channels.
+//
 // The network must be built with a time embedding (Config.Time.Dim > 0).
 type ScoreNet struct {
 	Channels     int       // field channels, in and out
+	Extra        int       // further input channels seen by the convolutional path only
 	Width        int       // hidden channels
 	Kernel       int       // convolution kernel extent, odd
 	Blocks       int       // residual blocks before and after each coarse path
@@ -43,6 +48,8 @@ func (s ScoreNet) layer() (Layer, error) {
 		return nil, fmt.Errorf("nn: ScoreNet.Blocks %d: must be ≥ 0", s.Blocks)
 	case s.Levels < 1:
 		return nil, fmt.Errorf("nn: ScoreNet.Levels %d: must be ≥ 1", s.Levels)
+	case s.Extra < 0:
+		return nil, fmt.Errorf("nn: ScoreNet.Extra %d: must be ≥ 0", s.Extra)
 	}
 	block := Residual(Seq(SiLU(), TimeConv(s.Width, s.Kernel), SiLU(),
 		ConvLayer{Out: s.Width, Kernel: s.Kernel, ZeroInit: true}))
@@ -68,12 +75,16 @@ func (s ScoreNet) layer() (Layer, error) {
 	if !s.Spectral {
 		return conv, nil
 	}
-	return Sum(Spectral(s.Knots, s.SpectralInit), conv), nil
+	spec := Layer(Spectral(s.Knots, s.SpectralInit))
+	if s.Extra > 0 {
+		spec = Seq(Pick(0, s.Channels), spec)
+	}
+	return Sum(spec, conv), nil
 }
 
 func (s ScoreNet) bind(b *binder, g *geom, cin int, name string) (node, error) {
-	if cin != s.Channels {
-		return nil, fmt.Errorf("nn: ScoreNet for %d channels bound to %d input channels", s.Channels, cin)
+	if cin != s.Channels+s.Extra {
+		return nil, fmt.Errorf("nn: ScoreNet for %d + %d channels bound to %d input channels", s.Channels, s.Extra, cin)
 	}
 	l, err := s.layer()
 	if err != nil {

@@ -111,6 +111,7 @@ type Network struct {
 	TimeDim int  `mapstructure:"time_dim" help:"sinusoidal time-embedding dimension"`
 	Workers int  `mapstructure:"workers" help:"goroutines sharing a batch (0 = all cores); results do not depend on it"`
 	Spectra bool `mapstructure:"spectral" help:"include the spectral path (a learned gain per momentum shell and time)"`
+	Mean    bool `mapstructure:"mean_channel" help:"give the convolutions a second input channel, the Gaussian baseline's posterior mean (the field in its own units, long wavelengths and magnetisation included), besides the whitened field"`
 }
 
 // Check adds the section's problems to p.
@@ -148,7 +149,11 @@ func (c Network) KnotTimes() []float64 {
 
 // Body returns the ScoreNet layer description.
 func (c Network) Body() nn.ScoreNet {
-	return nn.ScoreNet{Channels: 1, Width: c.Width, Kernel: c.Kernel, Blocks: c.Blocks, Levels: c.Levels,
+	extra := 0
+	if c.Mean {
+		extra = 1
+	}
+	return nn.ScoreNet{Channels: 1, Extra: extra, Width: c.Width, Kernel: c.Kernel, Blocks: c.Blocks, Levels: c.Levels,
 		Spectral: c.Spectra, Knots: c.KnotTimes()}
 }
 
@@ -159,7 +164,8 @@ func (c Network) Build(l *lattice.Lattice, seed uint64, model int) (*nn.Network,
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	return nn.New(l, 1, c.Body(), nn.Config{
+	body := c.Body()
+	return nn.New(l, 1+body.Extra, body, nn.Config{
 		Time:    nn.TimeConfig{Dim: c.TimeDim, Hidden: c.TimeDim, Scale: 100},
 		Workers: workers,
 		Rand:    rng.NewRand(seed, rng.StageTrain, 100+uint64(model)),
@@ -169,8 +175,8 @@ func (c Network) Build(l *lattice.Lattice, seed uint64, model int) (*nn.Network,
 // Describe returns the architecture as YAML-like text for /model/<name>.
 func (c Network) Describe() string {
 	return fmt.Sprintf("type: ScoreNet  # spectral path + block-spin residual U-Net (generative/nn)\n"+
-		"width: %d\nblocks: %d\nlevels: %d\nkernel: %d\nspectral: %v\nknots: %d\ntime_dim: %d\nactivation: SiLU\n",
-		c.Width, c.Blocks, c.Levels, c.Kernel, c.Spectra, c.Knots, c.TimeDim)
+		"width: %d\nblocks: %d\nlevels: %d\nkernel: %d\nspectral: %v\nknots: %d\ntime_dim: %d\nmean_channel: %v\nactivation: SiLU\n",
+		c.Width, c.Blocks, c.Levels, c.Kernel, c.Spectra, c.Knots, c.TimeDim, c.Mean)
 }
 
 // Train is the `train:` section: denoising score matching.
