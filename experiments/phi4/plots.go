@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/internal/cli"
 )
@@ -24,7 +25,11 @@ func (s *state) plots() error {
 	sp.Series = append(sp.Series, cli.Series{Name: "reference (MC)", X: k, Y: s.refStats.TP.Shell, YErr: s.refStats.TP.ShellErr})
 	ratio := cli.LinePlot{Title: "generated / reference spectrum", XLabel: "|k̂|", YLabel: "G_gen/G_ref"}
 	hist := cli.LinePlot{Title: "distribution of the magnetisation M", XLabel: "M", YLabel: "density"}
-	obs := cli.LinePlot{Title: "Binder cumulant U₄ (0: reference, 1: gaussian, 2: learned)", XLabel: "ensemble", YLabel: "U₄"}
+	title := "Binder cumulant U₄ (0: reference"
+	for i, m := range s.methods {
+		title += fmt.Sprintf(", %d: %s", i+1, m.Name)
+	}
+	obs := cli.LinePlot{Title: title + ")", XLabel: "ensemble", YLabel: "U₄"}
 	first := true
 	for i, m := range s.methods {
 		c := s.comps[m.Name]

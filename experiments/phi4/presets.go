@@ -64,6 +64,11 @@ func square(L int) func(*Config) {
 	}
 }
 
+// refineStep sets the refinement's Langevin step: MALA's rejection grows
+// like h^{3/2}·V^{1/2}, so h ∝ V^{-1/3} keeps the acceptance of h = 0.01 on
+// 16² (0.79).
+func refineStep(h float64) func(*Config) { return func(c *Config) { c.Refine.Step = h } }
+
 func irExtent(n int) func(*Config) {
 	return func(c *Config) { c.IR.Extent = n }
 }
@@ -83,9 +88,9 @@ var presets = []presetDef{
 	// ±M₀): its bars were measured with the zero mode alone in the block
 	// model (README).
 	{"broken", "broken phase, 16²: κ = 0.5, λ = 0.022 (Wang, Aarts, Zhou 2024)", all(square(16), hopping(brokenKappa, brokenLambda), irExtent(1))},
-	{"symmetric32", "symmetric phase, 32²", all(square(32), continuum(symmetricM2, symmetricG))},
-	{"critical32", "near-critical, 32²", all(square(32), hopping(criticalKappa, criticalLambda))},
-	{"broken32", "broken phase, 32² (the lattice of Wang, Aarts, Zhou 2024)", all(square(32), hopping(brokenKappa, brokenLambda), irExtent(1))},
+	{"symmetric32", "symmetric phase, 32²", all(square(32), continuum(symmetricM2, symmetricG), refineStep(0.006))},
+	{"critical32", "near-critical, 32²", all(square(32), hopping(criticalKappa, criticalLambda), refineStep(0.006))},
+	{"broken32", "broken phase, 32² (the lattice of Wang, Aarts, Zhou 2024)", all(square(32), hopping(brokenKappa, brokenLambda), irExtent(1), refineStep(0.006))},
 	// l64 measures cost (time and memory per sample at L = 64), not the
 	// bars: its training and generation budgets are cut so that the whole
 	// run stays under an hour on 2 shared cores (measured: README).
@@ -98,6 +103,7 @@ var presets = []presetDef{
 		c.Generate.Method, c.Generate.Rho = "ancestral", 1
 		c.IR.Extent = 1
 		c.Flow.Samples = 256
+		c.Refine.Step = 0.004
 	})},
 	{"quick", "8×8 near-critical lattice, short chains and training: every stage in seconds (tests, CI)", all(square(8), hopping(criticalKappa, criticalLambda), func(c *Config) {
 		c.MC.Chains, c.MC.Thermalise, c.MC.Pilot = 2, 50, 200

@@ -116,6 +116,11 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 	for _, m := range s.methods {
 		stages = append(stages, s.out.GenerateStage(s.runner, m, r.Seed))
 	}
+	refined := s.refineMethods(s.methods)
+	for i, m := range refined {
+		stages = append(stages, s.refineStage(s.methods[i], m))
+	}
+	s.methods = append(s.methods, refined...)
 	stages = append(stages,
 		pipeline.Stage{Name: "compare", Run: s.compareStage},
 		pipeline.Stage{Name: "report", Run: s.reportStage},
