@@ -48,6 +48,7 @@ func TestExitCodes(t *testing.T) {
 		{"even ir extent", []string{"--set", "ir.extent=2"}, 2, "allowed 0 (off) or odd"},
 		{"typo in file", []string{"--config", bad}, 2, `unknown key "field.kapa"`},
 		{"unknown preset", []string{"--preset", "critical64"}, 2, "allowed symmetric, critical, broken"},
+		{"bad refine method", []string{"--set", "refine.method=euler"}, 2, "allowed none, mala, fourier-mala"},
 		{"keep zero mode", []string{"--set", "flow.zero_mode=keep"}, 2, "integrate-out"},
 	} {
 		code, o, e := runArgs(c.args...)

@@ -80,6 +80,23 @@ with h5py.File(path, "r") as f:
         names = c["checks"].attrs["names"].split(",")
         check(any(n.startswith(method + ": |z| Binder") for n in names), method + " Binder bar recorded")
         check(len(names) == len(c["checks/value"]), method + " checks table")
+    # Refined ensembles (refine.method ≠ none): the source's fields moved by
+    # a Metropolis-adjusted Langevin flow of the action, which keeps exp(−S):
+    # the Gaussian baseline's action density, far from the reference's,
+    # must move toward it.
+    sd_ref = f["ensemble/phi4_reference/estimates/action_density"][()]
+    for method in [m for m in f["generated"] if m.endswith("_mala")]:
+        gen = f["generated/" + method]
+        src = f[gen.attrs["source"]]
+        check(gen["fields"].shape == src["fields"].shape, method + " has its source's shape")
+        check(0.3 < gen.attrs["acceptance"] <= 1, method + " MALA acceptance %.3g" % gen.attrs["acceptance"])
+        check(not np.array_equal(gen["fields"][()], src["fields"][()]), method + " fields moved")
+        check(0 < gen.attrs["samples_per_second"] <= src.attrs["samples_per_second"], method + " cost includes generation")
+        check("comparison/" + method in f, method + " compared")
+    if "generated/gaussian_mala" in f:
+        before = f["generated/gaussian/estimates/action_density"][()]
+        after = f["generated/gaussian_mala/estimates/action_density"][()]
+        check(abs(after - sd_ref) < abs(before - sd_ref), "refinement moves the gaussian S/V toward the reference (%.4g → %.4g, reference %.4g)" % (before, after, sd_ref))
     # Stochastic-quantisation snapshots (when the run asked for them): the
     # Langevin flow starts at the fixed point N(0, 1/(k̂²+m₀²)), whose
     # χ = G(0) = 1/m₀² in closed form, and moves toward the reference.
