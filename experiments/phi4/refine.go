@@ -35,7 +35,7 @@ import (
 
 // Refine is the `refine:` section.
 type Refine struct {
-	Method string  `mapstructure:"method" help:"finish every generated ensemble with the exact Langevin flow of the φ⁴ action into /generated/<method>_<refine.method>: none, mala (Metropolis-adjusted: keeps exp(−S) exactly) or fourier-mala (the same with the Fourier mobility)"`
+	Method string  `mapstructure:"method" help:"finish every generated ensemble with the exact Langevin flow of the φ⁴ action into /generated/<method>_<refine.method>: none, mala (Metropolis-adjusted: keeps exp(−S) exactly) or fourier-mala (the same with the Fourier mobility of mass² langevin.fourier_m2)"`
 	Time   float64 `mapstructure:"time" help:"Langevin time of the refinement (the local structure relaxes in O(1); the magnetisation needs ~L^z)"`
 	Step   float64 `mapstructure:"step" help:"Langevin step h of the refinement (MALA's acceptance falls as h·V^{1/3} grows: 0.79 at h = 0.01 on 16²)"`
 }
