@@ -87,6 +87,14 @@ type TrainConfig struct {
 	// instead (Grid = N on a Discrete schedule is DDPM's uniform integer
 	// timestep).
 	Grid int
+	// Force, if not nil, is the data's force −∇S at t = 0 in site space
+	// (dst = −∂S/∂x, returned), for data distributed as e^{−S}: training
+	// then regresses on the force blend (forceBlend), an unbiased target
+	// of the same conditional mean as the denoising residual with the
+	// Gaussian part of its noise removed. The held-out loss keeps the
+	// denoising target (1 per site is still the baseline). Force is
+	// called from one goroutine.
+	Force func(dst, x []float64) []float64
 	// Seed is the run seed; the training stream is rng.New(Seed,
 	// rng.StageTrain, 0) and the held-out set is drawn from
 	// rng.New(Seed, rng.StageTrain, 1).
@@ -224,6 +232,13 @@ type Trainer struct {
 
 	heldIn, heldTgt []float32
 	heldCond        []float64
+
+	// The force target (Cfg.Force): the blend table, the current
+	// example's site field and time, and r_D.
+	fb *forceBlend
+	f0 []float64
+	t  float64
+	rD []complex128
 }
 
 // NewTrainer returns a trainer of model on the fields train, evaluated on
@@ -256,6 +271,10 @@ func NewTrainer(base *Gaussian, model Trainable, train, held *field.Ensemble, cf
 	if tr.inp, err = newNetInput(base, model, tr.plan, tr.pc); err != nil {
 		return nil, err
 	}
+	if cfg.Force != nil {
+		tr.rD = make([]complex128, M)
+		tr.fb = tr.newForceBlend(cfg.Force)
+	}
 	tr.pcg = rng.New(cfg.Seed, rng.StageTrain, 0)
 	tr.rnd = rand.New(tr.pcg)
 	tr.st = TrainState{Best: math.Inf(1)}
@@ -275,13 +294,22 @@ func (tr *Trainer) drawT(rnd *rand.Rand) float64 {
 
 // example writes the network input and target of x₀ = f at time t with
 // noise drawn from rnd into in and tgt.
-func (tr *Trainer) example(in, tgt []float32, f []float64, t float64, rnd *rand.Rand) {
-	p := tr.Proc
-	tr.plan.pl.ToModes(tr.x0, f)
-	p.Noise(tr.xi, rnd)
-	p.Transition(tr.xt, tr.x0, tr.xi, t)
+// With force, the target is the force blend of Cfg.Force (see forceBlend)
+// instead of the denoising residual; both have the same conditional mean.
+func (tr *Trainer) example(in, tgt []float32, f []float64, t float64, rnd *rand.Rand, force bool) {
+	tr.transition(f, t, rnd)
 	tr.pc.At(tr.Base, t)
 	tr.inp.fill(in, tr.xt)
+	if force && tr.fb != nil {
+		tr.fb.residuals(tr, tr.rD, tr.m, -1)
+		for j, o := range tr.pc.Out {
+			if o > 0 {
+				tr.m[j] /= complex(o, 0)
+			}
+		}
+		tr.plan.toField32(tgt, tr.m)
+		return
+	}
 	for j := range tr.m {
 		if o := tr.pc.Out[j]; o > 0 {
 			tr.m[j] = (tr.x0[j] - complex(tr.pc.Skip[j], 0)*tr.xt[j]) / complex(o, 0)
@@ -302,7 +330,7 @@ func (tr *Trainer) drawHeldOut() {
 	for h := 0; h < H; h++ {
 		t := tr.drawT(rnd)
 		tr.heldCond[h] = t / tr.Proc.T
-		tr.example(tr.heldIn[h*C*V:(h+1)*C*V], tr.heldTgt[h*V:(h+1)*V], tr.Held.Field(h%tr.Held.Len()), t, rnd)
+		tr.example(tr.heldIn[h*C*V:(h+1)*C*V], tr.heldTgt[h*V:(h+1)*V], tr.Held.Field(h%tr.Held.Len()), t, rnd, false)
 	}
 }
 
@@ -330,7 +358,7 @@ func (tr *Trainer) step() (loss, gnorm float64) {
 		i := tr.rnd.IntN(tr.Train.Len())
 		t := tr.drawT(tr.rnd)
 		tr.cond[b] = t / tr.Proc.T
-		tr.example(tr.in[b*tr.inp.c*V:(b+1)*tr.inp.c*V], tr.tgt[b*V:(b+1)*V], tr.Train.Field(i), t, tr.rnd)
+		tr.example(tr.in[b*tr.inp.c*V:(b+1)*tr.inp.c*V], tr.tgt[b*V:(b+1)*V], tr.Train.Field(i), t, tr.rnd, true)
 	}
 	tr.Model.ZeroGrad()
 	y := tr.Model.Forward(tr.out, tr.in, tr.cond)
