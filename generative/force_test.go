@@ -124,9 +124,9 @@ func (q *quarticSampler) draw(u float64) float64 {
 // function) at three times and requires |z| < 4.5 for all 2 × 3 × 10
 // orbit-sums of Re(h̄·D) over 6000 draws (3000 with -short; Bonferroni: a
 // false failure below 4·10⁻⁴; measured largest |z| 2.2). Mutations it
-// catches (checked): r_C scaled by 2 (|z| up to 22) and the force taken
-// to the modes with a unitary instead of the field's normalisation (|z|
-// up to 21).
+// catches (checked): r_C scaled by 2 (|z| up to 22), the force's modes
+// divided by √V as with a unitary transform (|z| up to 94) or by V (up
+// to 21).
 func TestForceTargetUnbiased(t *testing.T) {
 	l := lattice.MustNew(6, 6)
 	p := polchinskiProcess(t, l)
