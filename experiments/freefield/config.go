@@ -65,7 +65,7 @@ func defaults() Config {
 	// one (ddpm.spectral).
 	c.Network = pipeline.Network{Width: 16, Blocks: 1, Levels: 2, Kernel: 3, Knots: 12, TimeDim: 16, Spectra: false}
 	c.Train = pipeline.Train{Samples: 4096, HeldOut: 256, Steps: 800, MinSteps: 400, Batch: 32, LR: 3e-3, Warmup: 50,
-		Clip: 1, EMA: 0.99, EvalEvery: 100, Examples: 256, Patience: 3, MinDelta: 1e-3, Baseline: "measured", Symmetric: true}
+		Clip: 1, EMA: 0.99, EvalEvery: 100, Examples: 256, Patience: 3, MinDelta: 1e-3, Baseline: "measured", Symmetric: true, Target: "denoising"}
 	c.Generate = pipeline.Generate{Samples: 8192, Batch: 512, Method: "ancestral", Steps: 8, Rho: 2}
 	c.DDPM = DDPM{Enabled: true, Schedule: "linear", Length: 1000, Baseline: "white", Steps: 50, Samples: 2048, Spectral: true}
 	c.Denoise.Times = 8
@@ -114,6 +114,9 @@ func (c Config) Validate() error {
 	c.Network.Check(&p, dims)
 	c.GradFlow.check(&p, len(dims), c.Field.M2)
 	c.Train.Check(&p, "train")
+	if c.Train.Target == "force" {
+		p.Check(false, "train.target", c.Train.Target, "allowed denoising here (force needs an interacting action: the free field's score is the Gaussian baseline itself; see phi4)")
+	}
 	c.Generate.Check(&p)
 	if c.DDPM.Enabled {
 		p.Check(c.DDPM.Schedule == "linear" || c.DDPM.Schedule == "cosine", "ddpm.schedule", c.DDPM.Schedule, "allowed linear, cosine")

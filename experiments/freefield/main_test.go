@@ -49,6 +49,7 @@ func TestExitCodes(t *testing.T) {
 		{"print config", []string{"--quick", "--print-config"}, 0, "dims:"},
 		{"bad flag", []string{"--regulator", "litim"}, 2, "unknown flag"},
 		{"bad regulator", []string{"--set", "flow.regulator=gauss"}, 2, "allowed fermi-dirac, exp, litim, sharp"},
+		{"force target without an action", []string{"--set", "train.target=force"}, 2, "allowed denoising here"},
 		{"several problems", []string{"--set", "field.m2=-1", "--set", "lattice.dims=[31,31]", "--set", "flow.zero_mode=keep"}, 2, "field.m2"},
 		{"levels vs extent", []string{"--set", "lattice.dims=[31,31]"}, 2, "divisible by 2^(levels−1)"},
 		{"typo in file", []string{"--config", bad}, 2, `unknown key "flow.regulater"`},

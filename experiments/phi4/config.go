@@ -114,6 +114,9 @@ func (c IR) train(t pipeline.Train) pipeline.Train {
 	t.EvalEvery = max(1, c.Steps/10)
 	t.Examples = 4096
 	t.Symmetric = false
+	// The block's fields are the lowest modes of the lattice field, whose
+	// law has no local action to take a force from.
+	t.Target = "denoising"
 	return t
 }
 
@@ -151,7 +154,7 @@ func defaults() Config {
 	// change it: the error is the lattice network's, in the shells it
 	// restores between T/10 and T/2 (README).
 	c.Train = pipeline.Train{Samples: 4096, HeldOut: 512, Steps: 8000, MinSteps: 8000, Batch: 64, LR: 1e-3, Warmup: 100,
-		Clip: 1, EMA: 0.995, EvalEvery: 100, Examples: 512, Patience: 5, MinDelta: 1e-3, Baseline: "measured", Symmetric: true}
+		Clip: 1, EMA: 0.995, EvalEvery: 100, Examples: 512, Patience: 5, MinDelta: 1e-3, Baseline: "measured", Symmetric: true, Target: "denoising"}
 	// Heun's SDE method on a ρ = 2 grid, not the ancestral kernel: the
 	// ancestral kernel's FullVariance draws the Gaussian part of x₀'s
 	// posterior spread, exact for the Gaussian method but biased where the

@@ -49,6 +49,7 @@ func TestExitCodes(t *testing.T) {
 		{"typo in file", []string{"--config", bad}, 2, `unknown key "field.kapa"`},
 		{"unknown preset", []string{"--preset", "critical64"}, 2, "allowed symmetric, critical, broken"},
 		{"bad refine method", []string{"--set", "refine.method=euler"}, 2, "allowed none, mala, fourier-mala"},
+		{"bad training target", []string{"--set", "train.target=score"}, 2, "allowed denoising, force"},
 		{"keep zero mode", []string{"--set", "flow.zero_mode=keep"}, 2, "integrate-out"},
 	} {
 		code, o, e := runArgs(c.args...)
@@ -304,7 +305,8 @@ func TestGlobalFlip(t *testing.T) {
 func TestQuickRunReadByH5py(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "quick.h5")
 	code, o, e := runArgs("--quick", "--out", out, "--seed", "7", "--quiet", "--plots",
-		"--set", "langevin.method=mala", "--set", "langevin.samples=64", "--set", "langevin.time=10")
+		"--set", "langevin.method=mala", "--set", "langevin.samples=64", "--set", "langevin.time=10",
+		"--set", "train.target=force")
 	if code != 0 {
 		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}

@@ -79,7 +79,7 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 	}
 	s := &state{cfg: cfg, r: r, out: &pipeline.Out{F: r.File, Lat: lat, Shells: sh}, lat: lat, act: act, proc: proc,
 		comps: map[string]*generative.Comparison{}, stats: map[string]*pipeline.Stats{}, checks: map[string][]pipeline.Check{}}
-	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: proc, Net: cfg.Network, Train: cfg.Train, Index: 0}
+	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: proc, Net: cfg.Network, Train: cfg.Train, Index: 0, Force: act.Force}
 	defer s.learned.Close()
 	if cfg.IR.Extent > 0 {
 		if s.block, err = newIRBlock(proc, (cfg.IR.Extent-1)/2); err != nil {

@@ -196,6 +196,7 @@ type Train struct {
 	MinDelta  float64 `mapstructure:"min_delta" help:"relative held-out improvement that resets the patience"`
 	Baseline  string  `mapstructure:"baseline" help:"Gaussian part the network corrects: measured (spectrum of the training fields) or white (the reference spectrum σ²: the network learns everything)"`
 	Symmetric bool    `mapstructure:"symmetrize" help:"average the measured baseline spectrum over the lattice symmetries"`
+	Target    string  `mapstructure:"target" help:"regression target of the network: denoising (x̃₀ − Skip·x̃_t) or force (blended with the action's force −∇S: the same posterior mean without the Gaussian part of the target's noise; phi4 only). The held-out loss uses the denoising target either way"`
 }
 
 // Check adds the section's problems to p.
@@ -214,6 +215,7 @@ func (c Train) Check(p *config.Problems, prefix string) {
 	p.Check(c.Patience >= 1, prefix+".patience", c.Patience, "allowed ≥ 1")
 	p.Check(c.MinDelta >= 0 && c.MinDelta < 1, prefix+".min_delta", c.MinDelta, "allowed in [0, 1)")
 	p.Check(c.Baseline == "measured" || c.Baseline == "white", prefix+".baseline", c.Baseline, "allowed measured, white")
+	p.Check(c.Target == "denoising" || c.Target == "force", prefix+".target", c.Target, "allowed denoising, force")
 }
 
 // TrainConfig returns the trainer settings; grid > 0 draws training times on

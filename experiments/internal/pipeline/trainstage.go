@@ -32,6 +32,9 @@ type Model struct {
 	Grid int
 	// Index numbers the models of a run: it labels their random streams.
 	Index int
+	// Force is −∂S/∂x of the action the training fields are drawn from,
+	// for train.target = force (nil where there is none).
+	Force func(dst, x []float64) []float64
 
 	// Filled by TrainModel / LoadModel.
 	Score  *generative.Learned
@@ -41,6 +44,14 @@ type Model struct {
 	Seconds float64
 
 	net *nn.Network
+}
+
+// target is the regression target the model was trained on.
+func (m *Model) target() string {
+	if m.Train.Target == "force" && m.Force != nil {
+		return "force: the denoising residual blended per orbit and time with P·(F + x̃₀/G₀), F = −∇S (generative.TrainConfig.Force)"
+	}
+	return "denoising: x̃₀ − Skip·x̃_t (Vincent 2011)"
 }
 
 // Close releases the network's worker goroutines.
@@ -82,6 +93,13 @@ func (o *Out) TrainModel(ctx context.Context, run *Runner, m *Model, train, held
 		return err
 	}
 	tc := m.Train.TrainConfig(seed, m.Grid)
+	if m.Train.Target == "force" {
+		if m.Force == nil {
+			net.Close()
+			return fmt.Errorf("pipeline: train.target = force: the %s model's training fields have no action force here (allowed: denoising)", m.Name)
+		}
+		tc.Force = m.Force
+	}
 	// Each model has its own training streams.
 	tc.Seed = seed + uint64(m.Index)*0x9e3779b97f4a7c15
 	tr, err := generative.NewTrainer(m.Baseline, model, train, held, tc)
@@ -173,6 +191,7 @@ func (o *Out) writeModel(m *Model, st generative.TrainState, net *nn.Network, fi
 		"steps":           int64(st.Step),
 		"train_seconds":   m.Seconds,
 		"baseline":        m.Train.Baseline,
+		"target":          m.target(),
 		"best_val_loss":   st.Best,
 		"parametrisation": "x̂₀ = Skip·x̃_t + Out·F_θ(In·x̃_t, t/T) per mode around the Gaussian baseline (generative.Precond)",
 		"weights":         "parameters are the exponential moving average used for sampling (train.ema), or the last weights when ema = 0",

@@ -34,6 +34,11 @@ with h5py.File(path, "r") as f:
     check(abs(g - lam / kappa**2) < 1e-12 * max(1, g), "g = λ/κ²")
     check(abs(e["hopping_scale"] - np.sqrt(2 * kappa)) < 1e-14, "hopping scale √(2κ)")
 
+    # The learned model records the regression target it was trained on.
+    want = "force" if "\n    target: force" in a["config"] else "denoising"
+    tgt = f["model/learned"].attrs["target"]
+    check(tgt.startswith(want + ":"), "model/learned target %r, config says %s" % (tgt, want))
+
     for name in ("phi4", "phi4_heldout", "phi4_reference"):
         grp = f["ensemble/" + name]
         phi = grp["fields"]
