@@ -209,7 +209,9 @@ type TrainState struct {
 // unit-variance target, however many orders of magnitude its noise level
 // differs from the others'. For Gaussian data the optimum is F = 0 and
 // L = 1: a loss below 1 is non-Gaussian structure learned, above 1 is
-// worse than the baseline.
+// worse than the baseline. With Cfg.Force the training examples regress on
+// the force blend instead (forceBlend: the same minimiser, less noise);
+// the held-out loss keeps the denoising target and so this scale.
 type Trainer struct {
 	Proc  *Process
 	Base  *Gaussian
