@@ -66,7 +66,7 @@ func (tr *Trainer) newForceBlend(force func(dst, x []float64) []float64) *forceB
 	M, V := p.Modes(), p.Lat.Volume()
 	fb := &forceBlend{force: force, fs: make([]float64, V), fm: make([]complex128, M)}
 	T := p.T
-	lo := tr.Cfg.TMin * T
+	lo, hi := tr.Cfg.TMin*T, tr.Cfg.TMax*T
 	if tr.Cfg.Grid > 0 {
 		lo = T / float64(tr.Cfg.Grid)
 	}
@@ -77,7 +77,7 @@ func (tr *Trainer) newForceBlend(force func(dst, x []float64) []float64) *forceB
 	rD := make([]complex128, M)
 	n := min(forceFields, tr.Train.Len())
 	for k := 0; k < forceKnots; k++ {
-		t := lo + (T-lo)*float64(k)/float64(forceKnots-1)
+		t := lo + (hi-lo)*float64(k)/float64(forceKnots-1)
 		fb.ts = append(fb.ts, t)
 		tr.pc.At(tr.Base, t)
 		clear(num)

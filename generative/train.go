@@ -81,8 +81,12 @@ type TrainConfig struct {
 	// so far is divergence. 0 means 10.
 	DivergeFactor float64
 	// TMin is the smallest training time as a fraction of T (continuous
-	// times are uniform on [TMin·T, T]); 0 means 10⁻³.
+	// times are uniform on [TMin·T, TMax·T]); 0 means 10⁻³.
 	TMin float64
+	// TMax is the largest training time as a fraction of T; 0 means 1.
+	// With TMin it restricts training (and the held-out examples) to a
+	// window of times, for a model that serves only that window.
+	TMax float64
 	// Grid > 0 draws t uniformly from the grid T·k/Grid, k = 1 … Grid,
 	// instead (Grid = N on a Discrete schedule is DDPM's uniform integer
 	// timestep).
@@ -121,8 +125,17 @@ func (c *TrainConfig) validate() error {
 		return fmt.Errorf("generative: diverge_factor = %v: must be > 1 (0 for the default 10)", c.DivergeFactor)
 	case !(c.TMin >= 0 && c.TMin < 1):
 		return fmt.Errorf("generative: t_min = %v: must lie in [0, 1) (a fraction of T)", c.TMin)
+	case !(c.TMax >= 0 && c.TMax <= 1):
+		return fmt.Errorf("generative: t_max = %v: must lie in (0, 1] (a fraction of T; 0 for 1)", c.TMax)
+	case c.TMax != 0 && c.TMax <= c.TMin:
+		return fmt.Errorf("generative: t_max = %v: must exceed t_min = %v", c.TMax, c.TMin)
+	case c.TMax != 0 && c.TMax != 1 && c.Grid > 0:
+		return fmt.Errorf("generative: t_max = %v with grid = %d: a window of times needs continuous times (grid 0)", c.TMax, c.Grid)
 	case c.Grid < 0:
 		return fmt.Errorf("generative: grid = %d: must be ≥ 0", c.Grid)
+	}
+	if c.TMax == 0 {
+		c.TMax = 1
 	}
 	if c.DivergeFactor == 0 {
 		c.DivergeFactor = 10
@@ -290,8 +303,8 @@ func (tr *Trainer) drawT(rnd *rand.Rand) float64 {
 	if g := tr.Cfg.Grid; g > 0 {
 		return T * float64(1+rnd.IntN(g)) / float64(g)
 	}
-	lo := tr.Cfg.TMin * T
-	return lo + (T-lo)*rnd.Float64()
+	lo, hi := tr.Cfg.TMin*T, tr.Cfg.TMax*T
+	return lo + (hi-lo)*rnd.Float64()
 }
 
 // example writes the network input and target of x₀ = f at time t with

@@ -329,12 +329,49 @@ func TestTrainConfigErrors(t *testing.T) {
 		func(c *TrainConfig) { c.MinDelta = 1 },
 		func(c *TrainConfig) { c.DivergeFactor = 0.5 },
 		func(c *TrainConfig) { c.TMin = 1 },
+		func(c *TrainConfig) { c.TMax = 1.5 },
+		func(c *TrainConfig) { c.TMax = -0.5 },
+		func(c *TrainConfig) { c.TMin, c.TMax = 0.5, 0.5 },
+		func(c *TrainConfig) { c.TMax, c.Grid = 0.5, 10 },
 		func(c *TrainConfig) { c.HeldOut = 0 },
 	} {
 		cfg := s.config()
 		mod(&cfg)
 		if _, err := NewTrainer(s.base, m, s.train, s.held, cfg); err == nil {
 			t.Errorf("config %+v: want error", cfg)
+		}
+	}
+}
+
+// TestTrainTimeWindow: with TMin = 0.2 and TMax = 0.6 every training and
+// held-out time lies in [0.2T, 0.6T] and the draws fill it: of 10⁴
+// uniform draws, none within 10⁻³T of an edge has probability
+// (1 − 0.0025)^10⁴ ≈ 10⁻¹¹ per edge.
+func TestTrainTimeWindow(t *testing.T) {
+	s := newTrainSetup(t)
+	m := newShellModel(s.p, 2, 0.01)
+	cfg := s.config()
+	cfg.TMin, cfg.TMax = 0.2, 0.6
+	tr, err := NewTrainer(s.base, m, s.train, s.held, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	T := s.p.T
+	lo, hi := math.Inf(1), math.Inf(-1)
+	rnd := rng.NewRand(3, 0, 0)
+	for range 10000 {
+		x := tr.drawT(rnd)
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	if lo < 0.2*T || hi > 0.6*T {
+		t.Errorf("training times span [%v, %v]·T, want within [0.2, 0.6]", lo/T, hi/T)
+	}
+	if lo > 0.201*T || hi < 0.599*T {
+		t.Errorf("training times span [%v, %v]·T, want to fill [0.2, 0.6]", lo/T, hi/T)
+	}
+	for h, c := range tr.heldCond {
+		if c < 0.2 || c > 0.6 {
+			t.Errorf("held-out example %d at t = %v·T, want within [0.2, 0.6]", h, c)
 		}
 	}
 }
