@@ -117,6 +117,9 @@ func (c Config) Validate() error {
 	if c.Train.Target == "force" {
 		p.Check(false, "train.target", c.Train.Target, "allowed denoising here (force needs an interacting action: the free field's score is the Gaussian baseline itself; see phi4)")
 	}
+	if len(c.Train.Windows) > 0 {
+		p.Check(false, "train.windows", c.Train.Windows, "allowed [] here (time-window experts are a phi4 setting: the free field's exact score is the Gaussian baseline at every time)")
+	}
 	c.Generate.Check(&p)
 	if c.DDPM.Enabled {
 		p.Check(c.DDPM.Schedule == "linear" || c.DDPM.Schedule == "cosine", "ddpm.schedule", c.DDPM.Schedule, "allowed linear, cosine")

@@ -245,6 +245,12 @@ type cost struct {
 
 func (s *state) cost() (cost, error) {
 	c := cost{Cores: runtime.GOMAXPROCS(0), HMCRate: s.mc.Rate, Tau: s.mc.Tau, Gen: map[string]float64{}, TrainSeconds: s.learned.Seconds}
+	for _, m := range s.experts {
+		c.TrainSeconds += m.Seconds
+	}
+	if s.ir != nil {
+		c.TrainSeconds += s.ir.Seconds
+	}
 	c.HMCIndep = c.HMCRate / (2 * c.Tau)
 	for _, m := range s.methods {
 		var r float64
@@ -290,7 +296,7 @@ func (s *state) reportStage(ctx context.Context) error {
 		return err
 	}
 	attrs := map[string]any{
-		"description":                "cost of independent configurations on this machine, in this run: HMC + clusters (independent chains on all cores) against generation (all cores), and the training time",
+		"description":                "cost of independent configurations on this machine, in this run: HMC + clusters (independent chains on all cores) against generation (all cores), and the training time (train_seconds: every model the learned method uses — lattice networks, time-window experts, IR block)",
 		"cores":                      int64(c.Cores),
 		"hmc_updates_per_second":     c.HMCRate,
 		"hmc_tau_int":                c.Tau,

@@ -51,6 +51,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown preset", []string{"--preset", "critical64"}, 2, "allowed symmetric, critical, broken"},
 		{"bad refine method", []string{"--set", "refine.method=euler"}, 2, "allowed none, mala, fourier-mala"},
 		{"bad training target", []string{"--set", "train.target=score"}, 2, "allowed denoising, force"},
+		{"windows out of order", []string{"--set", "train.windows=[0.5,0.2]"}, 2, "allowed increasing fractions of T inside (0, 1)"},
+		{"window at T", []string{"--set", "train.windows=[1]"}, 2, "train.windows"},
 		{"keep zero mode", []string{"--set", "flow.zero_mode=keep"}, 2, "integrate-out"},
 	} {
 		code, o, e := runArgs(c.args...)
@@ -307,7 +309,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "quick.h5")
 	code, o, e := runArgs("--quick", "--out", out, "--seed", "7", "--quiet", "--plots",
 		"--set", "langevin.method=mala", "--set", "langevin.samples=64", "--set", "langevin.time=10",
-		"--set", "train.target=force")
+		"--set", "train.target=force", "--set", "train.windows=[0.5]")
 	if code != 0 {
 		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}

@@ -36,6 +36,10 @@ type state struct {
 	base    *generative.Gaussian
 	flow    *pipeline.FlowResult
 	learned *pipeline.Model
+	// experts are the lattice networks of the later time windows
+	// (train.windows): learned serves [0, windows[0]]·T, experts[k]
+	// [windows[k], windows[k+1]]·T.
+	experts []*pipeline.Model
 	// ir is the IR-block model (ir.extent > 0) on the block's small
 	// lattice (output zout).
 	ir      *pipeline.Model
@@ -81,6 +85,20 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 		comps: map[string]*generative.Comparison{}, stats: map[string]*pipeline.Stats{}, checks: map[string][]pipeline.Check{}}
 	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: proc, Net: cfg.Network, Train: cfg.Train, Index: 0, Force: act.Force}
 	defer s.learned.Close()
+	if w := cfg.Train.Windows; len(w) > 0 {
+		s.learned.TMax = w[0]
+		for k := range w {
+			hi := 1.0
+			if k+1 < len(w) {
+				hi = w[k+1]
+			}
+			name := fmt.Sprintf("learned_w%d", k+1)
+			m := &pipeline.Model{Name: name, Group: "/model/" + name, Proc: proc, Net: cfg.Network, Train: cfg.Train,
+				Index: 2 + k, Force: act.Force, TMin: w[k], TMax: hi}
+			defer m.Close()
+			s.experts = append(s.experts, m)
+		}
+	}
 	if cfg.IR.Extent > 0 {
 		if s.block, err = newIRBlock(proc, (cfg.IR.Extent-1)/2); err != nil {
 			return err
@@ -109,7 +127,10 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 	if cfg.Langevin.Method != "none" {
 		stages = append(stages, pipeline.Stage{Name: "langevin", Run: s.langevinStage})
 	}
-	stages = append(stages, pipeline.Stage{Name: "train learned", Run: s.trainStage, Restore: s.loadStage})
+	stages = append(stages, pipeline.Stage{Name: "train learned", Run: s.trainStage(s.learned), Restore: s.loadStage(s.learned)})
+	for _, m := range s.experts {
+		stages = append(stages, pipeline.Stage{Name: "train " + m.Name, Run: s.trainStage(m), Restore: s.loadStage(m)})
+	}
 	if s.ir != nil {
 		stages = append(stages, pipeline.Stage{Name: "train ir", Run: s.trainIRStage, Restore: s.loadIRStage})
 	}
@@ -282,6 +303,9 @@ func (s *state) measureBaseline() error {
 		return err
 	}
 	s.learned.Baseline = s.base
+	for _, m := range s.experts {
+		m.Baseline = s.base
+	}
 	s.methods[0].Score = s.base
 	if s.ir != nil {
 		if s.ir.Baseline, err = s.block.baseline(s.base); err != nil {
@@ -341,27 +365,33 @@ func (s *state) startBias() float64 {
 	return worst
 }
 
-func (s *state) trainStage(ctx context.Context) error {
-	tr := s.train
-	if s.cfg.Symmetry.Augment {
-		tr = mirrored(tr)
+// trainStage trains the lattice network m (learned, or the expert of a
+// time window) on the training fields (and their mirror images).
+func (s *state) trainStage(m *pipeline.Model) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		tr := s.train
+		if s.cfg.Symmetry.Augment {
+			tr = mirrored(tr)
+		}
+		if err := s.out.TrainModel(ctx, s.runner, m, tr, s.held, s.r.Seed); err != nil {
+			return err
+		}
+		if err := s.out.F.SetAttr(m.Group, "z2_augmented", s.cfg.Symmetry.Augment); err != nil {
+			return err
+		}
+		s.link()
+		return nil
 	}
-	if err := s.out.TrainModel(ctx, s.runner, s.learned, tr, s.held, s.r.Seed); err != nil {
-		return err
-	}
-	if err := s.out.F.SetAttr(s.learned.Group, "z2_augmented", s.cfg.Symmetry.Augment); err != nil {
-		return err
-	}
-	s.link()
-	return nil
 }
 
-func (s *state) loadStage(ctx context.Context) error {
-	if err := s.out.LoadModel(s.learned, s.r.Seed); err != nil {
-		return err
+func (s *state) loadStage(m *pipeline.Model) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		if err := s.out.LoadModel(m, s.r.Seed); err != nil {
+			return err
+		}
+		s.link()
+		return nil
 	}
-	s.link()
-	return nil
 }
 
 func (s *state) trainIRStage(ctx context.Context) error {
@@ -397,8 +427,27 @@ func (s *state) link() {
 	if s.learned.Score == nil || (s.ir != nil && s.ir.Score == nil) {
 		return // the other model is not ready yet
 	}
+	for _, m := range s.experts {
+		if m.Score == nil {
+			return
+		}
+	}
 	var sc generative.Score = s.learned.Score
 	desc := s.methods[1].Description
+	if len(s.experts) > 0 {
+		bounds := make([]float64, len(s.experts))
+		scores := []generative.Score{s.learned.Score}
+		for k, m := range s.experts {
+			bounds[k] = m.TMin * s.proc.T
+			scores = append(scores, m.Score)
+		}
+		w, err := generative.NewWindows(bounds, scores)
+		if err != nil {
+			panic(err) // train.windows was validated
+		}
+		sc = w
+		desc += fmt.Sprintf("; one lattice network per time window, split at %v·T (/model/learned, /model/learned_w1, …)", s.cfg.Train.Windows)
+	}
 	if s.ir != nil {
 		sc = &withIR{Score: sc, IR: s.ir.Score, Block: s.block, M: s.proc.Modes()}
 		desc += fmt.Sprintf("; the IR block of %v modes from its own model (/model/learned_ir)", s.block.Small.Dims())

@@ -181,22 +181,23 @@ func (c Network) Describe() string {
 
 // Train is the `train:` section: denoising score matching.
 type Train struct {
-	Samples   int     `mapstructure:"samples" help:"training fields (x₀ of the denoising examples)"`
-	HeldOut   int     `mapstructure:"held_out" help:"held-out fields for the validation loss and the denoising-error curve"`
-	Steps     int     `mapstructure:"steps" help:"maximum optimiser steps"`
-	MinSteps  int     `mapstructure:"min_steps" help:"steps before convergence may be declared"`
-	Batch     int     `mapstructure:"batch" help:"examples (x₀, t, noise) per step"`
-	LR        float64 `mapstructure:"lr" help:"peak learning rate of Adam"`
-	Warmup    int     `mapstructure:"warmup" help:"linear learning-rate warm-up steps (then cosine decay to 0 at train.steps)"`
-	Clip      float64 `mapstructure:"clip" help:"global gradient-norm clipping (0 = off)"`
-	EMA       float64 `mapstructure:"ema" help:"decay of the exponential moving average of the weights used to sample (0 = off)"`
-	EvalEvery int     `mapstructure:"eval_every" help:"steps between held-out evaluations"`
-	Examples  int     `mapstructure:"examples" help:"fixed held-out denoising examples per evaluation"`
-	Patience  int     `mapstructure:"patience" help:"evaluations without relative improvement min_delta before convergence"`
-	MinDelta  float64 `mapstructure:"min_delta" help:"relative held-out improvement that resets the patience"`
-	Baseline  string  `mapstructure:"baseline" help:"Gaussian part the network corrects: measured (spectrum of the training fields) or white (the reference spectrum σ²: the network learns everything)"`
-	Symmetric bool    `mapstructure:"symmetrize" help:"average the measured baseline spectrum over the lattice symmetries"`
-	Target    string  `mapstructure:"target" help:"regression target of the network: denoising (x̃₀ − Skip·x̃_t) or force (blended with the action's force −∇S: the same posterior mean without the Gaussian part of the target's noise; phi4 only). The held-out loss uses the denoising target either way"`
+	Samples   int       `mapstructure:"samples" help:"training fields (x₀ of the denoising examples)"`
+	HeldOut   int       `mapstructure:"held_out" help:"held-out fields for the validation loss and the denoising-error curve"`
+	Steps     int       `mapstructure:"steps" help:"maximum optimiser steps"`
+	MinSteps  int       `mapstructure:"min_steps" help:"steps before convergence may be declared"`
+	Batch     int       `mapstructure:"batch" help:"examples (x₀, t, noise) per step"`
+	LR        float64   `mapstructure:"lr" help:"peak learning rate of Adam"`
+	Warmup    int       `mapstructure:"warmup" help:"linear learning-rate warm-up steps (then cosine decay to 0 at train.steps)"`
+	Clip      float64   `mapstructure:"clip" help:"global gradient-norm clipping (0 = off)"`
+	EMA       float64   `mapstructure:"ema" help:"decay of the exponential moving average of the weights used to sample (0 = off)"`
+	EvalEvery int       `mapstructure:"eval_every" help:"steps between held-out evaluations"`
+	Examples  int       `mapstructure:"examples" help:"fixed held-out denoising examples per evaluation"`
+	Patience  int       `mapstructure:"patience" help:"evaluations without relative improvement min_delta before convergence"`
+	MinDelta  float64   `mapstructure:"min_delta" help:"relative held-out improvement that resets the patience"`
+	Baseline  string    `mapstructure:"baseline" help:"Gaussian part the network corrects: measured (spectrum of the training fields) or white (the reference spectrum σ²: the network learns everything)"`
+	Symmetric bool      `mapstructure:"symmetrize" help:"average the measured baseline spectrum over the lattice symmetries"`
+	Target    string    `mapstructure:"target" help:"regression target of the network: denoising (x̃₀ − Skip·x̃_t) or force (blended with the action's force −∇S: the same posterior mean without the Gaussian part of the target's noise; phi4 only). The held-out loss uses the denoising target either way"`
+	Windows   []float64 `mapstructure:"windows" help:"times, as increasing fractions of T inside (0, 1), that split [0, T] into windows, each with its own network of the same architecture trained on its window alone (train.steps each; phi4 only); [] = one network for all times"`
 }
 
 // Check adds the section's problems to p.
@@ -216,6 +217,12 @@ func (c Train) Check(p *config.Problems, prefix string) {
 	p.Check(c.MinDelta >= 0 && c.MinDelta < 1, prefix+".min_delta", c.MinDelta, "allowed in [0, 1)")
 	p.Check(c.Baseline == "measured" || c.Baseline == "white", prefix+".baseline", c.Baseline, "allowed measured, white")
 	p.Check(c.Target == "denoising" || c.Target == "force", prefix+".target", c.Target, "allowed denoising, force")
+	for i, w := range c.Windows {
+		if !(w > 0 && w < 1) || (i > 0 && !(w > c.Windows[i-1])) {
+			p.Check(false, prefix+".windows", c.Windows, "allowed increasing fractions of T inside (0, 1), e.g. [0.1, 0.5]")
+			break
+		}
+	}
 }
 
 // TrainConfig returns the trainer settings; grid > 0 draws training times on

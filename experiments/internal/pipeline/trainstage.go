@@ -32,6 +32,9 @@ type Model struct {
 	Grid int
 	// Index numbers the models of a run: it labels their random streams.
 	Index int
+	// TMin and TMax, fractions of T, restrict training to a window of
+	// times (0 and 0: all times; generative.TrainConfig).
+	TMin, TMax float64
 	// Force is −∂S/∂x of the action the training fields are drawn from,
 	// for train.target = force (nil where there is none).
 	Force func(dst, x []float64) []float64
@@ -44,6 +47,18 @@ type Model struct {
 	Seconds float64
 
 	net *nn.Network
+}
+
+// window is the model's training window [TMin, TMax] as fractions of T.
+func (m *Model) window() []float64 {
+	lo, hi := m.TMin, m.TMax
+	if lo == 0 {
+		lo = 1e-3 // generative.TrainConfig's default
+	}
+	if hi == 0 {
+		hi = 1
+	}
+	return []float64{lo, hi}
 }
 
 // target is the regression target the model was trained on.
@@ -93,6 +108,7 @@ func (o *Out) TrainModel(ctx context.Context, run *Runner, m *Model, train, held
 		return err
 	}
 	tc := m.Train.TrainConfig(seed, m.Grid)
+	tc.TMin, tc.TMax = m.TMin, m.TMax
 	if m.Train.Target == "force" {
 		if m.Force == nil {
 			net.Close()
@@ -193,6 +209,7 @@ func (o *Out) writeModel(m *Model, st generative.TrainState, net *nn.Network, fi
 		"baseline":        m.Train.Baseline,
 		"target":          m.target(),
 		"best_val_loss":   st.Best,
+		"t_window":        m.window(),
 		"parametrisation": "x̂₀ = Skip·x̃_t + Out·F_θ(In·x̃_t, t/T) per mode around the Gaussian baseline (generative.Precond)",
 		"weights":         "parameters are the exponential moving average used for sampling (train.ema), or the last weights when ema = 0",
 		"description":     "learned score model of the " + m.Name + " process",

@@ -8,6 +8,28 @@ import sys
 import h5py
 import numpy as np
 
+
+def config_list(text, section, key):
+    """The list of numbers at section.key of the stored YAML configuration
+    (flow or block style), without a YAML library."""
+    lines = text.splitlines()
+    inside = False
+    for i, line in enumerate(lines):
+        if not line.startswith(" "):
+            inside = line.rstrip() == section + ":"
+            continue
+        if inside and line.strip().startswith(key + ":"):
+            rest = line.split(":", 1)[1].strip()
+            if rest.startswith("["):
+                return [float(v) for v in rest.strip("[]").split(",") if v.strip()]
+            out = []
+            for nxt in lines[i + 1:]:
+                if not nxt.strip().startswith("- "):
+                    break
+                out.append(float(nxt.strip()[2:]))
+            return out
+    return []
+
 path = sys.argv[1]
 fails = []
 
@@ -38,6 +60,20 @@ with h5py.File(path, "r") as f:
     want = "force" if "\n    target: force" in a["config"] else "denoising"
     tgt = f["model/learned"].attrs["target"]
     check(tgt.startswith(want + ":"), "model/learned target %r, config says %s" % (tgt, want))
+
+    # Each lattice network records its window of training times; with
+    # train.windows the later windows have their own /model/learned_wK.
+    windows = config_list(a["config"], "train", "windows")
+    edges = [1e-3] + list(windows) + [1.0]
+    for k in range(len(edges) - 1):
+        name = "model/learned" if k == 0 else "model/learned_w%d" % k
+        check(name in f, "%s missing (train.windows = %s)" % (name, windows))
+        if name in f:
+            w = f[name].attrs["t_window"]
+            check(np.allclose(w, edges[k:k + 2]), "%s t_window %s, want %s" % (name, w, edges[k:k + 2]))
+    check("model/learned_w%d" % (len(windows) + 1) not in f, "an expert beyond train.windows")
+    if windows:
+        check("time window" in f["generated/learned"].attrs["description"], "generated/learned does not say it uses the window experts")
 
     for name in ("phi4", "phi4_heldout", "phi4_reference"):
         grp = f["ensemble/" + name]
