@@ -59,6 +59,10 @@ type Trainable interface {
 	SetState(ModelState) error
 }
 
+// DefaultTMin is the smallest training time, as a fraction of T, of a
+// TrainConfig that leaves TMin at 0.
+const DefaultTMin = 1e-3
+
 // TrainConfig holds the settings of a Trainer.
 type TrainConfig struct {
 	// Batch is the number of (x₀, t, ξ) examples per step.
@@ -81,7 +85,7 @@ type TrainConfig struct {
 	// so far is divergence. 0 means 10.
 	DivergeFactor float64
 	// TMin is the smallest training time as a fraction of T (continuous
-	// times are uniform on [TMin·T, TMax·T]); 0 means 10⁻³.
+	// times are uniform on [TMin·T, TMax·T]); 0 means DefaultTMin.
 	TMin float64
 	// TMax is the largest training time as a fraction of T; 0 means 1.
 	// With TMin it restricts training (and the held-out examples) to a
@@ -141,7 +145,7 @@ func (c *TrainConfig) validate() error {
 		c.DivergeFactor = 10
 	}
 	if c.TMin == 0 {
-		c.TMin = 1e-3
+		c.TMin = DefaultTMin
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ type Model struct {
 func (m *Model) window() []float64 {
 	lo, hi := m.TMin, m.TMax
 	if lo == 0 {
-		lo = 1e-3 // generative.TrainConfig's default
+		lo = generative.DefaultTMin
 	}
 	if hi == 0 {
 		hi = 1
