@@ -176,6 +176,11 @@ func (s *state) compareStage(ctx context.Context) error {
 	if _, err := s.out.WriteChecks("reference", s.checks["reference"]); err != nil {
 		return err
 	}
+	refTerms, err := measureTerms(s.act, s.ref, s.refChains)
+	if err != nil {
+		return err
+	}
+	s.terms = map[string]terms{"reference": refTerms}
 	for _, meth := range s.methods {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -217,6 +222,14 @@ func (s *state) compareStage(ctx context.Context) error {
 				return err
 			}
 		}
+		gt, err := measureTerms(s.act, gen, 1)
+		if err != nil {
+			return err
+		}
+		if err := s.writeTerms(meth.Name, refTerms, gt); err != nil {
+			return err
+		}
+		s.terms[meth.Name] = gt
 		s.comps[meth.Name] = c
 		s.stats[meth.Name] = st
 		s.checks[meth.Name] = checks
@@ -348,6 +361,28 @@ func (s *state) summary() error {
 			a.Gen, a.GenErr, a.Z, x.Gen, x.GenErr, x.Z, u.Gen, u.GenErr, u.Z, sd.Gen, sd.GenErr, sd.Z, c.GenSign, c.GenSignErr)
 	}
 	w.Flush()
+	if rt, ok := s.terms["reference"]; ok {
+		fmt.Fprintf(s.r.Stdout, "\nS/V by term (reference; generated − reference, z):\n")
+		w = tabwriter.NewWriter(s.r.Stdout, 2, 0, 2, ' ', 0)
+		fmt.Fprintf(w, "ensemble\t%s\n", strings.Join(termLabels[:], "\t"))
+		fmt.Fprintf(w, "reference")
+		for j := range termLabels {
+			fmt.Fprintf(w, "\t%.5g ± %.2g", rt[j].Value, rt[j].Err)
+		}
+		fmt.Fprintln(w)
+		for _, m := range s.methods {
+			gt, ok := s.terms[m.Name]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(w, "%s", m.Name)
+			for j := range termLabels {
+				fmt.Fprintf(w, "\t%+.3g (z %+.1f)", gt[j].Value-rt[j].Value, termZ(rt[j], gt[j]))
+			}
+			fmt.Fprintln(w)
+		}
+		w.Flush()
+	}
 	fmt.Fprintf(s.r.Stdout, "\nacceptance bars:\n")
 	var failed []string
 	groups := []string{"reference"}

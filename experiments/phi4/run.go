@@ -49,7 +49,10 @@ type state struct {
 	comps   map[string]*generative.Comparison
 	stats   map[string]*pipeline.Stats
 	checks  map[string][]pipeline.Check
-	runner  *pipeline.Runner
+	// terms are the split of S/V by term of the reference and of each
+	// generated ensemble (compare stage).
+	terms  map[string]terms
+	runner *pipeline.Runner
 }
 
 // mcCost are the Monte Carlo figures the cost table needs.
