@@ -181,6 +181,7 @@ func (s *state) compareStage(ctx context.Context) error {
 		return err
 	}
 	s.terms = map[string]terms{"reference": refTerms}
+	s.givenM = map[string]givenM{}
 	for _, meth := range s.methods {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -230,6 +231,14 @@ func (s *state) compareStage(ctx context.Context) error {
 			return err
 		}
 		s.terms[meth.Name] = gt
+		gm, err := splitGivenM(s.refStats.Meas, st.Meas, s.refStats.Obs.ActionDensity.TauInt)
+		if err != nil {
+			return err
+		}
+		if err := s.writeGivenM(meth.Name, gm); err != nil {
+			return err
+		}
+		s.givenM[meth.Name] = gm
 		s.comps[meth.Name] = c
 		s.stats[meth.Name] = st
 		s.checks[meth.Name] = checks
@@ -362,14 +371,14 @@ func (s *state) summary() error {
 	}
 	w.Flush()
 	if rt, ok := s.terms["reference"]; ok {
-		fmt.Fprintf(s.r.Stdout, "\nS/V by term (reference; generated − reference, z):\n")
+		fmt.Fprintf(s.r.Stdout, "\nS/V by term (reference; generated − reference, z), and its error split at given |M| and from the law of |M|:\n")
 		w = tabwriter.NewWriter(s.r.Stdout, 2, 0, 2, ' ', 0)
-		fmt.Fprintf(w, "ensemble\t%s\n", strings.Join(termLabels[:], "\t"))
+		fmt.Fprintf(w, "ensemble\t%s\tgiven |M|\tlaw of |M|\n", strings.Join(termLabels[:], "\t"))
 		fmt.Fprintf(w, "reference")
 		for j := range termLabels {
 			fmt.Fprintf(w, "\t%.5g ± %.2g", rt[j].Value, rt[j].Err)
 		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "\t\t\n")
 		for _, m := range s.methods {
 			gt, ok := s.terms[m.Name]
 			if !ok {
@@ -378,6 +387,15 @@ func (s *state) summary() error {
 			fmt.Fprintf(w, "%s", m.Name)
 			for j := range termLabels {
 				fmt.Fprintf(w, "\t%+.3g (z %+.1f)", gt[j].Value-rt[j].Value, termZ(rt[j], gt[j]))
+			}
+			if g, ok := s.givenM[m.Name]; ok {
+				for _, x := range [][2]float64{{g.Local, g.LocalErr}, {g.Global, g.GlobalErr}} {
+					if math.IsNaN(x[0]) || math.IsNaN(x[1]) {
+						fmt.Fprintf(w, "\tn/a (too few samples per |M| bin)")
+					} else {
+						fmt.Fprintf(w, "\t%+.3g (z %+.1f)", x[0], ratioZ(x[0], x[1]))
+					}
+				}
 			}
 			fmt.Fprintln(w)
 		}

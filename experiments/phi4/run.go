@@ -51,7 +51,10 @@ type state struct {
 	checks  map[string][]pipeline.Check
 	// terms are the split of S/V by term of the reference and of each
 	// generated ensemble (compare stage).
-	terms  map[string]terms
+	terms map[string]terms
+	// givenM is the split of each generated ensemble's S/V error at given
+	// |M| and from its law of |M| (compare stage).
+	givenM map[string]givenM
 	runner *pipeline.Runner
 }
 

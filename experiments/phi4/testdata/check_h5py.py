@@ -130,6 +130,17 @@ with h5py.File(path, "r") as f:
         for side, est in (("reference", f["ensemble/phi4_reference/estimates/action_density"][()]), ("generated", gen["estimates/action_density"][()])):
             tot = sum(at[t + "_" + side] for t in terms)
             check(abs(tot - est) < 1e-9 * max(1, abs(est)), "%s %s terms sum to S/V (%.10g vs %.10g)" % (method, side, tot, est))
+        # S/V given |M|: the local and global parts add up to the
+        # difference of the plain means of S/V, and the bins hold every
+        # configuration.
+        gm = c["action_given_abs_m"]
+        sd_gen = gen["observables/action_density"][()]
+        sd_refs = f["ensemble/phi4_reference/observables/action_density"][()]
+        check(np.all(np.diff(gm["abs_m_edges"][()]) > 0) and gm["abs_m_edges"][0] == 0, method + " |M| bin edges")
+        check(gm["reference_count"][()].sum() == len(sd_refs) and gm["generated_count"][()].sum() == len(sd_gen), method + " |M| bins hold every configuration")
+        if np.isfinite(gm.attrs["local"]):
+            d = sd_gen.mean() - sd_refs.mean()
+            check(abs(gm.attrs["local"] + gm.attrs["global"] - d) < 1e-9 * max(1, abs(d)), "%s local + global = %.10g, difference of the means %.10g" % (method, gm.attrs["local"] + gm.attrs["global"], d))
         phi = gen["fields"][()]
         grad = sum(0.5 * ((np.roll(phi, -1, axis=a) - phi) ** 2).mean() for a in range(1, phi.ndim))
         check(abs(grad - at["gradient_generated"]) < 1e-9 * abs(grad), "%s gradient term %.10g vs numpy %.10g" % (method, at["gradient_generated"], grad))
