@@ -85,6 +85,14 @@ func (s *state) compareStage(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		stepsKey := "generate.steps"
+		if meth.Name == "ddpm" {
+			stepsKey = "ddpm.steps"
+		}
+		if w := pipeline.Divergence(c.Ratio, meth.Gen.Method, meth.Gen.Steps, "generate.method", stepsKey); w != "" {
+			c.Warnings = append(c.Warnings, w)
+			s.r.Log.Warn(meth.Name+": "+w, "method", meth.Name)
+		}
 		st, err := s.out.Measure(s.act, gen)
 		if err != nil {
 			return err

@@ -233,3 +233,40 @@ func readAny(t *testing.T, f *h5io.File, p string) string {
 	t.Fatalf("dataset %s: unexpected type %v", p, d.Dtype())
 	return ""
 }
+
+// TestDivergenceWarning: Heun's SDE step at 4 steps blows the quick
+// lattice's higher shells up (10⁵× the reference's power measured); the
+// comparison records a warning naming the settings to change, and the
+// default sampler (ancestral) gets none.
+func TestDivergenceWarning(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		warn bool
+	}{
+		{[]string{"--set", "generate.method=heun-sde", "--set", "generate.steps=4"}, true},
+		{nil, false},
+	} {
+		out := filepath.Join(t.TempDir(), "div.h5")
+		code, o, e := runArgs(append([]string{"--quick", "--out", out, "--seed", "7", "--quiet"}, c.args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s\n%s", c.args, code, o, e)
+		}
+		f, err := h5io.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w string
+		err = f.Attr("/comparison/inverse_rg_exact", "warnings", &w)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Contains(w, "the reverse sampler diverged")
+		if got != c.warn {
+			t.Errorf("%v: warnings %q, want a divergence warning: %v", c.args, w, c.warn)
+		}
+		if c.warn && !strings.Contains(w, "generate.method = heun-sde, generate.steps = 4") {
+			t.Errorf("warning %q does not name the settings", w)
+		}
+	}
+}

@@ -147,26 +147,6 @@ func bars(method string, c *generative.Comparison, mir mirror) []pipeline.Check 
 	return out
 }
 
-// divergenceRatio is the power ratio to the reference on one shell beyond
-// which a generated ensemble is called diverged: physics moves it by
-// factors of a few (22 on the lowest shell for the broken phase's
-// Gaussian fields after MALA, which coarsen into domains), an unstable
-// sampler by tens of orders of magnitude (10¹⁷ measured: Heun's SDE step
-// at 8 steps on the quick lattice).
-const divergenceRatio = 1e3
-
-// divergence returns a warning naming the sampler settings when a shell of
-// the generated spectrum is off from the reference's by more than
-// divergenceRatio either way (or not finite), else "".
-func divergence(ratio []float64, g pipeline.Generate) string {
-	for k, r := range ratio {
-		if !(r < divergenceRatio && r > 1/divergenceRatio) {
-			return fmt.Sprintf("shell %d has %.3g× the reference's power: the reverse sampler diverged (generate.method = %s, generate.steps = %d; raise generate.steps or use generate.method = ancestral)", k, r, g.Method, g.Steps)
-		}
-	}
-	return ""
-}
-
 func (s *state) compareStage(ctx context.Context) error {
 	ccfg := generative.CompareConfig{Action: s.act, Shells: s.out.Shells}
 	ref := generative.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}
@@ -204,7 +184,7 @@ func (s *state) compareStage(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if w := divergence(c.Ratio, meth.Gen); w != "" {
+		if w := pipeline.Divergence(c.Ratio, meth.Gen.Method, meth.Gen.Steps, "generate.method", "generate.steps"); w != "" {
 			c.Warnings = append(c.Warnings, w)
 			s.r.Log.Warn(meth.Name+": "+w, "method", meth.Name)
 		}

@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"rgflow/erg"
-	"rgflow/experiments/internal/pipeline"
 	"rgflow/field"
 	"rgflow/generative"
 	"rgflow/internal/rng"
@@ -338,31 +337,4 @@ func TestQuickRunReadByH5py(t *testing.T) {
 		t.Fatalf("h5py check: %v\n%s", err, res)
 	}
 	t.Logf("%s", res)
-}
-
-// TestDivergence: the divergence warning fires on a shell off by more than
-// divergenceRatio either way or not finite, names the sampler settings, and
-// stays silent for the 22× of the broken phase's refined Gaussian fields.
-// (End to end: `--quick --seed 7 --set generate.method=heun-sde --set
-// generate.rho=2` warns "shell 2 has 2.33e+06× the reference's power".)
-func TestDivergence(t *testing.T) {
-	g := pipeline.Generate{Method: "heun-sde", Steps: 8}
-	for _, c := range []struct {
-		ratio []float64
-		warn  bool
-	}{
-		{[]float64{0.95, 1.02, 22.3, 6.9}, false},
-		{[]float64{1, 2.3e6, 1}, true},
-		{[]float64{1, 1e-4}, true},
-		{[]float64{math.NaN()}, true},
-		{[]float64{math.Inf(1)}, true},
-	} {
-		w := divergence(c.ratio, g)
-		if (w != "") != c.warn {
-			t.Errorf("ratios %v: warning %q, want one: %v", c.ratio, w, c.warn)
-		}
-		if c.warn && !strings.Contains(w, "generate.method = heun-sde, generate.steps = 8") {
-			t.Errorf("warning %q does not name the sampler settings", w)
-		}
-	}
 }
