@@ -77,11 +77,7 @@ func (s *state) writeTerms(method string, ref, gen terms) error {
 
 // termZ is (generated − reference) over the combined standard error.
 func termZ(ref, gen field.Estimate) float64 {
-	e := math.Hypot(ref.Err, gen.Err)
-	if e == 0 {
-		return 0
-	}
-	return (gen.Value - ref.Value) / e
+	return ratioZ(gen.Value-ref.Value, math.Hypot(ref.Err, gen.Err))
 }
 
 // absMBins is the number of equal-count bins of the reference's |M| in the
@@ -226,7 +222,8 @@ func (s *state) writeGivenM(method string, g givenM) error {
 	return nil
 }
 
-// ratioZ is x/err, 0 when both are 0.
+// ratioZ is x/err: 0 when both are 0, ±Inf for a difference without an
+// error (as generative.Compare's z-scores).
 func ratioZ(x, err float64) float64 {
 	if err == 0 && x == 0 {
 		return 0
