@@ -103,6 +103,15 @@ type TrainConfig struct {
 	// denoising target (1 per site is still the baseline). Force is
 	// called from one goroutine.
 	Force func(dst, x []float64) []float64
+	// Augment carries each training example's x₀ by a uniformly random
+	// element of the lattice's symmetry group (symmetry: translations,
+	// axis reflections, permutations of axes of equal extent; no
+	// translations in the Open basis), drawn from the training stream.
+	// It is exact augmentation for data whose law has those symmetries
+	// (any nearest-neighbour lattice action with a local potential);
+	// NewTrainer refuses it for a process that does not commute with them.
+	// The held-out examples are not transformed.
+	Augment bool
 	// Seed is the run seed; the training stream is rng.New(Seed,
 	// rng.StageTrain, 0) and the held-out set is drawn from
 	// rng.New(Seed, rng.StageTrain, 1).
@@ -252,6 +261,10 @@ type Trainer struct {
 	heldIn, heldTgt []float32
 	heldCond        []float64
 
+	// The lattice symmetry of Cfg.Augment and the transformed field.
+	sym *symmetry
+	aug []float64
+
 	// The force target (Cfg.Force): the blend table, the current
 	// example's site field and time, and r_D.
 	fb *forceBlend
@@ -293,6 +306,12 @@ func NewTrainer(base *Gaussian, model Trainable, train, held *field.Ensemble, cf
 	if cfg.Force != nil {
 		tr.rD = make([]complex128, M)
 		tr.fb = tr.newForceBlend(cfg.Force)
+	}
+	if cfg.Augment {
+		if tr.sym, err = newSymmetry(p); err != nil {
+			return nil, err
+		}
+		tr.aug = make([]float64, V)
 	}
 	tr.pcg = rng.New(cfg.Seed, rng.StageTrain, 0)
 	tr.rnd = rand.New(tr.pcg)
@@ -377,7 +396,13 @@ func (tr *Trainer) step() (loss, gnorm float64) {
 		i := tr.rnd.IntN(tr.Train.Len())
 		t := tr.drawT(tr.rnd)
 		tr.cond[b] = t / tr.Proc.T
-		tr.example(tr.in[b*tr.inp.c*V:(b+1)*tr.inp.c*V], tr.tgt[b*V:(b+1)*V], tr.Train.Field(i), t, tr.rnd, true)
+		f := tr.Train.Field(i)
+		if tr.sym != nil {
+			tr.sym.draw(tr.rnd)
+			tr.sym.apply(tr.aug, f)
+			f = tr.aug
+		}
+		tr.example(tr.in[b*tr.inp.c*V:(b+1)*tr.inp.c*V], tr.tgt[b*V:(b+1)*V], f, t, tr.rnd, true)
 	}
 	tr.Model.ZeroGrad()
 	y := tr.Model.Forward(tr.out, tr.in, tr.cond)

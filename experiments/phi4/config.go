@@ -117,6 +117,8 @@ func (c IR) train(t pipeline.Train) pipeline.Train {
 	// The block's fields are the lowest modes of the lattice field, whose
 	// law has no local action to take a force from.
 	t.Target = "denoising"
+	// Nor are its modes a lattice with its symmetries.
+	t.Augment = false
 	return t
 }
 

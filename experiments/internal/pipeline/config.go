@@ -198,6 +198,7 @@ type Train struct {
 	Symmetric bool      `mapstructure:"symmetrize" help:"average the measured baseline spectrum over the lattice symmetries"`
 	Target    string    `mapstructure:"target" help:"regression target of the network: denoising (x̃₀ − Skip·x̃_t) or force (blended with the action's force −∇S: the same posterior mean without the Gaussian part of the target's noise; phi4 only). The held-out loss uses the denoising target either way"`
 	Windows   []float64 `mapstructure:"windows" help:"times, as increasing fractions of T inside (0, 1), that split [0, T] into windows, each with its own network of the same architecture trained on its window alone (train.steps each; phi4 only); [] = one network for all times"`
+	Augment   bool      `mapstructure:"augment" help:"carry each training example by a random lattice symmetry (translation, axis reflections, permutation of equal extents): exact augmentation for a lattice-symmetric action"`
 }
 
 // Check adds the section's problems to p.
@@ -231,6 +232,7 @@ func (c Train) TrainConfig(seed uint64, grid int) generative.TrainConfig {
 	return generative.TrainConfig{
 		Batch: c.Batch, MaxSteps: c.Steps, EvalEvery: c.EvalEvery, HeldOut: c.Examples,
 		Patience: c.Patience, MinDelta: c.MinDelta, MinSteps: c.MinSteps, Grid: grid, Seed: seed,
+		Augment: c.Augment,
 	}
 }
 

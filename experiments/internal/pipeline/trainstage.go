@@ -208,6 +208,7 @@ func (o *Out) writeModel(m *Model, st generative.TrainState, net *nn.Network, fi
 		"train_seconds":   m.Seconds,
 		"baseline":        m.Train.Baseline,
 		"target":          m.target(),
+		"augment":         m.Train.Augment,
 		"best_val_loss":   st.Best,
 		"t_window":        m.window(),
 		"parametrisation": "x̂₀ = Skip·x̃_t + Out·F_θ(In·x̃_t, t/T) per mode around the Gaussian baseline (generative.Precond)",
