@@ -99,10 +99,11 @@ test-slurm: deps
 
 # erg/: samples × snapshots per second of the exact Polchinski flow of an
 # ensemble (2-D 64², 3-D 32³) against the same forward + inverse FFTs done
-# with lattice plans alone, interleaved rounds, medians, CPU-time ratio.
+# with lattice plans alone and with FFTW, interleaved rounds, medians,
+# CPU-time ratios.
 .PHONY: bench-erg
-bench-erg: deps
-	$(GO) run ./erg/internal/flowbench $(ARGS)
+bench-erg: deps-bench
+	$(GO) run -tags fftw ./erg/internal/flowbench $(ARGS)
 
 # wgrad/: log-domain Sinkhorn against POT's sinkhorn_log (n = 1000, 4000 in
 # 16-D, same ε and marginal tolerance) and the exact assignment against

@@ -22,7 +22,12 @@
 // column uses CPU time. (Cache and memory-bandwidth contention still show
 // in both.)
 //
-//	go run ./erg/internal/flowbench [-sizes 64x64,32x32x32] [-n 64] [-snapshots 16] [-rounds 9] [-workers 1] [-cpuprofile f]
+// Built with -tags fftw (make bench-erg does), each round also times the
+// same transforms done by FFTW 3 (FFTW_MEASURE plans, out of place, one
+// thread, the loop in C), and the flow/FFTW column gives the flow's cost
+// over its transforms at the reference library's speed.
+//
+//	go run [-tags fftw] ./erg/internal/flowbench [-sizes 64x64,32x32x32] [-n 64] [-snapshots 16] [-rounds 9] [-workers 1] [-cpuprofile f]
 package main
 
 import (
@@ -141,7 +146,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		who, clock = clockThread, "thread"
 	}
 	fmt.Fprintf(stdout, "CPU time of the %s; wall-clock medians beside\n", clock)
-	fmt.Fprintf(stdout, "%-10s %-10s %9s %9s %9s %9s %12s %12s %7s %11s %9s\n", "lattice", "coupling", "flow cpu", "FFT cpu", "flow wall", "FFT wall", "flow s×s/s", "FFT s×s/s", "ratio", "spread", "wall ratio")
+	withFFTW := haveFFTW && *workers == 1
+	switch {
+	case withFFTW:
+		fmt.Fprintf(stdout, "FFTW column: the same transforms with %s plans (FFTW_MEASURE, out of place, one thread)\n", fftwVersion())
+	case haveFFTW:
+		fmt.Fprintln(stdout, "no FFTW column with -workers > 1 (the FFTW reference is single-threaded)")
+	}
+	fmt.Fprintf(stdout, "%-10s %-10s %9s %9s %9s %9s %12s %12s %7s %11s %9s", "lattice", "coupling", "flow cpu", "FFT cpu", "flow wall", "FFT wall", "flow s×s/s", "FFT s×s/s", "ratio", "spread", "wall ratio")
+	if withFFTW {
+		fmt.Fprintf(stdout, " %9s %9s %11s", "FFTW cpu", "flow/FFTW", "spread")
+	}
+	fmt.Fprintln(stdout)
 	for _, l := range lats {
 		p, err := erg.NewPolchinski(l, erg.PolchinskiParams{Regulator: erg.Exponential{}, Mass2: 1, ZeroMode: erg.IntegrateOutZeroMode})
 		if err != nil {
@@ -158,6 +174,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			data.Data[i] = rnd.NormFloat64()
 		}
 		ref := newReference(l, data, *snaps, *workers)
+		var fw *fftwReference
+		if withFFTW {
+			var err error
+			if fw, err = newFFTWReference(data, *snaps); err != nil {
+				fmt.Fprintf(stderr, "flowbench: %v: no FFTW column for %v\n", err, l)
+				fw = nil
+			} else {
+				defer fw.close()
+			}
+		}
 		for _, c := range []erg.Coupling{erg.Marginal, erg.Trajectory} {
 			f, err := erg.NewFlow(p, times, c, erg.X)
 			if err != nil {
@@ -178,6 +204,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			for range 3 {
 				flowRun()
 				ref.run()
+				if fw != nil {
+					fw.run()
+				}
+			}
+			if fw != nil && !fw.finite() {
+				fmt.Fprintln(stderr, "flowbench: the FFTW reference's output is not finite and normal: its timing would not be that of ordinary arithmetic")
+				return 1
 			}
 			tf := make([]float64, *rounds)
 			tr := make([]float64, *rounds)
@@ -185,6 +218,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			cr := make([]float64, *rounds)
 			ratios := make([]float64, *rounds)
 			wratios := make([]float64, *rounds)
+			cw := make([]float64, *rounds)
+			fratios := make([]float64, *rounds)
 			for r := 0; r < *rounds; r++ {
 				// Alternate which goes first so that drifts average out.
 				timeFlow := func() {
@@ -197,26 +232,40 @@ func run(args []string, stdout, stderr io.Writer) int {
 					ref.run()
 					tr[r], cr[r] = time.Since(t0).Seconds(), cpuTime(who)-c0
 				}
-				if r%2 == 0 {
-					timeFlow()
-					timeRef()
-				} else {
-					timeRef()
-					timeFlow()
+				timeFFTW := func() {
+					if fw == nil {
+						return
+					}
+					c0 := cpuTime(who)
+					fw.run()
+					cw[r] = cpuTime(who) - c0
+				}
+				// Rotate the order so that drifts average out.
+				order := []func(){timeFlow, timeRef, timeFFTW}
+				for k := range order {
+					order[(k+r)%len(order)]()
 				}
 				ratios[r] = cf[r] / cr[r]
 				wratios[r] = tf[r] / tr[r]
+				fratios[r] = cf[r] / cw[r]
 			}
 			mf, mr := median(cf), median(cr)
 			work := float64(*n * *snaps)
 			lo, hi := slices.Min(ratios), slices.Max(ratios)
-			fmt.Fprintf(stdout, "%-10s %-10s %9.2f %9.2f %9.2f %9.2f %12.0f %12.0f %7.2f %5.2f–%-5.2f %9.2f\n",
+			fmt.Fprintf(stdout, "%-10s %-10s %9.2f %9.2f %9.2f %9.2f %12.0f %12.0f %7.2f %5.2f–%-5.2f %9.2f",
 				l.String(), c, 1e3*mf, 1e3*mr, 1e3*median(tf), 1e3*median(tr), work/mf, work/mr, median(ratios), lo, hi, median(wratios))
+			if fw != nil {
+				fmt.Fprintf(stdout, " %9.2f %9.2f %5.2f–%-5.2f", 1e3*median(cw), median(fratios), slices.Min(fratios), slices.Max(fratios))
+			}
+			fmt.Fprintln(stdout)
 			_ = sink
 		}
 	}
 	fmt.Fprintln(stdout, "\ntimes in ms per run of the whole ensemble; s×s/s = samples × snapshots per CPU second")
 	fmt.Fprintln(stdout, "ratio = median over rounds of (flow CPU time / transform CPU time) in the same round; spread = its min–max; wall ratio likewise in wall-clock time")
+	if withFFTW {
+		fmt.Fprintln(stdout, "flow/FFTW = median over rounds of (flow CPU time / FFTW's CPU time for the same transforms) in the same round")
+	}
 	return 0
 }
 
