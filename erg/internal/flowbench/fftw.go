@@ -15,9 +15,10 @@ static fftw_plan plan_r2c(int rank, const int *n, double *in, fftw_complex *out)
 }
 
 // The inverse may use its input as scratch (FFTW's default for c2r, and
-// the only choice in more than one dimension): the flow's inverse
-// transforms consume modes it has just written, so nothing needs them
-// afterwards.
+// its only choice in more than one dimension). That favours FFTW a little:
+// lattice.FFT's inverse keeps its input, which the flow's trajectory
+// coupling needs (the modes carry on to the next snapshot); a flow on
+// FFTW would have to copy them first, which the reference does not.
 static fftw_plan plan_c2r(int rank, const int *n, fftw_complex *in, double *out) {
 	return fftw_plan_dft_c2r(rank, n, in, out, FFTW_MEASURE | FFTW_DESTROY_INPUT);
 }
