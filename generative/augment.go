@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats/scalar"
+
 	"rgflow/erg"
 	"rgflow/lattice"
 )
@@ -43,12 +45,14 @@ func newSymmetry(p *Process) (*symmetry, error) {
 	eps := make([]float64, ms.Orbits)
 	s2 := make([]float64, ms.Orbits)
 	seen := make([]bool, ms.Orbits)
+	// The energies of an orbit are permuted sums of the same terms: equal
+	// to rounding.
 	for j, o := range ms.Orbit {
 		if !seen[o] {
 			seen[o], eps[o], s2[o] = true, p.Eps[j], p.Sigma2[j]
 			continue
 		}
-		if !sameFloat(p.Eps[j], eps[o]) || !sameFloat(p.Sigma2[j], s2[o]) {
+		if !scalar.EqualWithinRel(p.Eps[j], eps[o], 1e-12) || !scalar.EqualWithinRel(p.Sigma2[j], s2[o], 1e-12) {
 			return nil, fmt.Errorf("generative: augment: mode %d has energy %v and reference variance %v, another mode of its symmetry orbit %v and %v: the process does not commute with the lattice symmetries (turn augmentation off)",
 				j, p.Eps[j], p.Sigma2[j], eps[o], s2[o])
 		}
@@ -77,23 +81,6 @@ func newSymmetry(p *Process) (*symmetry, error) {
 		s.groups[g] = append(s.groups[g], mu)
 	}
 	return s, nil
-}
-
-// sameFloat reports whether a and b agree to rounding (the energies of an
-// orbit are computed from permuted sums of the same terms).
-func sameFloat(a, b float64) bool {
-	d := a - b
-	if d < 0 {
-		d = -d
-	}
-	m := a
-	if m < 0 {
-		m = -m
-	}
-	if bm := max(b, -b); bm > m {
-		m = bm
-	}
-	return d <= 1e-12*m
 }
 
 // draw picks a uniformly random group element with rnd.
