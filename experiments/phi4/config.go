@@ -142,7 +142,7 @@ func defaults() Config {
 	// Langevin time 2 at h = 0.01 (acceptance 0.79 on 16²): the critical
 	// learned ensemble's action density moves from z +7 to +0.5 while
 	// ⟨|M|⟩, χ and U₄ stay within their bars (README).
-	c.Refine = Refine{Method: "mala", Time: 2, Step: 0.01}
+	c.Refine = Refine{Method: "mala", Time: 2, Step: 0.01, Scan: []float64{0.05, 0.1, 0.25, 0.5, 1}}
 	c.Network = pipeline.Network{Width: 16, Blocks: 1, Levels: 5, Kernel: 3, Knots: 12, TimeDim: 16, Spectra: false}
 	// 8000 steps of 64 examples, all of them (min_steps = steps): the
 	// held-out loss flattens near 0.98 long before the score is good

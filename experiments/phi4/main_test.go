@@ -49,6 +49,8 @@ func TestExitCodes(t *testing.T) {
 		{"typo in file", []string{"--config", bad}, 2, `unknown key "field.kapa"`},
 		{"unknown preset", []string{"--preset", "critical64"}, 2, "allowed symmetric, critical, broken"},
 		{"bad refine method", []string{"--set", "refine.method=euler"}, 2, "allowed none, mala, fourier-mala"},
+		{"scan beyond refine.time", []string{"--set", "refine.scan=[0.5,3]"}, 2, "allowed increasing Langevin times inside (0, refine.time = 2)"},
+		{"scan out of order", []string{"--set", "refine.scan=[0.5,0.1]"}, 2, "refine.scan"},
 		{"bad training target", []string{"--set", "train.target=score"}, 2, "allowed denoising, force"},
 		{"windows out of order", []string{"--set", "train.windows=[0.5,0.2]"}, 2, "allowed increasing fractions of T inside (0, 1)"},
 		{"window at T", []string{"--set", "train.windows=[1]"}, 2, "train.windows"},
@@ -317,7 +319,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, o)
 		}
 	}
-	for _, png := range []string{"spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields"} {
+	for _, png := range []string{"spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields", "refine_scan"} {
 		if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + png + ".png"); err != nil {
 			t.Errorf("plot %s: %v", png, err)
 		}

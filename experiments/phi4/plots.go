@@ -111,6 +111,9 @@ func (s *state) plots() error {
 			return err
 		}
 	}
+	if err := s.scanPlot(); err != nil {
+		return err
+	}
 	panels := []pipeline.Panel{{Title: "Monte Carlo", Field: s.ref.Field(0)}}
 	for _, m := range s.methods {
 		if gen, err := o.ReadGenerated(m.Name); err == nil {
@@ -118,4 +121,37 @@ func (s *state) plots() error {
 		}
 	}
 	return pipeline.FieldPanels(r.PlotPath("fields"), s.lat, panels)
+}
+
+// scanPlot draws the bars' z-scores of each refining ensemble against the
+// Langevin time of the refinement (refine.scan), with the ±3 band of the
+// bars: how long an exact local flow each generator needs.
+func (s *state) scanPlot() error {
+	if len(s.scans) == 0 {
+		return nil
+	}
+	lp := cli.LinePlot{Title: "refinement by the action's MALA flow: z against the reference (bars at ±3)", XLabel: "Langevin time + 0.01", YLabel: "z", LogX: true}
+	var tmin, tmax float64
+	for _, m := range s.methods {
+		sc := s.scans[m.Name]
+		if sc == nil {
+			continue
+		}
+		x := make([]float64, len(sc.Time))
+		for i, t := range sc.Time {
+			x[i] = t + 0.01
+		}
+		tmin, tmax = x[0], x[len(x)-1]
+		for k, n := range barObservables {
+			z := make([]float64, len(sc.Time))
+			for i, o := range sc.Obs[k] {
+				z[i] = o.Z
+			}
+			lp.Series = append(lp.Series, cli.Series{Name: m.Name + " " + n, X: x, Y: z})
+		}
+	}
+	for _, y := range []float64{-obsSigmas, obsSigmas} {
+		lp.Series = append(lp.Series, cli.Series{Name: fmt.Sprintf("z = %+d", int(y)), X: []float64{tmin, tmax}, Y: []float64{y, y}})
+	}
+	return lp.Save(s.r.PlotPath("refine_scan"))
 }

@@ -35,9 +35,10 @@ import (
 
 // Refine is the `refine:` section.
 type Refine struct {
-	Method string  `mapstructure:"method" help:"finish every generated ensemble with the exact Langevin flow of the φ⁴ action into /generated/<method>_<refine.method>: none, mala (Metropolis-adjusted: keeps exp(−S) exactly) or fourier-mala (the same with the Fourier mobility of mass² langevin.fourier_m2)"`
-	Time   float64 `mapstructure:"time" help:"Langevin time of the refinement (the local structure relaxes in O(1); the magnetisation needs ~L^z)"`
-	Step   float64 `mapstructure:"step" help:"Langevin step h of the refinement (MALA's acceptance falls as h·V^{1/3} grows: 0.79 at h = 0.01 on 16²)"`
+	Method string    `mapstructure:"method" help:"finish every generated ensemble with the exact Langevin flow of the φ⁴ action into /generated/<method>_<refine.method>: none, mala (Metropolis-adjusted: keeps exp(−S) exactly) or fourier-mala (the same with the Fourier mobility of mass² langevin.fourier_m2)"`
+	Time   float64   `mapstructure:"time" help:"Langevin time of the refinement (the local structure relaxes in O(1); the magnetisation needs ~L^z)"`
+	Step   float64   `mapstructure:"step" help:"Langevin step h of the refinement (MALA's acceptance falls as h·V^{1/3} grows: 0.79 at h = 0.01 on 16²)"`
+	Scan   []float64 `mapstructure:"scan" help:"Langevin times, increasing inside (0, refine.time), at which the refining ensembles are also compared with the reference (/generated/<method>_<refine.method>/scan, beside t = 0 and refine.time): how long an exact local flow each generator needs; [] = none"`
 }
 
 func (c Refine) check(p *config.Problems) {
@@ -51,6 +52,12 @@ func (c Refine) check(p *config.Problems) {
 	}
 	p.Check(c.Time > 0 && !math.IsInf(c.Time, 0), "refine.time", c.Time, "allowed finite > 0")
 	p.Check(c.Step > 0 && c.Step <= c.Time, "refine.step", c.Step, "allowed in (0, refine.time]")
+	for i, t := range c.Scan {
+		if !(t > 0 && t < c.Time) || (i > 0 && !(t > c.Scan[i-1])) {
+			p.Check(false, "refine.scan", c.Scan, fmt.Sprintf("allowed increasing Langevin times inside (0, refine.time = %g), e.g. [0.1, 0.5]", c.Time))
+			break
+		}
+	}
 }
 
 // refineName is the method name of the refinement of base.
@@ -95,16 +102,41 @@ func (s *state) refine(ctx context.Context, src, dst *pipeline.Method) error {
 	if err := s.out.F.Attr("/generated/"+src.Name, "samples_per_second", &genRate); err != nil {
 		return err
 	}
-	bar := s.r.Progress("refine "+src.Name, 1, "flows")
+	// The flow stops at t = 0, at every scan time and at refine.time; the
+	// steps between are refine.step (or a little less, to land on each
+	// time), so the scan leaves the refined ensemble's law unchanged.
+	times := append(append([]float64{0}, c.Scan...), c.Time)
+	bar := s.r.Progress("refine "+src.Name, int64(len(times)), "snapshots")
+	sc := &refineScan{Method: dst.Name}
+	var scanSecs float64
 	t0 := time.Now()
-	err = l.Run(e, rng.New(s.r.Seed, rng.StageGradFlow, 200+uint64(src.Index)).Uint64(), []float64{c.Time},
-		func(int, float64, *field.Ensemble) error { return ctx.Err() })
+	var lastAcc, lastProp int64
+	err = l.Run(e, rng.New(s.r.Seed, rng.StageGradFlow, 200+uint64(src.Index)).Uint64(), times,
+		func(i int, t float64, e *field.Ensemble) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			ts := time.Now()
+			acc, prop := l.Acceptance()
+			a := math.NaN()
+			if prop > lastProp {
+				a = float64(acc-lastAcc) / float64(prop-lastProp)
+			}
+			lastAcc, lastProp = acc, prop
+			if err := s.scanRow(sc, dst, t, a, e); err != nil {
+				return err
+			}
+			scanSecs += time.Since(ts).Seconds()
+			bar.Add(1)
+			return nil
+		})
 	if err != nil {
 		return err
 	}
-	secs := time.Since(t0).Seconds()
-	bar.Add(1)
+	secs := time.Since(t0).Seconds() - scanSecs
 	bar.Done()
+	s.logScan(sc)
+	s.scans[dst.Name] = sc
 	acc, prop := l.Acceptance()
 	n := float64(e.Len())
 	g := "/generated/" + dst.Name
@@ -130,5 +162,8 @@ func (s *state) refine(ctx context.Context, src, dst *pipeline.Method) error {
 			return err
 		}
 	}
-	return d.Append(e.Data)
+	if err := d.Append(e.Data); err != nil {
+		return err
+	}
+	return s.writeScan(g, sc)
 }

@@ -55,6 +55,8 @@ type state struct {
 	// givenM is the split of each generated ensemble's S/V error at given
 	// |M| and from its law of |M| (compare stage).
 	givenM map[string]givenM
+	// scans are the refinement scans (refine stage) by refined method.
+	scans  map[string]*refineScan
 	runner *pipeline.Runner
 }
 
@@ -88,7 +90,7 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 		return err
 	}
 	s := &state{cfg: cfg, r: r, out: &pipeline.Out{F: r.File, Lat: lat, Shells: sh}, lat: lat, act: act, proc: proc,
-		comps: map[string]*generative.Comparison{}, stats: map[string]*pipeline.Stats{}, checks: map[string][]pipeline.Check{}}
+		comps: map[string]*generative.Comparison{}, stats: map[string]*pipeline.Stats{}, checks: map[string][]pipeline.Check{}, scans: map[string]*refineScan{}}
 	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: proc, Net: cfg.Network, Train: cfg.Train, Index: 0, Force: act.Force}
 	defer s.learned.Close()
 	if w := cfg.Train.Windows; len(w) > 0 {

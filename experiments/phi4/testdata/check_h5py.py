@@ -157,6 +157,37 @@ with h5py.File(path, "r") as f:
         check(not np.array_equal(gen["fields"][()], src["fields"][()]), method + " fields moved")
         check(0 < gen.attrs["samples_per_second"] <= src.attrs["samples_per_second"], method + " cost includes generation")
         check("comparison/" + method in f, method + " compared")
+        # The refinement scan: the compare stage's routine at each
+        # Langevin time; its first row is the source ensemble, its last
+        # the refined one, so their |z| are the compare stage's bars of
+        # those ensembles, and the per-segment acceptances, weighted by
+        # the segments' steps, give the whole flow's.
+        if "scan" in gen:
+            sc = gen["scan"]
+            ts = sc["t"][()]
+            check(ts[0] == 0 and np.all(np.diff(ts) > 0) and abs(ts[-1] - gen.attrs["refine_time"]) < 1e-12, method + " scan times %s" % ts)
+            for row, grp in ((0, "comparison/" + src.name.split("/")[-1]), (-1, "comparison/" + method)):
+                ch = f[grp + "/checks"]
+                names = ch.attrs["names"].split(",")
+                for obs, ds in (("AbsM", "abs_magnetization_z"), ("Chi", "chi_z"), ("Binder", "binder_u4_z"), ("ActionDensity", "action_density_z")):
+                    i = [k for k, n in enumerate(names) if n.endswith(": |z| " + obs)]
+                    check(len(i) == 1 and abs(abs(sc[ds][row]) - ch["value"][i[0]]) < 1e-9 * max(1, ch["value"][i[0]]),
+                          "%s scan row %d %s %.6g vs %s's bar %s" % (method, row, ds, sc[ds][row], grp, ch["value"][i[0]] if i else None))
+                check(bool(sc["bars_passed"][row]) == bool(np.all(ch["pass"][()])), "%s scan row %d bars_passed vs %s" % (method, row, grp))
+            # M correlation of the last row recomputed from the stored
+            # source and refined fields (the flow keeps the sample order).
+            m0 = src["fields"][()].reshape(src["fields"].shape[0], -1).mean(axis=1)
+            m1 = gen["fields"][()].reshape(gen["fields"].shape[0], -1).mean(axis=1)
+            rho = np.corrcoef(m0, m1)[0, 1]
+            check(sc["m_correlation"][0] == 1 and sc["m_shift_rms"][0] == 0, method + " scan starts at the source's M")
+            check(abs(sc["m_correlation"][-1] - rho) < 1e-9, "%s M correlation %.10g vs numpy %.10g" % (method, sc["m_correlation"][-1], rho))
+            check(abs(sc["m_shift_rms"][-1] - np.sqrt(np.mean((m1 - m0) ** 2))) < 1e-12, method + " rms change of M")
+            acc = sc["acceptance"][()]
+            check(np.isnan(acc[0]) and np.all((acc[1:] > 0) & (acc[1:] <= 1)), method + " scan acceptances %s" % acc)
+            h = gen.attrs["refine_step"]
+            steps = np.maximum(1, np.ceil(np.diff(ts) / h - 1e-9))
+            tot = np.sum(acc[1:] * steps) / np.sum(steps)
+            check(abs(tot - gen.attrs["acceptance"]) < 1e-9, "%s scan acceptances weighted by steps %.12g vs the flow's %.12g" % (method, tot, gen.attrs["acceptance"]))
     if "generated/gaussian_mala" in f:
         before = f["generated/gaussian/estimates/action_density"][()]
         after = f["generated/gaussian_mala/estimates/action_density"][()]
