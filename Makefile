@@ -116,9 +116,13 @@ bench-ot: deps
 
 # experiments/phi4: the presets that carry the issue's acceptance bars
 # (near-critical and broken phase, 16²; about 15–25 min each on 2 shared
-# cores). Exits non-zero when the learned ensemble of either misses a bar
-# (the file's checks_passed attribute; the run itself exits 0 and reports
-# the bars). PHI4_PRESETS picks others, ARGS adds flags to every run.
+# cores). Exits non-zero when the judged learned ensemble of either misses
+# a bar (the file's checks_passed and checks_judged attributes; the run
+# itself exits 0 and reports the bars): by default the learned sampler with
+# its exact corrector (bars.ensemble = auto → refined); ARGS="--set
+# bars.ensemble=network" judges the network's own ensemble. Each file's
+# other learned ensemble's verdict is printed beside it. PHI4_PRESETS picks
+# other presets, ARGS adds flags to every run.
 .PHONY: phi4-validate
 PHI4_PRESETS ?= critical broken
 phi4-validate: deps
@@ -127,9 +131,9 @@ phi4-validate: deps
 	@fail=0; for p in $(PHI4_PRESETS); do \
 	  f=results/phi4-validate/$$p.h5; \
 	  ./bin/phi4 --preset $$p --seed 1 --force --plots --out $$f $(ARGS) || fail=1; \
-	  if $(PYTHON) -c 'import sys, h5py; a = h5py.File(sys.argv[1], "r").attrs; sys.exit(0 if a["status"] == "complete" and a["checks_passed"] else 1)' $$f; then \
-	    echo "phi4-validate: $$p: every bar passed"; \
+	  if $(PYTHON) scripts/checks/phi4_bars.py $$f $$p; then \
+	    echo "phi4-validate: $$p: every bar of the judged ensemble passed"; \
 	  else \
-	    echo "phi4-validate: $$p: a bar FAILED (summary above; /comparison/learned/checks in $$f)"; fail=1; \
+	    echo "phi4-validate: $$p: a bar FAILED (summary above; checks_judged in $$f names the judged comparison)"; fail=1; \
 	  fi; \
 	done; exit $$fail

@@ -16,6 +16,7 @@ import (
 	"rgflow/erg"
 	"rgflow/field"
 	"rgflow/generative"
+	"rgflow/internal/h5io"
 	"rgflow/internal/rng"
 	"rgflow/lattice"
 )
@@ -51,6 +52,8 @@ func TestExitCodes(t *testing.T) {
 		{"bad refine method", []string{"--set", "refine.method=euler"}, 2, "allowed none, mala, fourier-mala"},
 		{"scan beyond refine.time", []string{"--set", "refine.scan=[0.5,3]"}, 2, "allowed increasing Langevin times inside (0, refine.time = 2)"},
 		{"scan out of order", []string{"--set", "refine.scan=[0.5,0.1]"}, 2, "refine.scan"},
+		{"bad bars ensemble", []string{"--set", "bars.ensemble=learned"}, 2, "allowed auto, refined, network"},
+		{"refined bars without refinement", []string{"--set", "bars.ensemble=refined", "--set", "refine.method=none"}, 2, "allowed network when refine.method = none"},
 		{"bad training target", []string{"--set", "train.target=score"}, 2, "allowed denoising, force"},
 		{"windows out of order", []string{"--set", "train.windows=[0.5,0.2]"}, 2, "allowed increasing fractions of T inside (0, 1)"},
 		{"window at T", []string{"--set", "train.windows=[1]"}, 2, "train.windows"},
@@ -339,4 +342,20 @@ func TestQuickRunReadByH5py(t *testing.T) {
 		t.Fatalf("h5py check: %v\n%s", err, res)
 	}
 	t.Logf("%s", res)
+	// make phi4-validate's reader: its exit status is the file's
+	// checks_passed, and it names the judged ensemble.
+	f, err := h5io.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var passed bool
+	err = f.Attr("/", "checks_passed", &passed)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = exec.Command(py, "../../scripts/checks/phi4_bars.py", out, "quick").CombinedOutput()
+	if (err == nil) != passed || !strings.Contains(string(res), "learned_mala (judged)") {
+		t.Errorf("phi4_bars.py: exit error %v with checks_passed %v\n%s", err, passed, res)
+	}
 }
