@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"text/tabwriter"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -179,4 +180,33 @@ func (s *state) writeScan(g string, sc *refineScan) error {
 		}
 	}
 	return nil
+}
+
+// printScans prints the refinement scans (summary).
+func (s *state) printScans() {
+	for _, m := range s.methods {
+		sc := s.scans[m.Name]
+		if sc == nil {
+			continue
+		}
+		fmt.Fprintf(s.r.Stdout, "\nrefinement scan of %s (z against the reference; M corr.: correlation of M with the generator's):\n", m.Name)
+		w := tabwriter.NewWriter(s.r.Stdout, 2, 0, 2, ' ', 0)
+		fmt.Fprintf(w, "Langevin t\t⟨|M|⟩\tχ\tU₄\tS/V\tworst shell\tM corr.\tacceptance\tbars\n")
+		for i, t := range sc.Time {
+			fmt.Fprintf(w, "%g", t)
+			for k := range barObservables {
+				fmt.Fprintf(w, "\t%+.1f", sc.Obs[k][i].Z)
+			}
+			mark := "miss"
+			if sc.Pass[i] {
+				mark = "pass"
+			}
+			acc := "–"
+			if !math.IsNaN(sc.Acceptance[i]) {
+				acc = fmt.Sprintf("%.2f", sc.Acceptance[i])
+			}
+			fmt.Fprintf(w, "\t%.3f\t%.3f\t%s\t%s\n", sc.Shell[i], sc.MCorr[i], acc, mark)
+		}
+		w.Flush()
+	}
 }
