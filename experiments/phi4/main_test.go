@@ -322,7 +322,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, o)
 		}
 	}
-	for _, png := range []string{"spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields", "refine_scan"} {
+	for _, png := range []string{"spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields", "refine_scan_learned_mala", "refine_scan_gaussian_mala"} {
 		if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + png + ".png"); err != nil {
 			t.Errorf("plot %s: %v", png, err)
 		}

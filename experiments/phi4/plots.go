@@ -123,35 +123,34 @@ func (s *state) plots() error {
 	return pipeline.FieldPanels(r.PlotPath("fields"), s.lat, panels)
 }
 
-// scanPlot draws the bars' z-scores of each refining ensemble against the
-// Langevin time of the refinement (refine.scan), with the ±3 band of the
-// bars: how long an exact local flow each generator needs.
+// scanPlot draws, for each refining ensemble, the bars' z-scores against
+// the Langevin time of the refinement (refine.scan), with the ±3 lines of
+// the bars: how long an exact local flow the generator needs
+// (refine_scan_<method>.png).
 func (s *state) scanPlot() error {
-	if len(s.scans) == 0 {
-		return nil
-	}
-	lp := cli.LinePlot{Title: "refinement by the action's MALA flow: z against the reference (bars at ±3)", XLabel: "Langevin time + 0.01", YLabel: "z", LogX: true}
-	var tmin, tmax float64
 	for _, m := range s.methods {
 		sc := s.scans[m.Name]
 		if sc == nil {
 			continue
 		}
+		lp := cli.LinePlot{Title: m.Name + ": z against the reference along the refinement (bars at ±3)", XLabel: "Langevin time + 0.01", YLabel: "z", LogX: true}
 		x := make([]float64, len(sc.Time))
 		for i, t := range sc.Time {
 			x[i] = t + 0.01
 		}
-		tmin, tmax = x[0], x[len(x)-1]
 		for k, n := range barObservables {
 			z := make([]float64, len(sc.Time))
 			for i, o := range sc.Obs[k] {
 				z[i] = o.Z
 			}
-			lp.Series = append(lp.Series, cli.Series{Name: m.Name + " " + n, X: x, Y: z})
+			lp.Series = append(lp.Series, cli.Series{Name: n, X: x, Y: z})
+		}
+		for _, y := range []float64{-obsSigmas, obsSigmas} {
+			lp.Series = append(lp.Series, cli.Series{Name: fmt.Sprintf("z = %+d", int(y)), X: []float64{x[0], x[len(x)-1]}, Y: []float64{y, y}})
+		}
+		if err := lp.Save(s.r.PlotPath("refine_scan_" + m.Name)); err != nil {
+			return err
 		}
 	}
-	for _, y := range []float64{-obsSigmas, obsSigmas} {
-		lp.Series = append(lp.Series, cli.Series{Name: fmt.Sprintf("z = %+d", int(y)), X: []float64{tmin, tmax}, Y: []float64{y, y}})
-	}
-	return lp.Save(s.r.PlotPath("refine_scan"))
+	return nil
 }
