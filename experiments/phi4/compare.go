@@ -120,6 +120,15 @@ func observable(c *generative.Comparison, name string) generative.ObservableZ {
 	return generative.ObservableZ{Name: name, Z: math.NaN()}
 }
 
+// worstShell is the largest |G/G_ref − 1| over the momentum shells.
+func worstShell(c *generative.Comparison) float64 {
+	worst := 0.0
+	for _, r := range c.Ratio {
+		worst = math.Max(worst, math.Abs(r-1))
+	}
+	return worst
+}
+
 // bars returns the acceptance checks of one generated ensemble.
 func bars(method string, c *generative.Comparison, mir mirror) []pipeline.Check {
 	var out []pipeline.Check
@@ -128,11 +137,7 @@ func bars(method string, c *generative.Comparison, mir mirror) []pipeline.Check 
 		out = append(out, pipeline.Bar(method+": |z| "+n, math.Abs(o.Z), obsSigmas,
 			fmt.Sprintf("%s within %d combined standard errors of the reference", n, obsSigmas)))
 	}
-	worst := 0.0
-	for _, r := range c.Ratio {
-		worst = math.Max(worst, math.Abs(r-1))
-	}
-	out = append(out, pipeline.Bar(method+": worst shell |G/G_ref − 1|", worst, shellTol, "every momentum shell of G(k) within 5% of the reference"))
+	out = append(out, pipeline.Bar(method+": worst shell |G/G_ref − 1|", worstShell(c), shellTol, "every momentum shell of G(k) within 5% of the reference"))
 	q := 0.0
 	if mir.DOF > 0 {
 		q = distuv.ChiSquared{K: float64(mir.DOF)}.Quantile(mirrorConfidence)

@@ -54,9 +54,11 @@ func (s *state) scanRow(sc *refineScan, dst *pipeline.Method, t, acc float64, e 
 	if err != nil {
 		return fmt.Errorf("refine scan of %s at t = %g: %w", dst.Name, t, err)
 	}
-	st, err := s.out.Measure(s.act, e)
-	if err != nil {
-		return fmt.Errorf("refine scan of %s at t = %g: %w", dst.Name, t, err)
+	// Per-sample M only: Compare has measured the rest.
+	meas := field.MeasureEnsemble(nil, s.act, e)
+	m := make([]float64, len(meas))
+	for i, x := range meas {
+		m[i] = x.M
 	}
 	if sc.Obs == nil {
 		sc.Obs = make([][]generative.ObservableZ, len(barObservables))
@@ -66,18 +68,13 @@ func (s *state) scanRow(sc *refineScan, dst *pipeline.Method, t, acc float64, e 
 	for k, n := range barObservables {
 		sc.Obs[k] = append(sc.Obs[k], observable(c, n))
 	}
-	checks := bars(dst.Name, c, mirrorTest(measuredM(st), 1))
-	worst := 0.0
-	for _, r := range c.Ratio {
-		worst = math.Max(worst, math.Abs(r-1))
-	}
-	sc.Shell = append(sc.Shell, worst)
+	checks := bars(dst.Name, c, mirrorTest(m, 1))
+	sc.Shell = append(sc.Shell, worstShell(c))
 	pass := true
 	for _, ch := range checks {
 		pass = pass && ch.Pass
 	}
 	sc.Pass = append(sc.Pass, pass)
-	m := measuredM(st)
 	if sc.m0 == nil {
 		sc.m0 = m
 	}
