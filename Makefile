@@ -137,3 +137,10 @@ phi4-validate: deps
 	    echo "phi4-validate: $$p: a bar FAILED (summary above; checks_judged in $$f names the judged comparison)"; fail=1; \
 	  fi; \
 	done; exit $$fail
+
+# Every experiment's quick run (and a two-task sweep) at the working tree and
+# at BASE (default origin/main, else HEAD), compared dataset by dataset and
+# attribute by attribute: proves that a refactor changed no result.
+.PHONY: samebits
+samebits: deps
+	@./scripts/samebits.sh $(BASE)
