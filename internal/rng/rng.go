@@ -29,6 +29,41 @@ const (
 	StageEvaluate
 )
 
+// Stream labels: the path components after the stage, one list for the whole
+// program so that no two families of streams can coincide. A label that
+// numbers a family is added to the member's index (label + set, label +
+// model); the others stand alone. Values are part of every result's
+// definition: changing one changes the numbers of every run that uses it.
+const (
+	// Under StageSample: the ensembles of an exact sampler, then the sample.
+	SetTrain    uint64 = 0
+	SetHeld     uint64 = 1
+	SetRef      uint64 = 2
+	SetBaseline uint64 = 3 // the samples that measure a Gaussian baseline
+	SetStart    uint64 = 4 // the start ensemble of a gradient flow
+
+	// Under StageSample: Markov-chain sets, + the set's number.
+	ChainSetSeed uint64 = 1000 // the seed of the set's chains (field.ChainStream)
+	ChainSetInit uint64 = 2000 // then the chain: its start configuration
+
+	// Under StageGradFlow.
+	FlowStart  uint64 = 100 // then the sample: a flow's start ensemble
+	FlowRun    uint64 = 101 // the seed of a gradient flow's own streams
+	FlowRefine uint64 = 200 // + generated ensemble's index: its refinement's seed
+
+	// Under StageTrain.
+	TrainInit uint64 = 100 // + the model's index: a network's initial weights
+
+	// Under StageEvaluate.
+	EvalSliced uint64 = 0x736c69636564 // "sliced": the directions of sliced W₂
+)
+
+// ModelSeed returns the seed of model number index of a run with seed seed:
+// index 0 keeps the run's seed, the others are spread by the golden ratio.
+func ModelSeed(seed uint64, index int) uint64 {
+	return seed + uint64(index)*0x9e3779b97f4a7c15
+}
+
 // New returns the PCG source of the stream (seed, path...).
 func New(seed uint64, path ...uint64) *rand.PCG {
 	hi, lo := Derive(seed, path...)
