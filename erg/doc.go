@@ -1,8 +1,9 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
 // Package erg implements the exact renormalization group of lattice scalar
-// fields: regulators, the Polchinski flow of samples, its monotones, the
-// local potential approximation and block-spin coarse graining.
+// fields: regulators, the Polchinski flow of samples, its monotones and
+// block-spin coarse graining. The local potential approximation of the
+// same flow is package erg/lpa.
 //
 // # The Polchinski flow as a per-mode diffusion
 //

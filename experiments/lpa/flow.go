@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"math"
 
-	"rgflow/erg"
+	"rgflow/erg/lpa"
 	"rgflow/internal/cli"
 	"rgflow/internal/h5io"
 )
@@ -16,7 +16,7 @@ import (
 // symmetric phase runs to the infinitely massive fixed point v = r²/2
 // (κ → 1; decided at κ > 0.9), the broken one has its minimum run off to
 // large field (κ → −∞; decided at κ < −10). These are the thresholds of
-// erg's TestPotentialFlowCriticality.
+// package lpa's TestPotentialFlowCriticality.
 const (
 	phaseSymmetric = 1
 	phaseBroken    = -1
@@ -70,13 +70,13 @@ func decide(kappa float64) int {
 	return 0
 }
 
-func newFlow(cfg Config, l erg.LPA, a float64) (*erg.PotentialFlow, error) {
+func newFlow(cfg Config, l lpa.LPA, a float64) (*lpa.PotentialFlow, error) {
 	g := cfg.Flow.G
 	return l.NewPotentialFlow(func(r float64) float64 { return a*r + g*r*r*r }, cfg.Flow.R, cfg.Flow.Intervals)
 }
 
 // phase flows v₀ = aφ²/2 + gφ⁴/4 until its phase is decided.
-func phase(cfg Config, l erg.LPA, a float64) (int, error) {
+func phase(cfg Config, l lpa.LPA, a float64) (int, error) {
 	pf, err := newFlow(cfg, l, a)
 	if err != nil {
 		return 0, err
@@ -97,7 +97,7 @@ func phase(cfg Config, l erg.LPA, a float64) (int, error) {
 }
 
 // critical brackets and bisects the critical bare mass a_c.
-func critical(ctx context.Context, cfg Config, l erg.LPA) (ac float64, n int, err error) {
+func critical(ctx context.Context, cfg Config, l lpa.LPA) (ac float64, n int, err error) {
 	lo, hi := -1.0, 0.0
 	for k := 0; ; k++ {
 		s, err := phase(cfg, l, hi)

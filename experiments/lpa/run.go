@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"rgflow/erg"
+	"rgflow/erg/lpa"
 	"rgflow/internal/cli"
 	"rgflow/internal/h5io"
 )
@@ -16,8 +16,8 @@ import (
 // row is one line of the exponents table.
 type row struct {
 	N       int
-	Ex      erg.Exponents
-	FP      *erg.FixedPoint
+	Ex      lpa.Exponents
+	FP      *lpa.FixedPoint
 	Seconds float64
 }
 
@@ -33,7 +33,7 @@ type reference struct {
 // Published LPA values in d = 3, N = 1 (the Wilson–Polchinski LPA, equal to
 // the optimised Wetterich LPA): C. Bervillier, A. Jüttner and D. F. Litim,
 // Nucl. Phys. B 783 (2007) 213, arXiv:hep-th/0701172, as cited and
-// reproduced to 5·10⁻¹² by erg's TestLPAIsingThreeDimensions.
+// reproduced to 5·10⁻¹² by package lpa's TestLPAIsingThreeDimensions.
 const bjl = "Bervillier, Jüttner, Litim, Nucl. Phys. B 783 (2007) 213 (as cited in erg/lpa_test.go)"
 
 func references(d float64, r row) []reference {
@@ -67,14 +67,14 @@ func nList(cfg Config) []int {
 }
 
 func solve(cfg Config, n int) (row, error) {
-	l, err := erg.NewLPA(cfg.LPA.D, n)
+	l, err := lpa.New(cfg.LPA.D, n)
 	if err != nil {
 		return row{}, err
 	}
 	l.Step = cfg.LPA.Step
 	t0 := time.Now()
-	var ex erg.Exponents
-	var fp *erg.FixedPoint
+	var ex lpa.Exponents
+	var fp *lpa.FixedPoint
 	if cfg.LPA.Richardson {
 		ex, fp, err = l.CriticalExponents(cfg.LPA.LMin)
 	} else {
@@ -201,13 +201,13 @@ func profile(cfg Config, m row) (*profileData, error) {
 	k := min(cfg.Profile.Eigenfunctions, len(m.Ex.Even))
 	p.EvenLam = m.Ex.Even[:k]
 	for _, lam := range p.EvenLam {
-		dv, df := fp.Eigenfunction(erg.Even, lam, p.R)
+		dv, df := fp.Eigenfunction(lpa.Even, lam, p.R)
 		p.EvenDV, p.EvenDF = append(p.EvenDV, dv), append(p.EvenDF, df)
 	}
 	if m.N == 1 {
 		p.OddLam = m.Ex.Odd
 		for _, lam := range p.OddLam {
-			dv, df := fp.Eigenfunction(erg.Odd, lam, p.R)
+			dv, df := fp.Eigenfunction(lpa.Odd, lam, p.R)
 			p.OddDV, p.OddDF = append(p.OddDV, dv), append(p.OddDF, df)
 		}
 	}

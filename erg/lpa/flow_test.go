@@ -1,6 +1,6 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-package erg
+package lpa
 
 import (
 	"math"
@@ -12,7 +12,7 @@ import (
 // largest |F_Δ[f*]| over the interior r ≤ RMatch falls by ≈ 4 when Δ
 // halves (observed order within 0.2 of 2).
 func TestPotentialFlowDiscretisation(t *testing.T) {
-	l, _ := NewLPA(3, 1)
+	l, _ := New(3, 1)
 	fp, err := l.WilsonFisher()
 	if err != nil {
 		t.Fatal(err)
@@ -108,12 +108,12 @@ func slope(x, y []float64) float64 {
 // Both rates, fitted over late windows (where the nonlinear part of the
 // approach, ∝ e^{−2ωt}, and the next irrelevant direction are below 1%),
 // must agree with the eigenvalue solver's to 1% (the grid, Δ = 0.1,
-// shifts the eigenvalues by O(Δ²), measured ≈ 0.2%).
+// shifts the eigenvalues by O(Δ²), ≈ 0.2%).
 func TestPotentialFlowCriticality(t *testing.T) {
 	if testing.Short() {
 		t.Skip("about 40 flows of the LPA PDE")
 	}
-	l, _ := NewLPA(3, 1)
+	l, _ := New(3, 1)
 	fp, err := l.WilsonFisher()
 	if err != nil {
 		t.Fatal(err)

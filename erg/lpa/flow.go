@@ -1,6 +1,6 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-package erg
+package lpa
 
 import (
 	"fmt"
@@ -38,7 +38,7 @@ type PotentialFlow struct {
 // odd) on [0, R] with M intervals.
 func (l LPA) NewPotentialFlow(f0 func(r float64) float64, R float64, M int) (*PotentialFlow, error) {
 	if !(R > 0) || M < 4 {
-		return nil, fmt.Errorf("erg: LPA grid R = %v, M = %d: need R > 0 and M ≥ 4", R, M)
+		return nil, fmt.Errorf("lpa: grid R = %v, M = %d: need R > 0 and M ≥ 4", R, M)
 	}
 	p := &PotentialFlow{LPA: l, R: R, M: M}
 	n := M + 1
@@ -64,7 +64,7 @@ func (p *PotentialFlow) Radii() []float64 { return p.r }
 func (p *PotentialFlow) Rate(dst, f []float64) []float64 {
 	n := p.M + 1
 	if len(f) != n {
-		panic("erg: potential length mismatch")
+		panic("lpa: potential length mismatch")
 	}
 	if dst == nil {
 		dst = make([]float64, n)
@@ -148,10 +148,10 @@ func (p *PotentialFlow) Advance(t1, every float64, visit func(t float64, f []flo
 		p.Step(dt)
 		M := p.M
 		if !(math.Abs(p.F[M]) < 1e150) {
-			return fmt.Errorf("erg: LPA flow blew up at t = %v", p.T)
+			return fmt.Errorf("lpa: flow blew up at t = %v", p.T)
 		}
 		if (p.D-2)/2*p.R+2*p.F[M] < 0 {
-			return fmt.Errorf("erg: LPA flow: inflow at r = R = %v at t = %v (f = %v): enlarge R", p.R, p.T, p.F[M])
+			return fmt.Errorf("lpa: flow: inflow at r = R = %v at t = %v (f = %v): enlarge R", p.R, p.T, p.F[M])
 		}
 		if visit != nil && (p.T >= next-1e-12 || p.T >= t1) {
 			if !visit(p.T, p.F) {

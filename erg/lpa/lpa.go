@@ -1,6 +1,6 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-package erg
+package lpa
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ import (
 
 // LPA is the local potential approximation of the Polchinski equation for
 // an O(N)-symmetric scalar in d dimensions, in dimensionless variables
-// with η = 0 (the normalisation of DESIGN §4, radial field r = |φ|):
+// with η = 0 and radial field r = |φ|:
 //
 //	∂_t v = d·v − ((d−2)/2) r v′ + v″ + (N−1) v′/r − (v′)².
 //
@@ -29,14 +29,14 @@ type LPA struct {
 	Step float64
 }
 
-// NewLPA returns the LPA in d dimensions for O(n), or an error if
+// New returns the LPA in d dimensions for O(n), or an error if
 // d ∉ (2, 4] or n < 1.
-func NewLPA(d float64, n int) (LPA, error) {
+func New(d float64, n int) (LPA, error) {
 	if !(d > 2 && d <= 4) {
-		return LPA{}, fmt.Errorf("erg: LPA dimension d = %v: must lie in (2, 4]", d)
+		return LPA{}, fmt.Errorf("lpa: dimension d = %v: must lie in (2, 4]", d)
 	}
 	if n < 1 {
-		return LPA{}, fmt.Errorf("erg: LPA field components N = %d: must be ≥ 1", n)
+		return LPA{}, fmt.Errorf("lpa: field components N = %d: must be ≥ 1", n)
 	}
 	return LPA{D: d, N: n}, nil
 }
@@ -95,47 +95,47 @@ type FixedPoint struct {
 	Residual float64
 }
 
-// lpaSuppress is the exponent by which inward integration suppresses the
+// suppress is the exponent by which inward integration suppresses the
 // excluded solution between RInf and RMatch: exp(−(d+2)(RInf² − RMatch²)/4)
-// = e^{−lpaSuppress} (exp(−(d−2)…/4) around the Gaussian fixed point).
-var lpaSuppress = 60.0
+// = e^{−suppress} (exp(−(d−2)…/4) around the Gaussian fixed point).
+var suppress = 60.0
 
-// lpaRefStep is the default RK4 step of the shooting (LPA.Step = 0).
-// The global error is ∝ step⁴: at 1/256 it is ~10⁻¹² in ν at d = 3, and
-// LPA.Exponents removes it by Richardson extrapolation from step and
-// step/2 (TestLPAStepConvergence).
-const lpaRefStep = 1.0 / 256
+// refStep is the default RK4 step of the shooting (LPA.Step = 0).
+// The global error is ∝ step⁴ (~10⁻¹² in ν at d = 3 at this step);
+// CriticalExponents removes it by Richardson extrapolation from step and
+// step/2.
+const refStep = 1.0 / 256
 
 func (l LPA) step() float64 {
 	if l.Step > 0 {
 		return l.Step
 	}
-	return lpaRefStep
+	return refStep
 }
 
 // GaussianFixedPoint returns f* ≡ 0.
 func (l LPA) GaussianFixedPoint() *FixedPoint {
 	fp := &FixedPoint{LPA: l, Gaussian: true, RMatch: 1.5}
 	// Around f* = 0 the excluded solution grows like exp((d−2)r²/4).
-	fp.RInf = math.Sqrt(fp.RMatch*fp.RMatch + 4*lpaSuppress/(l.D-2))
-	for fp.Suppression() < lpaSuppress {
+	fp.RInf = math.Sqrt(fp.RMatch*fp.RMatch + 4*suppress/(l.D-2))
+	for fp.Suppression() < suppress {
 		fp.RInf += 0.5
 	}
 	return fp
 }
 
-// lpaState is (f, f′, g, g′): the fixed point and a perturbation.
-type lpaState [4]float64
+// state is (f, f′, g, g′): the fixed point and a perturbation.
+type state [4]float64
 
 // rhs returns d/dr of the state at radius r for eigenvalue lam.
-func (l LPA) rhs(r float64, y lpaState, lam float64, withG bool) lpaState {
+func (l LPA) rhs(r float64, y state, lam float64, withG bool) state {
 	d, n1 := l.D, float64(l.N-1)
 	f, fp := y[0], y[1]
 	fpp := -(d+2)/2*f + (d-2)/2*r*fp + 2*f*fp
 	if n1 != 0 {
 		fpp -= n1 * (fp/r - f/(r*r))
 	}
-	out := lpaState{fp, fpp}
+	out := state{fp, fpp}
 	if withG {
 		g, gp := y[2], y[3]
 		gpp := (lam-(d+2)/2)*g + (d-2)/2*r*gp + 2*(fp*g+f*gp)
@@ -151,13 +151,13 @@ func (l LPA) rhs(r float64, y lpaState, lam float64, withG bool) lpaState {
 // direction). visit, if not nil, is called at every step with (r, y).
 // It returns the state at r1 and false if the solution left the range of
 // floats (|f| > 1e100) before r1.
-func (l LPA) integrate(y lpaState, r0, r1, lam float64, withG bool, visit func(r float64, y lpaState)) (lpaState, float64, bool) {
+func (l LPA) integrate(y state, r0, r1, lam float64, withG bool, visit func(r float64, y state)) (state, float64, bool) {
 	dir := 1.0
 	if r1 < r0 {
 		dir = -1
 	}
 	H := l.step()
-	add := func(a lpaState, s float64, b lpaState) lpaState {
+	add := func(a state, s float64, b state) state {
 		for i := range a {
 			a[i] += s * b[i]
 		}
@@ -171,7 +171,7 @@ func (l LPA) integrate(y lpaState, r0, r1, lam float64, withG bool, visit func(r
 			// excludes decays outward at rate (N−1)/r: steps of at most
 			// 2r/(N+1) (scaled with H, so that the error stays ∝ H⁴) keep
 			// explicit RK4 stable on it.
-			h = math.Min(h, 2*r/float64(l.N+1)*H/lpaRefStep)
+			h = math.Min(h, 2*r/float64(l.N+1)*H/refStep)
 		}
 		last := h >= dir*(r1-r)*(1-1e-12)
 		if last {
@@ -203,19 +203,19 @@ func (l LPA) integrate(y lpaState, r0, r1, lam float64, withG bool, visit func(r
 // r0 is where outward integration starts for N > 1, from the series, to
 // avoid the coordinate singularity of (N−1)/r at r = 0: the neglected
 // terms are O(r0⁵) = 10⁻¹⁵.
-const lpaR0 = 1e-3
+const rStart = 1e-3
 
 // outwardStart returns the state at the start of outward integration
-// (r = 0 for N = 1, lpaR0 otherwise) for f*′(0) = gamma and, for the
+// (r = 0 for N = 1, rStart otherwise) for f*′(0) = gamma and, for the
 // perturbation, the sector's regular solution at eigenvalue lam.
-func (l LPA) outwardStart(gamma, lam float64, sec Sector) (lpaState, float64) {
+func (l LPA) outwardStart(gamma, lam float64, sec Sector) (state, float64) {
 	nn := float64(l.N)
 	c := (gamma*gamma - gamma) / (nn + 2)
 	r := 0.0
 	if l.N > 1 {
-		r = lpaR0
+		r = rStart
 	}
-	y := lpaState{gamma*r + c*r*r*r, gamma + 3*c*r*r}
+	y := state{gamma*r + c*r*r*r, gamma + 3*c*r*r}
 	switch sec {
 	case Even: // g = r + b r³
 		b := (lam - 2 + 4*gamma) / (2 * (nn + 2))
@@ -240,10 +240,10 @@ func (fp *FixedPoint) powers(lam float64) (p, q float64) {
 	return p, q
 }
 
-func (fp *FixedPoint) inwardStart(lam float64) lpaState {
+func (fp *FixedPoint) inwardStart(lam float64) state {
 	r := fp.RInf
 	p, q := fp.powers(lam)
-	var y lpaState
+	var y state
 	if !fp.Gaussian {
 		// f = r + A r^p: the leading large-field behaviour. Its
 		// truncation is forgiven by the inward integration (see
@@ -279,7 +279,7 @@ func (l LPA) blowup(gamma, rmax float64) (float64, float64) {
 	rb, side := rmax, 0.0
 	lo := math.Min(gamma, 0) - 1
 	done := false
-	l.integrate(y, r0, rmax, 0, false, func(r float64, y lpaState) {
+	l.integrate(y, r0, rmax, 0, false, func(r float64, y state) {
 		if done {
 			return
 		}
@@ -294,7 +294,7 @@ func (l LPA) blowup(gamma, rmax float64) (float64, float64) {
 }
 
 // ErrNoFixedPoint is returned when no nontrivial fixed point is found.
-var ErrNoFixedPoint = errors.New("erg: no Wilson–Fisher fixed point found")
+var ErrNoFixedPoint = errors.New("lpa: no Wilson–Fisher fixed point found")
 
 // WilsonFisher returns the Wilson–Fisher fixed point: the nontrivial
 // solution with one even relevant direction besides λ = d. It locates γ
@@ -308,7 +308,7 @@ func (l LPA) WilsonFisher() (*FixedPoint, error) {
 	if l.D >= 4 {
 		return nil, fmt.Errorf("%w: at d = %v it coincides with the Gaussian fixed point", ErrNoFixedPoint, l.D)
 	}
-	rmax := 4 + 3*lpaFieldScale(l)
+	rmax := 4 + 3*fieldScale(l)
 	// Scan γ on a grid refined toward 0, where the WF spike sits near d = 4.
 	var gs []float64
 	for g := -1e-4; g > -2.5; g *= 1.05 {
@@ -362,10 +362,10 @@ func (l LPA) WilsonFisher() (*FixedPoint, error) {
 	return nil, lastErr
 }
 
-// lpaFieldScale is the field scale of the nontrivial region of a fixed
+// fieldScale is the field scale of the nontrivial region of a fixed
 // point: it grows like √(N+2) with N and like 1/√(4−d) near four
 // dimensions (where v* is shallow, v* ≈ γφ²/2 + O(ε)φ⁴ with γ = O(ε)).
-func lpaFieldScale(l LPA) float64 {
+func fieldScale(l LPA) float64 {
 	return math.Sqrt(float64(l.N+2)/3) * math.Max(1, 1/math.Sqrt(4*(4-l.D)))
 }
 
@@ -380,7 +380,7 @@ func (l LPA) refine(gamma, rb float64) (*FixedPoint, error) {
 	{
 		d, n1 := l.D, float64(l.N-1)
 		y, r0 := l.outwardStart(gamma, 0, Even)
-		l.integrate(y, r0, rb, 0, false, func(r float64, y lpaState) {
+		l.integrate(y, r0, rb, 0, false, func(r float64, y state) {
 			if (d-2)/2*r+2*y[0]-n1/r <= 0 {
 				ra = r
 			}
@@ -392,7 +392,7 @@ func (l LPA) refine(gamma, rb float64) (*FixedPoint, error) {
 	}
 	// Start inward where the large-field expansion holds: fields scale
 	// like √N, and like 1/√(4−d) near four dimensions.
-	ri := math.Max(math.Sqrt(rm*rm+lpaSuppress*4/(l.D+2)), 6*lpaFieldScale(l))
+	ri := math.Max(math.Sqrt(rm*rm+suppress*4/(l.D+2)), 6*fieldScale(l))
 	// A so that the inward solution meets the outward one's f at rm
 	// (γ from the bisection is already accurate).
 	p := (l.D - 2) / (l.D + 2)
@@ -472,13 +472,13 @@ func (l LPA) refineFrom(gamma, A, rm, ri float64, depth int) (*FixedPoint, error
 		return nil, fmt.Errorf("%w: matching residual %v after Newton", ErrNoFixedPoint, res)
 	}
 	fp := &FixedPoint{LPA: l, Gamma: gamma, A: A, RMatch: rm, RInf: ri, Residual: res}
-	if e := fp.Suppression(); e < lpaSuppress {
+	if e := fp.Suppression(); e < suppress {
 		// The excluded solution is not suppressed enough between RInf and
 		// RMatch (f* ≪ r there, as near d = 4): start further out.
 		if depth > 20 {
-			return nil, fmt.Errorf("%w: cannot reach suppression e^{-%v} (got e^{-%.3g} at RInf = %v)", ErrNoFixedPoint, lpaSuppress, e, ri)
+			return nil, fmt.Errorf("%w: cannot reach suppression e^{-%v} (got e^{-%.3g} at RInf = %v)", ErrNoFixedPoint, suppress, e, ri)
 		}
-		return l.refineFrom(gamma, A, rm, math.Sqrt(ri*ri+4*(lpaSuppress-e+5)/(l.D+2)), depth+1)
+		return l.refineFrom(gamma, A, rm, math.Sqrt(ri*ri+4*(suppress-e+5)/(l.D+2)), depth+1)
 	}
 	return fp, nil
 }
@@ -498,7 +498,7 @@ func (fp *FixedPoint) Suppression() float64 {
 	prevR := fp.RInf
 	y := fp.inwardStart(0)
 	prevA := a(prevR, y[0])
-	fp.integrate(y, fp.RInf, fp.RMatch, 0, false, func(r float64, y lpaState) {
+	fp.integrate(y, fp.RInf, fp.RMatch, 0, false, func(r float64, y state) {
 		ar := a(r, y[0])
 		e += 0.5 * (ar + prevA) * (prevR - r)
 		prevR, prevA = r, ar
@@ -529,7 +529,7 @@ func (fp *FixedPoint) wronskian(lam float64, sec Sector) float64 {
 // spacing is ≥ (d−2)/2 at the Gaussian fixed point).
 func (fp *FixedPoint) Eigenvalues(sec Sector, lmin, lmax float64) ([]float64, error) {
 	if sec == Odd && fp.N != 1 {
-		return nil, fmt.Errorf("erg: the odd sector exists for N = 1 only (N = %d)", fp.N)
+		return nil, fmt.Errorf("lpa: the odd sector exists for N = 1 only (N = %d)", fp.N)
 	}
 	// The spacing of eigenvalues is ≈ d − 2 in the even sector and
 	// (d − 2)/2… in the odd one near the Gaussian fixed point, larger at
@@ -612,7 +612,7 @@ func (fp *FixedPoint) Exponents(lmin float64) (Exponents, error) {
 		return Exponents{}, err
 	}
 	if len(even) < 3 {
-		return Exponents{}, fmt.Errorf("erg: found %d even eigenvalues above %v, need 3: lower lmin", len(even), lmin)
+		return Exponents{}, fmt.Errorf("lpa: found %d even eigenvalues above %v, need 3: lower lmin", len(even), lmin)
 	}
 	e := Exponents{Nu: 1 / even[0], Omega: -even[1], Omega2: -even[2], Even: even}
 	if fp.N == 1 {
@@ -648,7 +648,7 @@ func (l LPA) CriticalExponents(lmin float64) (Exponents, *FixedPoint, error) {
 	}
 	ex := func(a, b []float64) ([]float64, float64, error) {
 		if len(a) != len(b) {
-			return nil, 0, fmt.Errorf("erg: %d eigenvalues at step h, %d at h/2: lower or raise lmin", len(a), len(b))
+			return nil, 0, fmt.Errorf("lpa: %d eigenvalues at step h, %d at h/2: lower or raise lmin", len(a), len(b))
 		}
 		r := make([]float64, len(a))
 		worst := 0.0
@@ -757,14 +757,14 @@ func hermite(dst, x, grid, val, der []float64) {
 // sample returns a grid on [0, RInf] and the state on it: the fixed point
 // (f, f′) and, with sec != nil, the perturbation (g, g′) of eigenvalue
 // lam, the inward part scaled to meet the outward one at RMatch.
-func (fp *FixedPoint) sample(lam float64, sec *Sector) ([]float64, []lpaState) {
+func (fp *FixedPoint) sample(lam float64, sec *Sector) ([]float64, []state) {
 	withG := sec != nil
 	s := Even
 	if withG {
 		s = *sec
 	}
 	var ro, ri []float64
-	var yo, yi []lpaState
+	var yo, yi []state
 	y0, r0 := fp.outwardStart(fp.Gamma, lam, s)
 	if r0 > 0 {
 		// N > 1: the series value at r = 0 itself.
@@ -776,12 +776,12 @@ func (fp *FixedPoint) sample(lam float64, sec *Sector) ([]float64, []lpaState) {
 		ro, yo = append(ro, 0), append(yo, z)
 	}
 	ro, yo = append(ro, r0), append(yo, y0)
-	end, _, _ := fp.integrate(y0, r0, fp.RMatch, lam, withG, func(r float64, y lpaState) {
+	end, _, _ := fp.integrate(y0, r0, fp.RMatch, lam, withG, func(r float64, y state) {
 		ro, yo = append(ro, r), append(yo, y)
 	})
 	st := fp.inwardStart(lam)
 	ri, yi = append(ri, fp.RInf), append(yi, st)
-	endI, _, _ := fp.integrate(st, fp.RInf, fp.RMatch, lam, withG, func(r float64, y lpaState) {
+	endI, _, _ := fp.integrate(st, fp.RInf, fp.RMatch, lam, withG, func(r float64, y state) {
 		ri, yi = append(ri, r), append(yi, y)
 	})
 	scale := 1.0

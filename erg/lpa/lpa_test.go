@@ -1,6 +1,6 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-package erg
+package lpa
 
 import (
 	"math"
@@ -19,10 +19,9 @@ import (
 //	ω₂ = 3.180 006 512 059 2,  ω₅ = 1.886 703 838 091 4,
 //
 // with ω₅ = −λ the leading irrelevant eigenvalue of the Z₂-odd sector.
-// (The stored copy of the paper available to us gave only its abstract;
-// these digits are quoted from the paper's tables as we recall them. The
-// independent computation below reproduces every quoted digit but the
-// last one or two, which is what makes the recollection trustworthy.)
+// (These digits are quoted from the paper's tables without the full text
+// at hand to check them; the independent computation below reproduces
+// every quoted digit but the last one or two.)
 const (
 	bjlNu     = 0.64956177388065
 	bjlOmega  = 0.65574593919335
@@ -38,7 +37,7 @@ const (
 // values, and checks the two exact odd eigenvalues (d+2)/2 (magnetic,
 // δv = φ − v*′) and (d−2)/2 (redundant, δv = v*′).
 func TestLPAIsingThreeDimensions(t *testing.T) {
-	l, err := NewLPA(3, 1)
+	l, err := New(3, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +85,7 @@ func TestLPAGaussianSpectrum(t *testing.T) {
 		d float64
 		n int
 	}{{3, 1}, {2.5, 1}, {3.6, 1}, {3, 4}} {
-		l, err := NewLPA(c.d, c.n)
+		l, err := New(c.d, c.n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,7 +145,7 @@ func TestLPAFourDimensions(t *testing.T) {
 	for _, n := range []int{1, 3} {
 		var cnu, com [2]float64
 		for i, eps := range []float64{0.02, 0.01} {
-			l, err := NewLPA(4-eps, n)
+			l, err := New(4-eps, n)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -182,7 +181,7 @@ func TestLPALargeN(t *testing.T) {
 		t.Skip("large-N fixed point: a few seconds")
 	}
 	const N = 200
-	l, err := NewLPA(3, N)
+	l, err := New(3, N)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +207,7 @@ func TestLPALargeN(t *testing.T) {
 // potential has its minimum away from the origin (v*″(0) = γ < 0).
 func TestLPAProfile(t *testing.T) {
 	for _, n := range []int{1, 2} {
-		l, _ := NewLPA(3, n)
+		l, _ := New(3, n)
 		fp, err := l.WilsonFisher()
 		if err != nil {
 			t.Fatal(err)
@@ -242,7 +241,7 @@ func TestLPAProfile(t *testing.T) {
 // linearised equation for δv by finite differences: (d − λ)δv =
 // ((d−2)/2) r δv′ − δv″ − (N−1)δv′/r + 2v*′δv′.
 func TestLPAEigenfunction(t *testing.T) {
-	l, _ := NewLPA(3, 1)
+	l, _ := New(3, 1)
 	fp, err := l.WilsonFisher()
 	if err != nil {
 		t.Fatal(err)
@@ -279,15 +278,15 @@ func TestNewLPAErrors(t *testing.T) {
 		d float64
 		n int
 	}{{2, 1}, {4.5, 1}, {3, 0}} {
-		if _, err := NewLPA(c.d, c.n); err == nil {
+		if _, err := New(c.d, c.n); err == nil {
 			t.Errorf("d=%v N=%d: want error", c.d, c.n)
 		}
 	}
-	l, _ := NewLPA(4, 1)
+	l, _ := New(4, 1)
 	if _, err := l.WilsonFisher(); err == nil {
 		t.Error("d = 4: the Wilson–Fisher point is Gaussian; want error")
 	}
-	l3, _ := NewLPA(3, 2)
+	l3, _ := New(3, 2)
 	if _, err := l3.GaussianFixedPoint().Eigenvalues(Odd, 0, 1); err == nil {
 		t.Error("odd sector for N = 2: want error")
 	}
