@@ -31,7 +31,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -39,16 +38,16 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 	"unsafe"
 
 	"rgflow/erg"
 	"rgflow/field"
+	"rgflow/internal/benchutil"
+	"rgflow/internal/parallel"
 	"rgflow/lattice"
 )
 
@@ -64,16 +63,6 @@ func parseDims(s string) ([]int, error) {
 		dims = append(dims, L)
 	}
 	return dims, nil
-}
-
-func median(x []float64) float64 {
-	y := slices.Clone(x)
-	slices.Sort(y)
-	n := len(y)
-	if n%2 == 1 {
-		return y[n/2]
-	}
-	return (y[n/2-1] + y[n/2]) / 2
 }
 
 // cpuTime returns the CPU time consumed so far by the calling OS thread
@@ -93,180 +82,228 @@ const (
 	clockThread  = 3 // CLOCK_THREAD_CPUTIME_ID
 )
 
-func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("flowbench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// options are the command-line settings of a run.
+type options struct {
+	lats                   []*lattice.Lattice
+	n, snaps, rounds, work int
+	cpuprofile             string
+	// clock is the CPU clock the timings read (clockThread with one
+	// worker, clockProcess otherwise); fftw says whether the FFTW column
+	// is timed.
+	clock uintptr
+	fftw  bool
+}
+
+// parseFlags reads the options; ok is false when the program should exit
+// with code.
+func parseFlags(args []string, stderr io.Writer) (o options, code int, ok bool) {
+	fs := benchutil.NewFlags("flowbench", stderr)
 	sizes := fs.String("sizes", "64x64,32x32x32", "comma-separated lattices, extents joined by x")
-	n := fs.Int("n", 64, "samples in the ensemble")
-	snaps := fs.Int("snapshots", 16, "snapshot times (uniform in [0, T])")
-	rounds := fs.Int("rounds", 9, "interleaved rounds (medians are reported)")
-	workers := fs.Int("workers", 1, "goroutines for both the flow and the reference")
-	cpuprof := fs.String("cpuprofile", "", "write a CPU profile of the whole run (flows and references) to this file")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs.IntVar(&o.n, "n", 64, "samples in the ensemble")
+	fs.IntVar(&o.snaps, "snapshots", 16, "snapshot times (uniform in [0, T])")
+	fs.IntVar(&o.rounds, "rounds", 9, "interleaved rounds (medians are reported)")
+	fs.IntVar(&o.work, "workers", 1, "goroutines for both the flow and the reference")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (flows and references) to this file")
+	if code, ok := fs.Parse(args); !ok {
+		return o, code, false
 	}
-	if *n < 1 || *snaps < 1 || *rounds < 1 || *workers < 1 {
+	if o.n < 1 || o.snaps < 1 || o.rounds < 1 || o.work < 1 {
 		fmt.Fprintln(stderr, "flowbench: -n, -snapshots, -rounds and -workers must be ≥ 1")
-		return 2
+		return o, 2, false
 	}
-	var lats []*lattice.Lattice
 	for _, s := range strings.Split(*sizes, ",") {
 		dims, err := parseDims(s)
 		if err != nil {
 			fmt.Fprintln(stderr, "flowbench:", err)
-			return 2
+			return o, 2, false
 		}
-		lats = append(lats, lattice.MustNew(dims...))
+		o.lats = append(o.lats, lattice.MustNew(dims...))
 	}
-	var prof *os.File
-	if *cpuprof != "" {
-		var err error
-		if prof, err = os.Create(*cpuprof); err != nil {
-			fmt.Fprintln(stderr, "flowbench:", err)
-			return 1
-		}
-		defer prof.Close()
-		if err := pprof.StartCPUProfile(prof); err != nil {
-			fmt.Fprintln(stderr, "flowbench:", err)
-			return 1
-		}
-		defer pprof.StopCPUProfile()
+	o.clock = clockProcess
+	if o.work == 1 {
+		o.clock = clockThread
 	}
+	o.fftw = haveFFTW && o.work == 1
+	return o, 0, true
+}
 
-	fmt.Fprintf(stdout, "erg.Flow.Run (exp regulator, marginal and trajectory couplings, x variables) against its %d forward + %d×%d inverse real FFTs\n", *n, *n, *snaps)
-	fmt.Fprintf(stdout, "%d samples × %d snapshots, %d goroutine(s), %d interleaved rounds, medians; GOMAXPROCS %d; shared machine: read the ratio, not the rates\n\n",
-		*n, *snaps, *workers, *rounds, runtime.GOMAXPROCS(0))
-	who := uintptr(clockProcess)
-	clock := "process"
-	if *workers == 1 {
-		// Flow.Run with one worker and the reference both run on the
-		// calling goroutine: pin it to one thread and time that thread.
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		who, clock = clockThread, "thread"
+// startProfile starts a CPU profile written to path; stop ends it.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(stdout, "CPU time of the %s; wall-clock medians beside\n", clock)
-	withFFTW := haveFFTW && *workers == 1
-	switch {
-	case withFFTW:
-		fmt.Fprintf(stdout, "FFTW column: the same transforms with %s plans (FFTW_MEASURE, out of place, one thread)\n", fftwVersion())
-	case haveFFTW:
-		fmt.Fprintln(stdout, "no FFTW column with -workers > 1 (the FFTW reference is single-threaded)")
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
 	}
-	fmt.Fprintf(stdout, "%-10s %-10s %9s %9s %9s %9s %12s %12s %7s %11s %9s", "lattice", "coupling", "flow cpu", "FFT cpu", "flow wall", "FFT wall", "flow s×s/s", "FFT s×s/s", "ratio", "spread", "wall ratio")
-	if withFFTW {
-		fmt.Fprintf(stdout, " %9s %9s %11s", "FFTW cpu", "flow/FFTW", "spread")
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	o, code, ok := parseFlags(args, stderr)
+	if !ok {
+		return code
 	}
-	fmt.Fprintln(stdout)
-	for _, l := range lats {
-		p, err := erg.NewPolchinski(l, erg.PolchinskiParams{Regulator: erg.Exponential{}, Mass2: 1, ZeroMode: erg.IntegrateOutZeroMode})
+	if o.cpuprofile != "" {
+		stop, err := startProfile(o.cpuprofile)
 		if err != nil {
 			fmt.Fprintln(stderr, "flowbench:", err)
 			return 1
 		}
-		times := make([]float64, *snaps)
-		for i := range times {
-			times[i] = p.T * float64(i) / float64(max(1, *snaps-1))
-		}
-		data := field.NewEnsemble(l, *n)
-		rnd := rand.New(rand.NewPCG(1, 1))
-		for i := range data.Data {
-			data.Data[i] = rnd.NormFloat64()
-		}
-		ref := newReference(l, data, *snaps, *workers)
-		var fw *fftwReference
-		if withFFTW {
-			var err error
-			if fw, err = newFFTWReference(data, *snaps); err != nil {
-				fmt.Fprintf(stderr, "flowbench: %v: no FFTW column for %v\n", err, l)
-				fw = nil
-			} else {
-				defer fw.close()
-			}
-		}
-		for _, c := range []erg.Coupling{erg.Marginal, erg.Trajectory} {
-			f, err := erg.NewFlow(p, times, c, erg.X)
-			if err != nil {
-				fmt.Fprintln(stderr, "flowbench:", err)
-				return 1
-			}
-			f.Workers = *workers
-			sink := 0.0
-			flowRun := func() {
-				_ = f.Run(data, 1, func(_ int, _ float64, e *field.Ensemble) error {
-					sink += e.Data[0]
-					return nil
-				})
-			}
-			// Warm up both (page faults, plan tables, caches, the heap's
-			// size): with a single warm-up run the coupling measured first
-			// came out ~15% slower than the same work measured second.
-			for range 3 {
-				flowRun()
-				ref.run()
-				if fw != nil {
-					fw.run()
-				}
-			}
-			if fw != nil && !fw.finite() {
-				fmt.Fprintln(stderr, "flowbench: the FFTW reference's output is not finite and normal: its timing would not be that of ordinary arithmetic")
-				return 1
-			}
-			tf := make([]float64, *rounds)
-			tr := make([]float64, *rounds)
-			cf := make([]float64, *rounds)
-			cr := make([]float64, *rounds)
-			ratios := make([]float64, *rounds)
-			wratios := make([]float64, *rounds)
-			cw := make([]float64, *rounds)
-			fratios := make([]float64, *rounds)
-			for r := 0; r < *rounds; r++ {
-				// Alternate which goes first so that drifts average out.
-				timeFlow := func() {
-					c0, t0 := cpuTime(who), time.Now()
-					flowRun()
-					tf[r], cf[r] = time.Since(t0).Seconds(), cpuTime(who)-c0
-				}
-				timeRef := func() {
-					c0, t0 := cpuTime(who), time.Now()
-					ref.run()
-					tr[r], cr[r] = time.Since(t0).Seconds(), cpuTime(who)-c0
-				}
-				timeFFTW := func() {
-					if fw == nil {
-						return
-					}
-					c0 := cpuTime(who)
-					fw.run()
-					cw[r] = cpuTime(who) - c0
-				}
-				// Rotate the order so that drifts average out.
-				order := []func(){timeFlow, timeRef, timeFFTW}
-				for k := range order {
-					order[(k+r)%len(order)]()
-				}
-				ratios[r] = cf[r] / cr[r]
-				wratios[r] = tf[r] / tr[r]
-				fratios[r] = cf[r] / cw[r]
-			}
-			mf, mr := median(cf), median(cr)
-			work := float64(*n * *snaps)
-			lo, hi := slices.Min(ratios), slices.Max(ratios)
-			fmt.Fprintf(stdout, "%-10s %-10s %9.2f %9.2f %9.2f %9.2f %12.0f %12.0f %7.2f %5.2f–%-5.2f %9.2f",
-				l.String(), c, 1e3*mf, 1e3*mr, 1e3*median(tf), 1e3*median(tr), work/mf, work/mr, median(ratios), lo, hi, median(wratios))
-			if fw != nil {
-				fmt.Fprintf(stdout, " %9.2f %9.2f %5.2f–%-5.2f", 1e3*median(cw), median(fratios), slices.Min(fratios), slices.Max(fratios))
-			}
-			fmt.Fprintln(stdout)
-			_ = sink
+		defer stop()
+	}
+	if o.work == 1 {
+		// Flow.Run with one worker and the reference both run on the
+		// calling goroutine: pin it to one thread and time that thread.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
+	header(stdout, o)
+	for _, l := range o.lats {
+		if err := benchLattice(stdout, stderr, l, o); err != nil {
+			fmt.Fprintln(stderr, "flowbench:", err)
+			return 1
 		}
 	}
 	fmt.Fprintln(stdout, "\ntimes in ms per run of the whole ensemble; s×s/s = samples × snapshots per CPU second")
 	fmt.Fprintln(stdout, "ratio = median over rounds of (flow CPU time / transform CPU time) in the same round; spread = its min–max; wall ratio likewise in wall-clock time")
-	if withFFTW {
+	if o.fftw {
 		fmt.Fprintln(stdout, "flow/FFTW = median over rounds of (flow CPU time / FFTW's CPU time for the same transforms) in the same round")
 	}
 	return 0
+}
+
+// header prints what is timed and the column heads.
+func header(w io.Writer, o options) {
+	fmt.Fprintf(w, "erg.Flow.Run (exp regulator, marginal and trajectory couplings, x variables) against its %d forward + %d×%d inverse real FFTs\n", o.n, o.n, o.snaps)
+	fmt.Fprintf(w, "%d samples × %d snapshots, %d goroutine(s), %d interleaved rounds, medians; GOMAXPROCS %d; shared machine: read the ratio, not the rates\n\n",
+		o.n, o.snaps, o.work, o.rounds, runtime.GOMAXPROCS(0))
+	clock := "process"
+	if o.clock == clockThread {
+		clock = "thread"
+	}
+	fmt.Fprintf(w, "CPU time of the %s; wall-clock medians beside\n", clock)
+	switch {
+	case o.fftw:
+		fmt.Fprintf(w, "FFTW column: the same transforms with %s plans (FFTW_MEASURE, out of place, one thread)\n", fftwVersion())
+	case haveFFTW:
+		fmt.Fprintln(w, "no FFTW column with -workers > 1 (the FFTW reference is single-threaded)")
+	}
+	fmt.Fprintf(w, "%-10s %-10s %9s %9s %9s %9s %12s %12s %7s %11s %9s", "lattice", "coupling", "flow cpu", "FFT cpu", "flow wall", "FFT wall", "flow s×s/s", "FFT s×s/s", "ratio", "spread", "wall ratio")
+	if o.fftw {
+		fmt.Fprintf(w, " %9s %9s %11s", "FFTW cpu", "flow/FFTW", "spread")
+	}
+	fmt.Fprintln(w)
+}
+
+// benchLattice times the flows of both couplings on l against their
+// transforms and prints a row for each.
+func benchLattice(stdout, stderr io.Writer, l *lattice.Lattice, o options) error {
+	p, err := erg.NewPolchinski(l, erg.PolchinskiParams{Regulator: erg.Exponential{}, Mass2: 1, ZeroMode: erg.IntegrateOutZeroMode})
+	if err != nil {
+		return err
+	}
+	times := make([]float64, o.snaps)
+	for i := range times {
+		times[i] = p.T * float64(i) / float64(max(1, o.snaps-1))
+	}
+	data := field.NewEnsemble(l, o.n)
+	rnd := rand.New(rand.NewPCG(1, 1))
+	for i := range data.Data {
+		data.Data[i] = rnd.NormFloat64()
+	}
+	ref := newReference(l, data, o.snaps, o.work)
+	var fw *fftwReference
+	if o.fftw {
+		if fw, err = newFFTWReference(data, o.snaps); err != nil {
+			fmt.Fprintf(stderr, "flowbench: %v: no FFTW column for %v\n", err, l)
+			fw = nil
+		} else {
+			defer fw.close()
+		}
+	}
+	for _, c := range []erg.Coupling{erg.Marginal, erg.Trajectory} {
+		f, err := erg.NewFlow(p, times, c, erg.X)
+		if err != nil {
+			return err
+		}
+		f.Workers = o.work
+		t, err := timeCoupling(f, data, ref, fw, o)
+		if err != nil {
+			return err
+		}
+		t.print(stdout, l, c, o, fw != nil)
+	}
+	return nil
+}
+
+// timings are the per-round times of one coupling, in seconds: wall-clock
+// and CPU time of the flow and of the lattice.FFT reference, and CPU time
+// of the FFTW reference.
+type timings struct {
+	flowWall, refWall, flowCPU, refCPU, fftwCPU []float64
+}
+
+// timeCoupling warms up the flow f and the references, then times them in
+// o.rounds rounds, their order rotating from round to round.
+func timeCoupling(f *erg.Flow, data *field.Ensemble, ref *reference, fw *fftwReference, o options) (timings, error) {
+	sink := 0.0
+	flowRun := func() {
+		_ = f.Run(data, 1, func(_ int, _ float64, e *field.Ensemble) error {
+			sink += e.Data[0]
+			return nil
+		})
+	}
+	// Warm up every side (page faults, plan tables, caches, the heap's
+	// size), so that the first one timed does not pay for them.
+	for range 3 {
+		flowRun()
+		ref.run()
+		if fw != nil {
+			fw.run()
+		}
+	}
+	if fw != nil && !fw.finite() {
+		return timings{}, fmt.Errorf("the FFTW reference's output is not finite and normal: its timing would not be that of ordinary arithmetic")
+	}
+	var t timings
+	timed := func(fn func(), wall, cpu *[]float64) func() error {
+		return func() error {
+			c0, t0 := cpuTime(o.clock), time.Now()
+			fn()
+			c1 := cpuTime(o.clock)
+			if wall != nil {
+				*wall = append(*wall, time.Since(t0).Seconds())
+			}
+			*cpu = append(*cpu, c1-c0)
+			return nil
+		}
+	}
+	sides := []func() error{timed(flowRun, &t.flowWall, &t.flowCPU), timed(ref.run, &t.refWall, &t.refCPU)}
+	if fw != nil {
+		sides = append(sides, timed(fw.run, nil, &t.fftwCPU))
+	}
+	for r := 0; r < o.rounds; r++ {
+		benchutil.Round(r, sides...)
+	}
+	_ = sink
+	return t, nil
+}
+
+// print writes the row of one coupling.
+func (t timings) print(w io.Writer, l *lattice.Lattice, c erg.Coupling, o options, withFFTW bool) {
+	mf, mr := benchutil.Median(t.flowCPU), benchutil.Median(t.refCPU)
+	work := float64(o.n * o.snaps)
+	ratio := benchutil.Summarise(benchutil.Ratios(t.flowCPU, t.refCPU))
+	fmt.Fprintf(w, "%-10s %-10s %9.2f %9.2f %9.2f %9.2f %12.0f %12.0f %7.2f %5.2f–%-5.2f %9.2f",
+		l.String(), c, 1e3*mf, 1e3*mr, 1e3*benchutil.Median(t.flowWall), 1e3*benchutil.Median(t.refWall), work/mf, work/mr,
+		ratio.Median, ratio.Min, ratio.Max, benchutil.Median(benchutil.Ratios(t.flowWall, t.refWall)))
+	if withFFTW {
+		fr := benchutil.Summarise(benchutil.Ratios(t.flowCPU, t.fftwCPU))
+		fmt.Fprintf(w, " %9.2f %9.2f %5.2f–%-5.2f", 1e3*benchutil.Median(t.fftwCPU), fr.Median, fr.Min, fr.Max)
+	}
+	fmt.Fprintln(w)
 }
 
 // reference performs the transforms a flow of the ensemble performs, with
@@ -295,28 +332,8 @@ func newReference(l *lattice.Lattice, data *field.Ensemble, snaps, workers int) 
 
 func (r *reference) run() {
 	N, V, H := r.data.Len(), r.data.Lat.Volume(), r.data.Lat.HalfLen()
-	each := func(fn func(w, i int)) {
-		if r.workers == 1 {
-			for i := 0; i < N; i++ {
-				fn(0, i)
-			}
-			return
-		}
-		var wg sync.WaitGroup
-		for w := 0; w < r.workers; w++ {
-			lo, hi := w*N/r.workers, (w+1)*N/r.workers
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := lo; i < hi; i++ {
-					fn(w, i)
-				}
-			}()
-		}
-		wg.Wait()
-	}
-	each(func(w, i int) { r.plans[w].Forward(r.modes[i*H:(i+1)*H], r.data.Field(i)) })
+	parallel.For(r.workers, N, func(w, i int) { r.plans[w].Forward(r.modes[i*H:(i+1)*H], r.data.Field(i)) })
 	for s := 0; s < r.snaps; s++ {
-		each(func(w, i int) { r.plans[w].Inverse(r.out[i*V:(i+1)*V], r.modes[i*H:(i+1)*H]) })
+		parallel.For(r.workers, N, func(w, i int) { r.plans[w].Inverse(r.out[i*V:(i+1)*V], r.modes[i*H:(i+1)*H]) })
 	}
 }

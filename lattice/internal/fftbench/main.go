@@ -35,15 +35,12 @@
 package main
 
 import (
-	"bufio"
 	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"regexp"
 	"runtime"
 	"slices"
@@ -51,6 +48,7 @@ import (
 	"strings"
 	"time"
 
+	"rgflow/internal/benchutil"
 	"rgflow/lattice"
 )
 
@@ -118,101 +116,146 @@ const (
 	sideScipy  = "scipy"
 )
 
-func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("fftbench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	rounds := fs.Int("rounds", 7, "rounds of interleaved timings")
-	minSec := fs.Float64("min", 0.05, "minimum seconds per timing")
+// options are the command-line settings of a run.
+type options struct {
+	rounds int
+	minSec float64
+	python string
+	cases  *regexp.Regexp
+	extra  bool
+}
+
+// parseFlags reads the options; ok is false when the program should exit
+// with code.
+func parseFlags(args []string, stderr io.Writer) (o options, code int, ok bool) {
+	fs := benchutil.NewFlags("fftbench", stderr)
+	fs.IntVar(&o.rounds, "rounds", 7, "rounds of interleaved timings")
+	fs.Float64Var(&o.minSec, "min", 0.05, "minimum seconds per timing")
 	py := os.Getenv("PYTHON")
 	if py == "" {
 		py = "/usr/bin/python3"
 	}
-	python := fs.String("python", py, "interpreter with numpy and scipy")
+	fs.StringVar(&o.python, "python", py, "interpreter with numpy and scipy")
 	filter := fs.String("cases", "", "regular expression selecting cases by name")
-	extra := fs.Bool("extra", false, "add cases with extents that are not powers of two")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs.BoolVar(&o.extra, "extra", false, "add cases with extents that are not powers of two")
+	if code, ok := fs.Parse(args); !ok {
+		return o, code, false
 	}
-	if *rounds < 1 || *minSec <= 0 {
+	if o.rounds < 1 || o.minSec <= 0 {
 		fmt.Fprintln(stderr, "fftbench: -rounds must be ≥ 1 and -min > 0")
-		return 2
+		return o, 2, false
 	}
-	re, err := regexp.Compile(*filter)
-	if err != nil {
+	var err error
+	if o.cases, err = regexp.Compile(*filter); err != nil {
 		fmt.Fprintf(stderr, "fftbench: -cases %q: %v\n", *filter, err)
-		return 2
+		return o, 2, false
 	}
+	return o, 0, true
+}
 
-	ref, err := startReference(*python)
+func run(args []string, stdout, stderr io.Writer) int {
+	o, code, ok := parseFlags(args, stderr)
+	if !ok {
+		return code
+	}
+	ref, err := startReference(o.python)
 	if err != nil {
 		fmt.Fprintf(stderr, "fftbench: numpy/scipy unavailable (%v); their columns stay empty\n", err)
 	} else {
-		defer ref.close()
+		defer ref.Close()
 	}
 	if !haveFFTW {
 		fmt.Fprintln(stderr, "fftbench: built without the fftw tag; the FFTW column stays empty")
 	}
-
-	type row struct {
-		c     benchCase
-		sides []*side
-		note  string
+	rows, cleanup, err := setupRows(o, ref)
+	defer cleanup()
+	if err != nil {
+		fmt.Fprintf(stderr, "fftbench: %v\n", err)
+		return 1
 	}
-	var rows []*row
-	all := cases
-	if *extra {
-		all = append(append([]benchCase(nil), cases...), extraCases...)
-	}
-	for _, c := range all {
-		if !re.MatchString(c.name()) {
-			continue
-		}
-		r := &row{c: c}
-		sides, note, cleanup, err := setup(c, ref)
-		if err != nil {
-			fmt.Fprintf(stderr, "fftbench: %s: %v\n", c.name(), err)
-			return 1
-		}
-		defer cleanup()
-		r.sides, r.note = sides, note
-		for _, s := range r.sides {
-			if s.n, err = calibrate(s, *minSec); err != nil {
-				fmt.Fprintf(stderr, "fftbench: %s %s: %v\n", c.name(), s.name, err)
-				return 1
-			}
-		}
-		rows = append(rows, r)
-	}
-
 	load0 := loadavg()
 	start := time.Now()
-	for k := 0; k < *rounds; k++ {
+	if err := timeRounds(rows, o.rounds); err != nil {
+		fmt.Fprintf(stderr, "fftbench: %v\n", err)
+		return 1
+	}
+	elapsed := time.Since(start)
+
+	fmt.Fprintf(stdout, "# fftbench: %s, %s, %d rounds of ≥ %.0f ms per timing, %s\n",
+		cpuModel(), runtime.Version(), o.rounds, o.minSec*1000, time.Now().UTC().Format("2006-01-02"))
+	if haveFFTW {
+		fmt.Fprintf(stdout, "# FFTW %s (FFTW_MEASURE, out of place, 1 thread)\n", fftwVersion())
+	}
+	if ref != nil {
+		fmt.Fprintf(stdout, "# %s (%s)\n", ref.info, o.python)
+	}
+	fmt.Fprintf(stdout, "# load average before/after: %s / %s; %.0f s of timing\n\n", load0, loadavg(), elapsed.Seconds())
+	report(stdout, rows)
+	return 0
+}
+
+// row is one case with its sides.
+type row struct {
+	c     benchCase
+	sides []*side
+	note  string
+}
+
+// setupRows builds, checks and calibrates the sides of every selected case.
+// The returned cleanup releases them, also after an error.
+func setupRows(o options, ref *reference) ([]*row, func(), error) {
+	var cleanups []func()
+	cleanup := func() {
+		for _, f := range cleanups {
+			f()
+		}
+	}
+	all := cases
+	if o.extra {
+		all = append(slices.Clone(cases), extraCases...)
+	}
+	var rows []*row
+	for _, c := range all {
+		if !o.cases.MatchString(c.name()) {
+			continue
+		}
+		sides, note, done, err := setup(c, ref)
+		cleanups = append(cleanups, done)
+		if err != nil {
+			return nil, cleanup, fmt.Errorf("%s: %v", c.name(), err)
+		}
+		for _, s := range sides {
+			if s.n, err = calibrate(s, o.minSec); err != nil {
+				return nil, cleanup, fmt.Errorf("%s %s: %v", c.name(), s.name, err)
+			}
+		}
+		rows = append(rows, &row{c: c, sides: sides, note: note})
+	}
+	return rows, cleanup, nil
+}
+
+// timeRounds times every side of every row once per round, the sides of a
+// row in the rotated order of benchutil.Order.
+func timeRounds(rows []*row, rounds int) error {
+	for k := 0; k < rounds; k++ {
 		for _, r := range rows {
-			ns := len(r.sides)
-			for i := 0; i < ns; i++ {
-				s := r.sides[(i+k)%ns]
+			for _, i := range benchutil.Order(k, len(r.sides)) {
+				s := r.sides[i]
 				t, err := s.time(s.n)
 				if err != nil {
-					fmt.Fprintf(stderr, "fftbench: %s %s: %v\n", r.c.name(), s.name, err)
-					return 1
+					return fmt.Errorf("%s %s: %v", r.c.name(), s.name, err)
 				}
 				s.t = append(s.t, t)
 			}
 		}
 	}
-	elapsed := time.Since(start)
+	return nil
+}
 
-	fmt.Fprintf(stdout, "# fftbench: %s, %s, %d rounds of ≥ %.0f ms per timing, %s\n",
-		cpuModel(), runtime.Version(), *rounds, *minSec*1000, time.Now().UTC().Format("2006-01-02"))
-	if haveFFTW {
-		fmt.Fprintf(stdout, "# FFTW %s (FFTW_MEASURE, out of place, 1 thread)\n", fftwVersion())
-	}
-	if ref != nil {
-		fmt.Fprintf(stdout, "# %s (%s)\n", ref.info, *python)
-	}
-	fmt.Fprintf(stdout, "# load average before/after: %s / %s; %.0f s of timing\n\n", load0, loadavg(), elapsed.Seconds())
-	fmt.Fprintln(stdout, "| transform | lattice | rgflow | FFTW | numpy | scipy | rgflow/FFTW | rgflow/numpy | rgflow/scipy |")
-	fmt.Fprintln(stdout, "|---|---|---:|---:|---:|---:|---:|---:|---:|")
+// report prints the Markdown table of medians and ratios and the checks.
+func report(w io.Writer, rows []*row) {
+	fmt.Fprintln(w, "| transform | lattice | rgflow | FFTW | numpy | scipy | rgflow/FFTW | rgflow/numpy | rgflow/scipy |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		get := func(name string) *side {
 			for _, s := range r.sides {
@@ -226,7 +269,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		cols := []string{}
 		for _, name := range []string{sideRgflow, sideFFTW, sideNumpy, sideScipy} {
 			if s := get(name); s != nil {
-				cols = append(cols, fmtTime(median(s.t)))
+				cols = append(cols, fmtTime(benchutil.Median(s.t)))
 			} else {
 				cols = append(cols, "–")
 			}
@@ -242,15 +285,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if r.c.kind == "dct2" {
 			label = "DCT-II"
 		}
-		fmt.Fprintf(stdout, "| %s | %s | %s |\n", label, strings.TrimPrefix(r.c.name(), r.c.kind+" "), strings.Join(cols, " | "))
+		fmt.Fprintf(w, "| %s | %s | %s |\n", label, strings.TrimPrefix(r.c.name(), r.c.kind+" "), strings.Join(cols, " | "))
 	}
-	fmt.Fprintln(stdout, "\nTimes are medians per transform; a ratio is the ratio of medians, with the range of the per-round ratios in brackets.")
+	fmt.Fprintln(w, "\nTimes are medians per transform; a ratio is the ratio of medians, with the range of the per-round ratios in brackets.")
 	for _, r := range rows {
 		if r.note != "" {
-			fmt.Fprintf(stdout, "check %s: %s\n", r.c.name(), r.note)
+			fmt.Fprintf(w, "check %s: %s\n", r.c.name(), r.note)
 		}
 	}
-	return 0
 }
 
 // setup builds the sides of a case and checks that they agree.
@@ -388,16 +430,6 @@ func calibrate(s *side, minSec float64) (int, error) {
 	}
 }
 
-func median(t []float64) float64 {
-	s := slices.Clone(t)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
 func fmtTime(sec float64) string {
 	switch {
 	case sec < 1e-3:
@@ -407,13 +439,11 @@ func fmtTime(sec float64) string {
 	}
 }
 
+// fmtRatio formats the ratio of the medians of a and b with the range of
+// their per-round ratios.
 func fmtRatio(a, b []float64) string {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for i := range a {
-		r := a[i] / b[i]
-		lo, hi = min(lo, r), max(hi, r)
-	}
-	return fmt.Sprintf("%.2f (%.2f–%.2f)", median(a)/median(b), lo, hi)
+	r := benchutil.Summarise(benchutil.Ratios(a, b))
+	return fmt.Sprintf("%.2f (%.2f–%.2f)", benchutil.Median(a)/benchutil.Median(b), r.Min, r.Max)
 }
 
 func cpuModel() string {
@@ -445,59 +475,25 @@ func loadavg() string {
 
 // reference is the Python timing server of reference.py.
 type reference struct {
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	out  *bufio.Reader
+	*benchutil.Child
 	info string
 }
 
 func startReference(python string) (*reference, error) {
-	cmd := exec.Command(python, "-c", referencePy)
-	// numpy's FFT does not use BLAS, but follow BENCHMARKING.md: the
-	// reference runs without the OpenBLAS overrides some machines set.
-	env := []string{}
-	for _, e := range os.Environ() {
-		if strings.HasPrefix(e, "OPENBLAS_CORETYPE=") || strings.HasPrefix(e, "OPENBLAS_L2_SIZE=") {
-			continue
-		}
-		env = append(env, e)
-	}
-	cmd.Env = append(env, "OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1")
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
+	c, err := benchutil.StartChild(python, []string{"-c", referencePy}, nil, []string{"OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1"})
 	if err != nil {
 		return nil, err
 	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
+	r := &reference{Child: c}
+	if r.info, err = r.Ask("info"); err != nil {
+		r.Close()
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	r := &reference{cmd: cmd, in: in, out: bufio.NewReaderSize(out, 1<<20)}
-	info, err := r.ask("info")
-	if err != nil {
-		r.close()
-		return nil, err
-	}
-	r.info = info
 	return r, nil
 }
 
-func (r *reference) ask(req string) (string, error) {
-	if _, err := fmt.Fprintln(r.in, req); err != nil {
-		return "", err
-	}
-	line, err := r.out.ReadString('\n')
-	if err != nil {
-		return "", fmt.Errorf("%s: no answer (%v)", req, err)
-	}
-	return strings.TrimSpace(line), nil
-}
-
 func (r *reference) check(lib string, c benchCase) ([]float64, bool, error) {
-	ans, err := r.ask(fmt.Sprintf("check %s %s %s", lib, c.kind, c.dimsArg()))
+	ans, err := r.Ask(fmt.Sprintf("check %s %s %s", lib, c.kind, c.dimsArg()))
 	if err != nil {
 		return nil, false, err
 	}
@@ -515,7 +511,7 @@ func (r *reference) check(lib string, c benchCase) ([]float64, bool, error) {
 }
 
 func (r *reference) time(lib string, c benchCase, n int) (float64, error) {
-	ans, err := r.ask(fmt.Sprintf("time %s %s %s %d", lib, c.kind, c.dimsArg(), n))
+	ans, err := r.Ask(fmt.Sprintf("time %s %s %s %d", lib, c.kind, c.dimsArg(), n))
 	if err != nil {
 		return 0, err
 	}
@@ -523,9 +519,4 @@ func (r *reference) time(lib string, c benchCase, n int) (float64, error) {
 		return 0, errors.New("unavailable")
 	}
 	return strconv.ParseFloat(ans, 64)
-}
-
-func (r *reference) close() {
-	r.in.Close()
-	r.cmd.Wait()
 }

@@ -15,7 +15,7 @@
 // The points come from a fixed seed and are handed to the Python side
 // (scripts/bench_ot.py, run by Debian's python3 with POT 0.8.2) through a
 // temporary file; each side builds its cost matrix outside the timer. The
-// sides alternate round by round (who goes first alternates too), and the
+// sides run in turn, the first alternating from round to round, and the
 // table reports the median time of each side over the rounds, their ratio
 // (Go time / reference time: below 1 means Go is faster), the iteration
 // counts, the ratio of times per iteration (POT tests its stopping rule
@@ -29,32 +29,35 @@
 package main
 
 import (
-	"bufio"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
+	"rgflow/internal/benchutil"
 	"rgflow/wgrad"
 )
+
+// row is one line of the report: a case, its reference and rgflow side, the
+// median times, iteration counts and transport costs of both.
+type row struct {
+	name, ref, goName string
+	refMed, goMed     float64
+	refIter, goIter   int
+	iters, costs      string
+}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("otbench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := benchutil.NewFlags("otbench", stderr)
 	sizes := fs.String("n", "1000,4000", "Sinkhorn problem sizes (n points against n), comma separated")
 	exactN := fs.Int("exact", 1000, "size of the assignment problem (0 skips it)")
 	dim := fs.Int("dim", 16, "dimension of the points")
@@ -65,28 +68,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	python := fs.String("python", "/usr/bin/python3", "Python interpreter with POT and scipy (Debian's)")
 	script := fs.String("script", "scripts/bench_ot.py", "path of the reference script")
 	workerList := fs.String("workers", "1,0", "Sinkhorn worker counts, comma separated (0 means GOMAXPROCS)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	if code, ok := fs.Parse(args); !ok {
+		return code
+	}
+	ns, err := benchutil.Ints(*sizes, 2)
+	if err != nil {
+		fmt.Fprintf(stderr, "otbench: -n: %v\n", err)
 		return 2
 	}
-	var ns []int
-	for _, f := range strings.Split(*sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 2 {
-			fmt.Fprintf(stderr, "otbench: -n %q: sizes must be integers ≥ 2\n", *sizes)
-			return 2
-		}
-		ns = append(ns, n)
+	ws, err := benchutil.Ints(*workerList, 0)
+	if err != nil {
+		fmt.Fprintf(stderr, "otbench: -workers: %v\n", err)
+		return 2
 	}
 	var workers []int
-	for _, f := range strings.Split(*workerList, ",") {
-		w, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || w < 0 {
-			fmt.Fprintf(stderr, "otbench: -workers %q: counts must be integers ≥ 0\n", *workerList)
-			return 2
-		}
+	for _, w := range ws {
 		if w == 0 {
 			w = runtime.GOMAXPROCS(0)
 		}
@@ -103,7 +99,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "otbench: %v\n", err)
 		return 1
 	}
-	defer py.close()
+	defer py.Close()
 	dir, err := os.MkdirTemp("", "otbench")
 	if err != nil {
 		fmt.Fprintf(stderr, "otbench: %v\n", err)
@@ -147,13 +143,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-type row struct {
-	name, ref, goName string
-	refMed, goMed     float64
-	refIter, goIter   int
-	iters, costs      string
-}
-
 func dur(s float64) string {
 	switch {
 	case s >= 1:
@@ -162,15 +151,6 @@ func dur(s float64) string {
 		return fmt.Sprintf("%.1f ms", s*1e3)
 	}
 	return fmt.Sprintf("%.0f µs", s*1e6)
-}
-
-func median(x []float64) float64 {
-	y := slices.Clone(x)
-	slices.Sort(y)
-	if len(y)%2 == 1 {
-		return y[len(y)/2]
-	}
-	return (y[len(y)/2-1] + y[len(y)/2]) / 2
 }
 
 // problem draws n points x ~ N(0, I) and n points y ~ N(0.3, I) in R^dim
@@ -252,14 +232,7 @@ func benchSinkhorn(py *python, dir string, n, dim int, workers []int, eps, tol f
 			}
 			return nil
 		}
-		first, second := goRun, pyRun
-		if r%2 == 1 {
-			first, second = pyRun, goRun
-		}
-		if err := first(); err != nil {
-			return nil, err
-		}
-		if err := second(); err != nil {
+		if err := benchutil.Round(r, goRun, pyRun); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(log, "otbench: Sinkhorn n=%d round %d/%d: POT %s, rgflow %s\n", n, r+1, rounds, dur(ref[len(ref)-1]), dur(goT[0][len(goT[0])-1]))
@@ -271,7 +244,7 @@ func benchSinkhorn(py *python, dir string, n, dim int, workers []int, eps, tol f
 			name:   fmt.Sprintf("Sinkhorn n=%d, %d-D", n, dim),
 			ref:    "POT sinkhorn_log (numpy, 1 thread)",
 			goName: fmt.Sprintf("Sinkhorn.SolveMatrix, %d worker(s)", w),
-			refMed: median(ref), goMed: median(goT[k]),
+			refMed: benchutil.Median(ref), goMed: benchutil.Median(goT[k]),
 			refIter: refIter, goIter: o.Iter,
 			iters: fmt.Sprintf("%d / %d", refIter, o.Iter),
 			costs: fmt.Sprintf("%.9g / %.9g (rel %.1e)", refCost, o.Transport, math.Abs(refCost-o.Transport)/refCost),
@@ -304,14 +277,7 @@ func benchAssignment(py *python, dir string, n, dim, rounds int, log io.Writer) 
 			goCost = a.Cost / float64(n)
 			return err
 		}
-		first, second := goRun, pyRun
-		if r%2 == 1 {
-			first, second = pyRun, goRun
-		}
-		if err := first(); err != nil {
-			return row{}, err
-		}
-		if err := second(); err != nil {
+		if err := benchutil.Round(r, goRun, pyRun); err != nil {
 			return row{}, err
 		}
 		fmt.Fprintf(log, "otbench: assignment n=%d round %d/%d: scipy %s, rgflow %s\n", n, r+1, rounds, dur(ref[len(ref)-1]), dur(goT[len(goT)-1]))
@@ -320,53 +286,31 @@ func benchAssignment(py *python, dir string, n, dim, rounds int, log io.Writer) 
 		name:   fmt.Sprintf("exact OT (assignment) n=%d, %d-D", n, dim),
 		ref:    "scipy linear_sum_assignment",
 		goName: "SolveAssignment (LAPJV)",
-		refMed: median(ref), goMed: median(goT),
+		refMed: benchutil.Median(ref), goMed: benchutil.Median(goT),
 		iters: "–",
 		costs: fmt.Sprintf("%.9g / %.9g (rel %.1e)", refCost, goCost, math.Abs(refCost-goCost)/refCost),
 	}, nil
 }
 
-// python is the reference process.
+// python is the reference process: scripts/bench_ot.py answering one JSON
+// object per request line.
 type python struct {
+	*benchutil.Child
 	path     string
-	cmd      *exec.Cmd
-	in       io.WriteCloser
-	out      *bufio.Reader
 	versions string
 }
 
 func startPython(path, script string) (*python, error) {
-	cmd := exec.Command(path, script)
-	// BENCHMARKING.md: no processor overrides for the reference; one
-	// thread, as the Go side's first column.
-	var env []string
-	for _, e := range os.Environ() {
-		if strings.HasPrefix(e, "OPENBLAS_CORETYPE=") || strings.HasPrefix(e, "OPENBLAS_L2_SIZE=") {
-			continue
-		}
-		env = append(env, e)
-	}
-	cmd.Env = append(env, "OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1")
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
+	// One thread, as the Go side's first column.
+	c, err := benchutil.StartChild(path, []string{script}, nil, []string{"OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1"})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (install with ./scripts/deps.sh python3-pot python3-scipy python3-numpy)", err)
 	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s %s: %w (install with ./scripts/deps.sh python3-pot python3-scipy python3-numpy)", path, script, err)
-	}
-	return &python{path: path, cmd: cmd, in: in, out: bufio.NewReader(out)}, nil
+	return &python{Child: c, path: path}, nil
 }
 
 func (p *python) call(line string) (map[string]any, error) {
-	if _, err := fmt.Fprintln(p.in, line); err != nil {
-		return nil, err
-	}
-	s, err := p.out.ReadString('\n')
+	s, err := p.Ask(line)
 	if err != nil {
 		return nil, fmt.Errorf("reference script: %v (is POT installed? ./scripts/deps.sh python3-pot python3-scipy python3-numpy)", err)
 	}
@@ -378,10 +322,4 @@ func (p *python) call(line string) (map[string]any, error) {
 		return nil, fmt.Errorf("reference: %v", e)
 	}
 	return rep, nil
-}
-
-func (p *python) close() {
-	fmt.Fprintln(p.in, "quit")
-	p.in.Close()
-	p.cmd.Wait()
 }

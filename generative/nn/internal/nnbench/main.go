@@ -3,13 +3,17 @@
 // Command nnbench times one training step of generative/nn side by side
 // with PyTorch on the CPU (make bench-nn).
 //
-// The network is the issue's benchmark: four periodic 3×3 convolutions of
-// 32 channels (1→32→32→32→1) with SiLU and an additive time embedding, on
-// 1-channel L×L fields, batch 64, MSE loss and Adam. PyTorch runs in a
-// child process (torch_step.py, Debian's python3-torch) with the
-// environment BENCHMARKING.md prescribes and the same number of threads;
-// the two sides alternate round by round, and the table reports the median
-// step time of each side over all rounds and their ratio.
+// The network is the benchmark network of generative/nn (the same as its
+// BenchmarkTrainStep): four periodic 3×3 convolutions of 32 channels
+// (1→32→32→32→1) with SiLU and an additive time embedding, on 1-channel L×L
+// fields, batch 64, MSE loss and Adam. PyTorch runs in a child process
+// (torch_step.py, Debian's python3-torch) with the same number of threads,
+// without the OpenBLAS processor overrides some machines set, and with
+// glibc's malloc told to keep freed memory (no mmap for large blocks, no
+// trimming), so that the tensors PyTorch allocates every step reuse memory
+// instead of faulting in fresh pages. The two sides run in turn, the first
+// alternating from round to round, and the table reports the median step
+// time of each side over all rounds and their ratio.
 //
 // Usage:
 //
@@ -17,30 +21,33 @@
 package main
 
 import (
-	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"rgflow/generative/nn"
+	"rgflow/internal/benchutil"
 	"rgflow/lattice"
 )
+
+// mode is how rgflow divides the threads: nn workers over OpenBLAS
+// threads.
+type mode struct {
+	name          string
+	workers, blas int
+}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("nnbench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := benchutil.NewFlags("nnbench", stderr)
 	sizes := fs.String("sizes", "32,64", "lattice extents L (L×L fields), comma separated")
 	threads := fs.String("threads", "2", "thread counts, comma separated (both sides use the same)")
 	batch := fs.Int("batch", 64, "batch size")
@@ -49,15 +56,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	python := fs.String("python", "/usr/bin/python3", "Python interpreter with torch (Debian's)")
 	script := fs.String("script", "", "path of torch_step.py (default: next to this source file)")
 	alt := fs.Bool("blas-threads", false, "also time rgflow with one worker and OpenBLAS's own thread pool")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := fs.Parse(args); !ok {
+		return code
 	}
-	Ls, err := ints(*sizes)
+	Ls, err := benchutil.Ints(*sizes, 1)
 	if err != nil {
 		fmt.Fprintf(stderr, "nnbench: -sizes %q: %v\n", *sizes, err)
 		return 2
 	}
-	Ts, err := ints(*threads)
+	Ts, err := benchutil.Ints(*threads, 1)
 	if err != nil {
 		fmt.Fprintf(stderr, "nnbench: -threads %q: %v\n", *threads, err)
 		return 2
@@ -87,91 +94,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 				res, err := compare(py, L, T, *batch, *rounds, *steps, m)
 				if err != nil {
 					fmt.Fprintf(stderr, "nnbench: L=%d threads=%d: %v\n", L, T, err)
-					py.close()
+					py.Close()
 					return 1
 				}
 				fmt.Fprintf(stdout, "%-6d %-7d %-26s %12.1f %12.1f %8.2f %12.1f\n", L, T, m.name, res.goMs, res.pyMs, res.goMs/res.pyMs, res.allocs)
 			}
 		}
 		fmt.Fprintf(stdout, "(torch %s)\n", py.info)
-		py.close()
+		py.Close()
 	}
 	fmt.Fprintln(stdout, "\nratio = rgflow / PyTorch median step time (< 1: rgflow faster). Reproduce: make bench-nn")
 	return 0
 }
 
-type mode struct {
-	name          string
-	workers, blas int
-}
-
-func ints(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || v < 1 {
-			return nil, fmt.Errorf("%q is not a positive integer", f)
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
 // torch is the PyTorch child process.
 type torch struct {
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	out  *bufio.Reader
+	*benchutil.Child
 	info string
 }
 
 func startTorch(python, script string, T int) (*torch, error) {
-	cmd := exec.Command(python, script)
-	env := []string{}
-	for _, kv := range os.Environ() {
-		// The reference runs without the OpenBLAS workarounds some
-		// machines set (BENCHMARKING.md), and with our thread settings.
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS":
-			continue
-		}
-		env = append(env, kv)
-	}
 	t := strconv.Itoa(T)
-	cmd.Env = append(env,
-		"MALLOC_MMAP_MAX_=0", "MALLOC_TRIM_THRESHOLD_=68719476736", "MALLOC_TOP_PAD_=1073741824",
-		"OMP_NUM_THREADS="+t, "OPENBLAS_NUM_THREADS="+t, "MKL_NUM_THREADS="+t)
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
+	c, err := benchutil.StartChild(python, []string{script},
+		[]string{"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"},
+		[]string{"MALLOC_MMAP_MAX_=0", "MALLOC_TRIM_THRESHOLD_=68719476736", "MALLOC_TOP_PAD_=1073741824",
+			"OMP_NUM_THREADS=" + t, "OPENBLAS_NUM_THREADS=" + t, "MKL_NUM_THREADS=" + t})
 	if err != nil {
 		return nil, err
 	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s %s: %v", python, script, err)
-	}
-	return &torch{cmd: cmd, in: in, out: bufio.NewReader(out)}, nil
-}
-
-func (p *torch) ask(line string) (string, error) {
-	if _, err := fmt.Fprintln(p.in, line); err != nil {
-		return "", err
-	}
-	s, err := p.out.ReadString('\n')
-	if err != nil {
-		return "", fmt.Errorf("torch process: %v", err)
-	}
-	return strings.TrimSpace(s), nil
-}
-
-func (p *torch) close() {
-	fmt.Fprintln(p.in, "quit")
-	p.in.Close()
-	p.cmd.Wait()
+	return &torch{Child: c}, nil
 }
 
 type result struct {
@@ -179,13 +130,13 @@ type result struct {
 	allocs     float64
 }
 
-// body is the benchmark network of the issue.
+// body is the benchmark network (generative/nn's benchBody).
 func body() nn.Layer {
 	return nn.Seq(nn.TimeConv(32, 3), nn.SiLU(), nn.TimeConv(32, 3), nn.SiLU(), nn.TimeConv(32, 3), nn.SiLU(), nn.Conv(1, 3))
 }
 
 func compare(py *torch, L, T, B, rounds, steps int, m mode) (result, error) {
-	reply, err := py.ask(fmt.Sprintf("setup %d %d %d", L, B, T))
+	reply, err := py.Ask(fmt.Sprintf("setup %d %d %d", L, B, T))
 	if err != nil {
 		return result{}, err
 	}
@@ -242,33 +193,30 @@ func compare(py *torch, L, T, B, rounds, steps int, m mode) (result, error) {
 	}
 	allocs := testing.AllocsPerRun(2, step)
 	var goMs, pyMs []float64
-	for range rounds {
-		for range steps {
-			t0 := time.Now()
-			step()
-			goMs = append(goMs, float64(time.Since(t0).Microseconds())/1e3)
+	err = benchutil.Run(rounds, 2, func(_, side int) error {
+		if side == 0 {
+			for range steps {
+				t0 := time.Now()
+				step()
+				goMs = append(goMs, float64(time.Since(t0).Microseconds())/1e3)
+			}
+			return nil
 		}
-		reply, err := py.ask(fmt.Sprintf("run %d", steps))
+		reply, err := py.Ask(fmt.Sprintf("run %d", steps))
 		if err != nil {
-			return result{}, err
+			return err
 		}
 		for _, s := range strings.Fields(reply) {
 			v, err := strconv.ParseFloat(s, 64)
 			if err != nil {
-				return result{}, fmt.Errorf("torch replied %q", reply)
+				return fmt.Errorf("torch replied %q", reply)
 			}
 			pyMs = append(pyMs, v)
 		}
+		return nil
+	})
+	if err != nil {
+		return result{}, err
 	}
-	return result{goMs: median(goMs), pyMs: median(pyMs), allocs: allocs}, nil
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
+	return result{goMs: benchutil.Median(goMs), pyMs: benchutil.Median(pyMs), allocs: allocs}, nil
 }

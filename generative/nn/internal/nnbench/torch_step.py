@@ -15,9 +15,10 @@ three, each of those with an additive per-channel projection of a time
 embedding u = SiLU(fc2(SiLU(fc1(sinusoids(1000 t))))) of width 32; MSE
 loss and Adam.
 
-Run it with /usr/bin/python3 (Debian's python3-torch 1.13) and, as
-BENCHMARKING.md says, MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736
-MALLOC_TOP_PAD_=1073741824 OMP_NUM_THREADS=T OPENBLAS_NUM_THREADS=T; the
+Run it with /usr/bin/python3 (Debian's python3-torch 1.13) and
+MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736
+MALLOC_TOP_PAD_=1073741824 (malloc keeps freed memory, so that the tensors
+of every step reuse it) and OMP_NUM_THREADS=T OPENBLAS_NUM_THREADS=T; the
 harness sets these.
 """
 import math

@@ -2,56 +2,58 @@
 
 // Command forcebench times the 2-d φ⁴ force of package field against the C
 // reference of package forcebench, side by side in one process: each round
-// times every implementation once, in turn, on the same field; the report
-// gives the median ns per site over the rounds and the ratio of each Go
-// path to the fastest C variant.
+// times every implementation once on the same field, in an order that
+// rotates from round to round (benchutil.Run); the report gives the median
+// ns per site over the rounds and the ratio of each Go path to the fastest
+// C variant.
 //
 //	go run ./field/internal/forcebench/cmd/forcebench [-rounds 15] [-sizes 256,1024]
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"rgflow/field"
 	"rgflow/field/internal/forcebench"
 	"rgflow/field/internal/stencil"
+	"rgflow/internal/benchutil"
 	"rgflow/lattice"
 )
+
+// impl is one implementation of the force: f runs it reps times.
+type impl struct {
+	name string
+	f    func(reps int)
+}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("forcebench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := benchutil.NewFlags("forcebench", stderr)
 	rounds := fs.Int("rounds", 15, "interleaved rounds (the median is reported)")
 	sizes := fs.String("sizes", "256,1024", "comma-separated lattice extents L (L×L)")
 	target := fs.Duration("target", 20*time.Millisecond, "time per implementation per round")
-	if err := fs.Parse(args); err != nil {
+	if code, ok := fs.Parse(args); !ok {
+		return code
+	}
+	Ls, err := benchutil.Ints(*sizes, 3)
+	if err != nil {
+		fmt.Fprintf(stderr, "forcebench: -sizes: %v\n", err)
+		return 2
+	}
+	if *rounds < 1 {
+		fmt.Fprintln(stderr, "forcebench: -rounds must be ≥ 1")
 		return 2
 	}
 	fmt.Fprintf(stdout, "2-d φ⁴ force, ns/site, median of %d interleaved rounds (assembly available: %v)\n", *rounds, stencil.HasASM())
-	for _, s := range strings.Split(*sizes, ",") {
-		L, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || L < 3 {
-			fmt.Fprintf(stderr, "forcebench: size %q: must be an integer ≥ 3\n", s)
-			return 2
-		}
+	for _, L := range Ls {
 		bench(stdout, L, *rounds, *target)
 	}
 	return 0
-}
-
-type impl struct {
-	name string
-	f    func(reps int)
 }
 
 func bench(w io.Writer, L, rounds int, target time.Duration) {
@@ -102,22 +104,20 @@ func bench(w io.Writer, L, rounds int, target time.Duration) {
 		}
 	}
 	times := make([][]float64, len(impls))
-	for r := 0; r < rounds; r++ {
-		for i, im := range impls {
-			t0 := time.Now()
-			im.f(reps[i])
-			times[i] = append(times[i], float64(time.Since(t0).Nanoseconds())/float64(reps[i]*V))
-		}
-	}
-	med := make([]float64, len(impls))
+	benchutil.Run(rounds, len(impls), func(_, i int) error {
+		t0 := time.Now()
+		impls[i].f(reps[i])
+		times[i] = append(times[i], float64(time.Since(t0).Nanoseconds())/float64(reps[i]*V))
+		return nil
+	})
+	sum := make([]benchutil.Summary, len(impls))
 	for i := range impls {
-		slices.Sort(times[i])
-		med[i] = times[i][len(times[i])/2]
+		sum[i] = benchutil.Summarise(times[i])
 	}
-	best := slices.Min(med[:3])
+	best := min(sum[0].Median, sum[1].Median, sum[2].Median)
 	fmt.Fprintf(w, "L = %d:\n", L)
 	for i, im := range impls {
 		fmt.Fprintf(w, "  %-30s %7.3f ns/site  (min %.3f, max %.3f)  ratio to best C %.2f\n",
-			im.name, med[i], times[i][0], times[i][len(times[i])-1], med[i]/best)
+			im.name, sum[i].Median, sum[i].Min, sum[i].Max, sum[i].Median/best)
 	}
 }
