@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// The shapes of the performance section of the README; make bench-fft
+// The shapes of docs/performance.md ("lattice transforms"); make bench-fft
 // compares the same transforms with FFTW and numpy side by side.
 var benchShapes = [][]int{{64, 64}, {256, 256}, {1024, 1024}, {32, 32, 32}, {64, 64, 64}}
 
