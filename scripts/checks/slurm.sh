@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sweeps against a real Slurm (issue #10): starts munged (when none is
-# running), slurmctld and slurmd on this machine with a minimal
-# configuration of its own (temporary directory, non-default ports), and:
+# Sweeps against a real Slurm (docs/cli.md, "Running on a cluster"):
+# starts munged (when none is running), slurmctld and slurmd on this
+# machine with a minimal configuration of its own (temporary directory,
+# non-default ports), and:
 #
 #  1. 'sweep slurm' writes the scripts of a small freefield --quick study
 #     (4 tasks), submit.sh submits the task array and the merge job;
