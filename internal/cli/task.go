@@ -28,17 +28,6 @@ const SweepSection = "sweep"
 // not given and the configuration has a sweep (set by Slurm in array jobs).
 const TaskEnv = "SLURM_ARRAY_TASK_ID"
 
-// Root attributes of a task's file.
-const (
-	AttrTask     = "sweep_task"      // i8: the task number n
-	AttrPoint    = "sweep_point"     // i8: the parameter point, n / replicas
-	AttrReplica  = "sweep_replica"   // i8: the replica, n % replicas
-	AttrTasks    = "sweep_tasks"     // i8: the number of tasks of the sweep
-	AttrBaseSeed = "sweep_base_seed" // u8: the study's base seed
-	AttrKeys     = "sweep_keys"      // str: JSON list of the swept keys
-	AttrValues   = "sweep_values"    // str: JSON list of the point's values, as --set text
-)
-
 func (o *options) sweepFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.task, "task", 0, "run task N of the configuration's sweep (default: $"+TaskEnv+" when the configuration has a sweep); --out is then the study directory and the run writes task-NNNN.h5 there")
 	fs.BoolVar(&o.listTasks, "list-tasks", false, "print the tasks of the configuration's sweep (point, replica, values, seed, file), check every point's configuration, and exit")
@@ -206,13 +195,13 @@ func (t *task) writeAttrs(f *h5io.File) error {
 		name string
 		v    any
 	}{
-		{AttrTask, int64(t.point.Task)},
-		{AttrPoint, int64(t.point.Index)},
-		{AttrReplica, int64(t.point.Replica)},
-		{AttrTasks, int64(t.spec.Len())},
-		{AttrBaseSeed, t.base},
-		{AttrKeys, string(keys)},
-		{AttrValues, string(vals)},
+		{sweep.AttrTask, int64(t.point.Task)},
+		{sweep.AttrPoint, int64(t.point.Index)},
+		{sweep.AttrReplica, int64(t.point.Replica)},
+		{sweep.AttrTasks, int64(t.spec.Len())},
+		{sweep.AttrBaseSeed, t.base},
+		{sweep.AttrKeys, string(keys)},
+		{sweep.AttrValues, string(vals)},
 	} {
 		if err := f.SetAttr("/", a.name, a.v); err != nil {
 			return err

@@ -47,7 +47,7 @@ func rootAttrs(t *testing.T, path string) map[string]any {
 	}
 	defer f.Close()
 	m := map[string]any{}
-	for _, name := range []string{cli.AttrTask, cli.AttrPoint, cli.AttrReplica, cli.AttrTasks} {
+	for _, name := range []string{sweep.AttrTask, sweep.AttrPoint, sweep.AttrReplica, sweep.AttrTasks} {
 		var v int64
 		if err := f.Attr("/", name, &v); err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -55,11 +55,11 @@ func rootAttrs(t *testing.T, path string) map[string]any {
 		m[name] = v
 	}
 	var base uint64
-	if err := f.Attr("/", cli.AttrBaseSeed, &base); err != nil {
+	if err := f.Attr("/", sweep.AttrBaseSeed, &base); err != nil {
 		t.Fatal(err)
 	}
-	m[cli.AttrBaseSeed] = base
-	for _, name := range []string{cli.AttrKeys, cli.AttrValues} {
+	m[sweep.AttrBaseSeed] = base
+	for _, name := range []string{sweep.AttrKeys, sweep.AttrValues} {
 		var s string
 		if err := f.Attr("/", name, &s); err != nil {
 			t.Fatal(err)
@@ -96,8 +96,8 @@ func TestTaskIsItsOverrides(t *testing.T) {
 		!strings.Contains(info.Config, "out: "+file) {
 		t.Errorf("stored configuration:\n%s", info.Config)
 	}
-	want := map[string]any{cli.AttrTask: int64(5), cli.AttrPoint: int64(2), cli.AttrReplica: int64(1), cli.AttrTasks: int64(8),
-		cli.AttrBaseSeed: uint64(11), cli.AttrKeys: "width samples", cli.AttrValues: "3 4"}
+	want := map[string]any{sweep.AttrTask: int64(5), sweep.AttrPoint: int64(2), sweep.AttrReplica: int64(1), sweep.AttrTasks: int64(8),
+		sweep.AttrBaseSeed: uint64(11), sweep.AttrKeys: "width samples", sweep.AttrValues: "3 4"}
 	if a := rootAttrs(t, file); fmt.Sprint(a) != fmt.Sprint(want) {
 		t.Errorf("root attributes %v, want %v", a, want)
 	}
@@ -135,7 +135,7 @@ func TestTaskFromSlurmEnvironment(t *testing.T) {
 	if code, _, e := runDemoArgs("--config", study, "--out", out, "--quiet"); code != 0 {
 		t.Fatalf("exit %d\n%s", code, e)
 	}
-	if a := rootAttrs(t, filepath.Join(out, "task-0003.h5")); a[cli.AttrTask] != int64(3) {
+	if a := rootAttrs(t, filepath.Join(out, "task-0003.h5")); a[sweep.AttrTask] != int64(3) {
 		t.Errorf("attributes %v", a)
 	}
 	plain := filepath.Join(dir, "plain.h5")
@@ -213,7 +213,7 @@ func TestTaskSignalResume(t *testing.T) {
 	if in.Status != h5io.StatusComplete || !slices.Equal(got, want) {
 		t.Errorf("resumed task: status %q, identical to the uninterrupted one %t", in.Status, slices.Equal(got, want))
 	}
-	if a := rootAttrs(t, file); a[cli.AttrTask] != int64(6) || a[cli.AttrValues] != "3 5" {
+	if a := rootAttrs(t, file); a[sweep.AttrTask] != int64(6) || a[sweep.AttrValues] != "3 5" {
 		t.Errorf("attributes after resume: %v", a)
 	}
 }

@@ -1,10 +1,10 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-// Package sweep turns the `sweep:` section of a study configuration into
-// numbered tasks, and tasks into Slurm batch scripts. The command line
-// (package cli) runs one task (--task N), the sweep command
-// (experiments/sweep) runs them all on Slurm or locally and merges their
-// files.
+// Package sweep runs parameter studies: it turns the `sweep:` section of a
+// study configuration into numbered tasks, tasks into Slurm batch scripts,
+// and the tasks' files into one merged file. The command line (package
+// cli) runs one task (--task N), the sweep command (experiments/sweep) runs
+// them all on Slurm or locally and merges their files with Merge.
 //
 // # Tasks
 //
@@ -43,6 +43,23 @@
 // and reports the failed ones, rather than waiting forever behind an
 // unsatisfiable afterok; a requeued task is pending, not ended, so the
 // merge waits for its rerun.
+//
+// # Merging
+//
+// Merge checks every task file against the study — schema version,
+// experiment, the task's place in the sweep (the root attributes Attr*)
+// and its stored configuration, which may differ from task 0's only in the
+// swept keys, seed and out — and refuses the merge (RefusedError) when one
+// does not fit. It then writes StudyFile: each dataset that every complete
+// task has with one type and shape becomes a virtual dataset with a
+// leading task axis over the task files (the slabs of incomplete tasks
+// read as fill values, NaN for floats); a coordinate alike in every task
+// is written once, one that differs is stacked as <name>_by_task; every
+// group with stacked datasets gets the task coordinates param_<key> and
+// replica, so that it opens alone in xarray; /sweep holds the task axis,
+// each task's point, replica, seed and state, the swept values under
+// /sweep/params, and the task table. docs/hdf5-schema.md, "Merged sweep
+// files", describes the layout.
 //
 // # Shell safety
 //

@@ -1,6 +1,6 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-package main
+package sweep
 
 import (
 	"slices"
@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"rgflow/internal/h5io"
-	"rgflow/internal/sweep"
 )
 
 // layout places each dataset of the task files as docs/hdf5-schema.md
@@ -43,8 +42,8 @@ func TestLayout(t *testing.T) {
 		"/grid":        f8([]int64{2, 3}),
 		"/h/sub/value": f8([]int64{}),
 	}
-	s := &study{spec: sweep.Spec{Axes: []sweep.Axis{{Key: "x", Values: []any{1, 2}}}}}
-	skipped := s.layout(stacked, []string{"/z: earlier"})
+	spec := Spec{Axes: []Axis{{Key: "x", Values: []any{1, 2}}}}
+	skipped := layout(spec, stacked, []string{"/z: earlier"})
 	for p, want := range map[string]struct {
 		target string
 		dims   []string
