@@ -147,91 +147,28 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	if _, ok := any(&exp.Defaults).(interface{ RunSettings() *config.Run }); !ok {
 		panic(fmt.Sprintf("cli: configuration %T of %s does not embed config.Run", exp.Defaults, exp.Name))
 	}
-	var o options
-	o.terminalHint = terminal
-	var presets []string
-	for _, p := range exp.Presets {
-		presets = append(presets, p.Name)
-	}
-	fs := o.flags(exp.Name, presets)
-	fs.SetOutput(io.Discard)
+	o := options{terminalHint: terminal}
 	usage := func(err error) int {
 		fmt.Fprintf(stderr, "%s: %v\nRun '%s --help' for usage.\n", exp.Name, err, exp.Name)
 		return ExitUsage
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			printHelp(stdout, fs, exp)
-			return ExitOK
-		}
-		return usage(err)
+	fs, defaults, code, done := parseArgs(&o, args, stdout, exp, usage)
+	if done {
+		return code
 	}
-	if o.help {
-		printHelp(stdout, fs, exp)
-		return ExitOK
-	}
-	if o.version {
-		fmt.Fprintf(stdout, "%s (rgflow %s, revision %s)\n", exp.Name, buildinfo.Version, buildinfo.Revision)
-		return ExitOK
-	}
-	if fs.NArg() > 0 {
-		return usage(fmt.Errorf("unexpected argument %q: settings are flags (--set key=value)", fs.Arg(0)))
-	}
-	if o.from != "" && o.resume {
-		return usage(errors.New("--from and --resume exclude each other: --from starts a new run, --resume continues one"))
-	}
-	if err := o.checkTaskFlags(fs); err != nil {
-		return usage(err)
-	}
-
-	if o.quick {
-		if o.preset != "" && o.preset != "quick" {
-			return usage(fmt.Errorf("--quick and --preset %s exclude each other", o.preset))
-		}
-		o.preset = "quick"
-	}
-	defaults, err := withPreset(exp, o.preset)
+	src, err := o.sources(fs)
 	if err != nil {
 		return usage(err)
-	}
-	if o.preset != "" && o.resume {
-		return usage(errors.New("--preset with --resume: a resumed run keeps the configuration stored in its file"))
-	}
-
-	src := config.Sources{Files: o.configs, Sets: append([]string(nil), o.sets...), Sections: []string{SweepSection}}
-	if fs.Changed("out") {
-		src.Sets = append(src.Sets, "out="+o.out)
-	}
-	if fs.Changed("seed") {
-		src.Sets = append(src.Sets, fmt.Sprintf("seed=%d", o.seed))
-	}
-	if o.from != "" {
-		stored, err := storedConfig(o.from)
-		if err != nil {
-			return usage(fmt.Errorf("--from: %w", err))
-		}
-		src.Base = []byte(stored)
 	}
 	tk, code, done := prepareTask(&o, fs, exp, &defaults, &src, stdout, stderr, usage)
 	if done {
 		return code
 	}
-	res, err := config.Load(defaults, src)
+	cfg, warnings, err := resolve(&o, exp, defaults, src)
 	if err != nil {
 		return usage(err)
 	}
-	cfg := res.Config
 	rs := any(&cfg).(interface{ RunSettings() *config.Run }).RunSettings()
-	if o.resume {
-		cfg, err = resumeConfig(exp.Defaults, src, rs.Out)
-		if err != nil {
-			return usage(err)
-		}
-		rs = any(&cfg).(interface{ RunSettings() *config.Run }).RunSettings()
-	}
-	if rs.Out == "" {
-		return usage(errors.New("invalid setting: out = \"\": an output file is required (--out PATH)"))
-	}
 	if o.printConfig {
 		yml, err := config.YAML(cfg)
 		if err != nil {
@@ -265,50 +202,13 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	if !fs.Changed("plots") {
 		o.plots = isTerm
 	}
-	for _, w := range res.Warnings {
+	for _, w := range warnings {
 		log.Warn(w)
 	}
+	ctx, stop := watchSignals(ctx, log)
+	defer stop()
 
-	// Signals cancel the context with a cause naming the signal.
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGUSR1)
-	defer signal.Stop(sigs)
-	finished := make(chan struct{})
-	defer close(finished)
-	go func() {
-		select {
-		case s := <-sigs:
-			log.Warn("signal received: stopping at the next safe point (send it again to exit at once)", "signal", s.String())
-			cancel(fmt.Errorf("%w by signal %v", ErrInterrupted, s))
-		case <-ctx.Done():
-			return
-		}
-		select {
-		case s := <-sigs:
-			// A second signal: leave now, with the signal's default action.
-			// The file keeps everything up to its last flush (status running).
-			log.Error("second signal: exiting at once without a checkpoint", "signal", s.String())
-			signal.Reset(s)
-			if sig, ok := s.(syscall.Signal); ok {
-				syscall.Kill(syscall.Getpid(), sig)
-			}
-		case <-finished:
-		}
-	}()
-
-	var f *h5io.File
-	if o.resume {
-		f, err = h5io.Resume(rs.Out)
-	} else {
-		f, err = h5io.Create(rs.Out, h5io.Meta{Experiment: exp.Name, Config: yml, Seed: rs.Seed}, h5io.CreateOptions{Overwrite: o.force})
-	}
-	if err == nil && tk != nil && !o.resume {
-		if err = tk.writeAttrs(f); err != nil {
-			f.Close()
-		}
-	}
+	f, err := openOut(&o, exp.Name, rs, yml, tk)
 	if err != nil {
 		log.Error("cannot open the output file", "err", err)
 		return ExitFailed
@@ -330,6 +230,151 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	err = protect(func() error { return exp.Run(ctx, run, cfg) })
 	run.endProgress()
 	return finish(f, log, err, ctx, exp.Name, time.Since(start))
+}
+
+// parseArgs parses the command line into o and checks the flags that
+// exclude each other; it returns the flag set and the defaults with the
+// chosen preset applied. done says that Main must return code now (help,
+// version, bad usage).
+func parseArgs[T any](o *options, args []string, stdout io.Writer, exp Experiment[T], usage func(error) int) (fs *pflag.FlagSet, defaults T, code int, done bool) {
+	var presets []string
+	for _, p := range exp.Presets {
+		presets = append(presets, p.Name)
+	}
+	fs = o.flags(exp.Name, presets)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			printHelp(stdout, fs, exp)
+			return fs, defaults, ExitOK, true
+		}
+		return fs, defaults, usage(err), true
+	}
+	var err error
+	switch {
+	case o.help:
+		printHelp(stdout, fs, exp)
+		return fs, defaults, ExitOK, true
+	case o.version:
+		fmt.Fprintf(stdout, "%s (rgflow %s, revision %s)\n", exp.Name, buildinfo.Version, buildinfo.Revision)
+		return fs, defaults, ExitOK, true
+	case fs.NArg() > 0:
+		err = fmt.Errorf("unexpected argument %q: settings are flags (--set key=value)", fs.Arg(0))
+	case o.from != "" && o.resume:
+		err = errors.New("--from and --resume exclude each other: --from starts a new run, --resume continues one")
+	default:
+		err = o.checkTaskFlags(fs)
+	}
+	if err == nil && o.quick {
+		if o.preset != "" && o.preset != "quick" {
+			err = fmt.Errorf("--quick and --preset %s exclude each other", o.preset)
+		}
+		o.preset = "quick"
+	}
+	if err == nil {
+		defaults, err = withPreset(exp, o.preset)
+	}
+	if err == nil && o.preset != "" && o.resume {
+		err = errors.New("--preset with --resume: a resumed run keeps the configuration stored in its file")
+	}
+	if err != nil {
+		return fs, defaults, usage(err), true
+	}
+	return fs, defaults, 0, false
+}
+
+// sources are the configuration sources of the command line: the --config
+// files, --set, --out and --seed, and the configuration stored in the
+// --from file.
+func (o *options) sources(fs *pflag.FlagSet) (config.Sources, error) {
+	src := config.Sources{Files: o.configs, Sets: append([]string(nil), o.sets...), Sections: []string{SweepSection}}
+	if fs.Changed("out") {
+		src.Sets = append(src.Sets, "out="+o.out)
+	}
+	if fs.Changed("seed") {
+		src.Sets = append(src.Sets, fmt.Sprintf("seed=%d", o.seed))
+	}
+	if o.from != "" {
+		stored, err := storedConfig(o.from)
+		if err != nil {
+			return src, fmt.Errorf("--from: %w", err)
+		}
+		src.Base = []byte(stored)
+	}
+	return src, nil
+}
+
+// resolve loads the configuration of the run from defaults and src, or,
+// with --resume, the one stored in the output file; it returns the
+// warnings of the configuration loader.
+func resolve[T any](o *options, exp Experiment[T], defaults T, src config.Sources) (T, []string, error) {
+	res, err := config.Load(defaults, src)
+	if err != nil {
+		return defaults, nil, err
+	}
+	cfg := res.Config
+	rs := any(&cfg).(interface{ RunSettings() *config.Run }).RunSettings()
+	if o.resume {
+		if cfg, err = resumeConfig(exp.Defaults, src, rs.Out); err != nil {
+			return cfg, nil, err
+		}
+		rs = any(&cfg).(interface{ RunSettings() *config.Run }).RunSettings()
+	}
+	if rs.Out == "" {
+		return cfg, nil, errors.New("invalid setting: out = \"\": an output file is required (--out PATH)")
+	}
+	return cfg, res.Warnings, nil
+}
+
+// watchSignals returns a context that SIGINT, SIGTERM and SIGUSR1 cancel
+// with a cause naming the signal (the run stops at its next safe point); a
+// second signal ends the process at once with the signal's default action.
+// stop releases the signals.
+func watchSignals(ctx context.Context, log *logger) (_ context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGUSR1)
+	finished := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			log.Warn("signal received: stopping at the next safe point (send it again to exit at once)", "signal", s.String())
+			cancel(fmt.Errorf("%w by signal %v", ErrInterrupted, s))
+		case <-ctx.Done():
+			return
+		}
+		select {
+		case s := <-sigs:
+			// A second signal: leave now, with the signal's default action.
+			// The file keeps everything up to its last flush (status running).
+			log.Error("second signal: exiting at once without a checkpoint", "signal", s.String())
+			signal.Reset(s)
+			if sig, ok := s.(syscall.Signal); ok {
+				syscall.Kill(syscall.Getpid(), sig)
+			}
+		case <-finished:
+		}
+	}()
+	return ctx, func() {
+		close(finished)
+		signal.Stop(sigs)
+		cancel(nil)
+	}
+}
+
+// openOut creates the output file, recording the configuration yml and,
+// for a sweep task, its place in the sweep, or reopens it with --resume.
+func openOut(o *options, name string, rs *config.Run, yml string, tk *task) (*h5io.File, error) {
+	if o.resume {
+		return h5io.Resume(rs.Out)
+	}
+	f, err := h5io.Create(rs.Out, h5io.Meta{Experiment: name, Config: yml, Seed: rs.Seed}, h5io.CreateOptions{Overwrite: o.force})
+	if err == nil && tk != nil {
+		if err = tk.writeAttrs(f); err != nil {
+			f.Close()
+		}
+	}
+	return f, err
 }
 
 // protect turns a panic in the experiment into an error carrying the stack,

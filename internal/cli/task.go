@@ -127,8 +127,15 @@ func prepareTask[T any](o *options, fs *pflag.FlagSet, exp Experiment[T], defaul
 	if !o.resume {
 		return t, 0, false
 	}
-	// --resume on a task: a missing file starts the task, a complete one
-	// (with this task's configuration) is left alone, anything else resumes.
+	return resumeTask(o, t, file, exp, *defaults, *src, stderr, usage)
+}
+
+// resumeTask decides what --resume does with task t, whose file is file: a
+// missing file starts the task, a complete one (with this task's
+// configuration) is left alone, anything else resumes. done says that Main
+// must return code now.
+func resumeTask[T any](o *options, t *task, file string, exp Experiment[T], defaults T, src config.Sources, stderr io.Writer, usage func(error) int) (_ *task, code int, done bool) {
+	n := t.point.Task
 	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
 		o.resume = false
 		return t, 0, false
@@ -149,7 +156,7 @@ func prepareTask[T any](o *options, fs *pflag.FlagSet, exp Experiment[T], defaul
 	if err != nil {
 		return nil, usage(fmt.Errorf("--resume: the configuration stored in %s: %w", file, err)), true
 	}
-	asked, err := config.Load(*defaults, *src)
+	asked, err := config.Load(defaults, src)
 	if err != nil {
 		return nil, usage(err), true
 	}

@@ -307,29 +307,11 @@ func (f *File) createDataset(p string, s Spec) (*Dataset, error) {
 		return nil, h5fail(err, "dataset %s: create dataspace %v", p, s.Shape)
 	}
 	defer space.Close()
-	dcpl, err := hdf5.NewPropList(hdf5.P_DATASET_CREATE)
+	dcpl, err := createProps(p, s)
 	if err != nil {
-		return nil, h5fail(err, "dataset %s: create property list", p)
+		return nil, err
 	}
 	defer dcpl.Close()
-	chunk := s.Chunk
-	if chunk == nil && (s.Extendible || s.Deflate > 0) {
-		chunk = defaultChunk(s.Shape, s.Dtype.size())
-	}
-	if chunk != nil && len(chunk) > 0 {
-		cu := make([]uint, len(chunk))
-		for i, c := range chunk {
-			cu[i] = uint(c)
-		}
-		if err := dcpl.SetChunk(cu); err != nil {
-			return nil, h5fail(err, "dataset %s: chunk %v", p, chunk)
-		}
-		if s.Deflate > 0 {
-			if err := dcpl.SetDeflate(s.Deflate); err != nil {
-				return nil, h5fail(err, "dataset %s: deflate %d", p, s.Deflate)
-			}
-		}
-	}
 	dt, release, err := datatypeOf(s.Dtype)
 	if err != nil {
 		return nil, err
@@ -342,19 +324,62 @@ func (f *File) createDataset(p string, s Spec) (*Dataset, error) {
 	d := &Dataset{file: f, path: p, h: h, dtype: s.Dtype, shape: slices.Clone(s.Shape), ext: s.Extendible, lattice: s.Lattice}
 	d.initDirect()
 	f.track(d)
+	if err := f.describe(d, s, plans); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// createProps is the dataset creation property list of the dataset p: the
+// chunk shape (s.Chunk, or defaultChunk for an extendible or compressed
+// dataset) and the deflate level.
+func createProps(p string, s Spec) (*hdf5.PropList, error) {
+	dcpl, err := hdf5.NewPropList(hdf5.P_DATASET_CREATE)
+	if err != nil {
+		return nil, h5fail(err, "dataset %s: create property list", p)
+	}
+	chunk := s.Chunk
+	if chunk == nil && (s.Extendible || s.Deflate > 0) {
+		chunk = defaultChunk(s.Shape, s.Dtype.size())
+	}
+	if len(chunk) == 0 {
+		return dcpl, nil
+	}
+	cu := make([]uint, len(chunk))
+	for i, c := range chunk {
+		cu[i] = uint(c)
+	}
+	if err := dcpl.SetChunk(cu); err != nil {
+		dcpl.Close()
+		return nil, h5fail(err, "dataset %s: chunk %v", p, chunk)
+	}
+	if s.Deflate > 0 {
+		if err := dcpl.SetDeflate(s.Deflate); err != nil {
+			dcpl.Close()
+			return nil, h5fail(err, "dataset %s: deflate %d", p, s.Deflate)
+		}
+	}
+	return dcpl, nil
+}
+
+// describe writes the attributes of the new dataset d (units, description,
+// its lattice axes), labels its axes and attaches their netCDF dimensions
+// (plans, from planAxes) and coordinate scales.
+func (f *File) describe(d *Dataset, s Spec, plans []axisPlan) error {
+	p := d.path
 	if s.Units != "" {
 		if err := f.setAttr(p, "units", s.Units); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if s.Description != "" {
 		if err := f.setAttr(p, "description", s.Description); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if s.Lattice > 0 {
 		if err := f.setAttr(p, latticeAxesAttr, int64(s.Lattice)); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for i, l := range s.Dims {
@@ -365,20 +390,20 @@ func (f *File) createDataset(p string, s Spec) (*Dataset, error) {
 		rc := C.rg_set_label(d.id(), C.uint(i), cl)
 		free()
 		if err := h5check(rc, "dataset %s: label axis %d %q", p, i, l); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := f.applyAxes(d, plans); err != nil {
-		return nil, err
+		return err
 	}
 	for i, sp := range s.Scales {
 		if sp != "" && (s.Dims == nil || s.Dims[i] == "") {
 			if err := f.attachScale(d, i, sp); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return d, nil
+	return nil
 }
 
 func (f *File) track(d *Dataset) {

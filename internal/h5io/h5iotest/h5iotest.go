@@ -77,6 +77,31 @@ func Write(path string) (err error) {
 			err = cerr
 		}
 	}()
+	if err := writeEnsemble(f); err != nil {
+		return err
+	}
+	if err := writeFlow(f); err != nil {
+		return err
+	}
+	sft, err := f.CreateDataset("/generated/gaussian/spectrum_ft", h5io.Spec{
+		Dtype: h5io.Complex128, Shape: []int64{2}, Units: "1", Description: "two complex test values",
+	})
+	if err != nil {
+		return err
+	}
+	if err := sft.Write([]complex128{complex(1, -2), complex(0.5, 3)}); err != nil {
+		return err
+	}
+	if err := f.CreateGroup("/model/exact", map[string]any{"converged": true, "architecture": "exact Gaussian score"}); err != nil {
+		return err
+	}
+	return f.SetStatus(h5io.StatusComplete)
+}
+
+// writeEnsemble writes the lattice, the shell coordinates and the example
+// ensemble: its fields (saving a checkpoint after the second sample), its
+// spectrum, correlator and magnetization.
+func writeEnsemble(f *h5io.File) error {
 	if err := f.WriteLattice([]int{L1, L2}, "periodic"); err != nil {
 		return err
 	}
@@ -135,6 +160,12 @@ func Write(path string) (err error) {
 		Dims: []string{"sample"}}, m); err != nil {
 		return err
 	}
+	return nil
+}
+
+// writeFlow writes the example flow: the relative entropy along the
+// extendible scale t, appended one time at a time.
+func writeFlow(f *h5io.File) error {
 	t, err := f.CreateExtendibleScale("/flow/polchinski/t", "t", "1", "RG time t = ln(Lambda0/Lambda)")
 	if err != nil {
 		return err
@@ -155,19 +186,7 @@ func Write(path string) (err error) {
 			return err
 		}
 	}
-	sft, err := f.CreateDataset("/generated/gaussian/spectrum_ft", h5io.Spec{
-		Dtype: h5io.Complex128, Shape: []int64{2}, Units: "1", Description: "two complex test values",
-	})
-	if err != nil {
-		return err
-	}
-	if err := sft.Write([]complex128{complex(1, -2), complex(0.5, 3)}); err != nil {
-		return err
-	}
-	if err := f.CreateGroup("/model/exact", map[string]any{"converged": true, "architecture": "exact Gaussian score"}); err != nil {
-		return err
-	}
-	return f.SetStatus(h5io.StatusComplete)
+	return nil
 }
 
 // WriteMerged writes n copies of the example file, dir/task<i>.h5, and
