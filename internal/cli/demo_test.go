@@ -4,15 +4,12 @@ package cli_test
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"os"
-	"time"
 
 	"rgflow/internal/cli"
+	"rgflow/internal/cli/clitest"
 	"rgflow/internal/config"
 	"rgflow/internal/h5io"
-	"rgflow/internal/rng"
 )
 
 // demo is a minimal experiment in the shape every rgflow main has: it draws
@@ -21,19 +18,13 @@ import (
 // drive it in-process through cli.Main and, for signals, as a child process
 // (this test binary re-executed with CLITEST_DEMO_MAIN=1).
 type demoConfig struct {
-	config.Run `mapstructure:",squash"`
-	Samples    int `mapstructure:"samples" help:"rows to write"`
-	Width      int `mapstructure:"width" help:"values per row"`
-	SleepMS    int `mapstructure:"sleep_ms" help:"pause after each row, milliseconds (to give tests time to send signals)"`
-	FailAt     int `mapstructure:"fail_at" help:"fail before this row (-1: never)"`
+	config.Run   `mapstructure:",squash"`
+	clitest.Rows `mapstructure:",squash"`
 }
 
 func (c demoConfig) Validate() error {
 	var p config.Problems
-	p.Check(c.Samples >= 1, "samples", c.Samples, "allowed ≥ 1")
-	p.Check(c.Width >= 1, "width", c.Width, "allowed ≥ 1")
-	p.Check(c.SleepMS >= 0, "sleep_ms", c.SleepMS, "allowed ≥ 0")
-	p.Check(c.FailAt >= -1, "fail_at", c.FailAt, "allowed -1 (never) or a row index")
+	c.Rows.Check(&p)
 	return p.Err()
 }
 
@@ -41,8 +32,8 @@ var demo = cli.Experiment[demoConfig]{
 	Name:    "demo",
 	Summary: "write rows of Gaussian numbers (the cli package's test experiment)",
 	Defaults: demoConfig{
-		Run:     config.Run{Out: "results/demo.h5"},
-		Samples: 20, Width: 8, FailAt: -1,
+		Run:  config.Run{Out: "results/demo.h5"},
+		Rows: clitest.Rows{Samples: 20, Width: 8, FailAt: -1},
 	},
 	Run: runDemo,
 	Presets: []cli.Preset[demoConfig]{
@@ -59,41 +50,19 @@ func runDemo(ctx context.Context, r *cli.Run, cfg demoConfig) error {
 	if err != nil {
 		return err
 	}
-	src := rng.New(r.Seed, rng.StageSample)
-	next := int64(0)
-	if c, ok := r.Checkpoint(); ok {
-		next = c.Ints["next"][0]
-		if err := src.UnmarshalBinary(c.Blobs["pcg"]); err != nil {
-			return fmt.Errorf("demo: restore the random stream: %w", err)
-		}
-	}
-	rnd := rand.New(src)
 	p := r.Progress("sample", int64(cfg.Samples), "rows")
-	p.Update(next)
-	row := make([]float64, cfg.Width)
 	var sum float64
-	for i := next; i < int64(cfg.Samples); i++ {
-		if i == int64(cfg.FailAt) {
-			return fmt.Errorf("demo: failing at row %d as configured", i)
+	err = clitest.Draw(ctx, r, d, cfg.Rows, 1, func(next, i int64, row []float64) {
+		if i == next {
+			p.Update(next)
 		}
-		for k := range row {
-			row[k] = rnd.NormFloat64()
-			sum += row[k]
-		}
-		if err := d.Append(row); err != nil {
-			return err
+		for _, v := range row {
+			sum += v
 		}
 		p.Update(i+1, "mean", sum/float64((i+1-next)*int64(cfg.Width)))
-		if cfg.SleepMS > 0 {
-			time.Sleep(time.Duration(cfg.SleepMS) * time.Millisecond)
-		}
-		err := r.SafePoint(ctx, func() h5io.Checkpoint {
-			st, _ := src.MarshalBinary()
-			return h5io.Checkpoint{Step: i + 1, Ints: map[string][]int64{"next": {i + 1}}, Blobs: map[string][]byte{"pcg": st}}
-		})
-		if err != nil {
-			return err
-		}
+	})
+	if err != nil {
+		return err
 	}
 	p.Done()
 	if r.Plots {

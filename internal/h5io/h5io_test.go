@@ -139,47 +139,38 @@ func TestExampleRoundTrip(t *testing.T) {
 }
 
 // Debian's h5py reads the Go-written files: the check script computes every
-// expected value itself. make test installs python3-h5py, so under CI a
-// missing h5py is a failure, not a skip.
+// expected value itself.
 func TestH5pyReadsExample(t *testing.T) {
-	py := os.Getenv("PYTHON")
-	if py == "" {
-		py = "/usr/bin/python3"
-	}
-	if err := exec.Command(py, "-c", "import h5py").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s cannot import h5py (install python3-h5py: make deps): %v", py, err)
-		}
-		t.Skipf("%s cannot import h5py (install python3-h5py, e.g. make deps): %v", py, err)
-	}
-	dir := exampleDir(t)
-	out, err := exec.Command(py, "../../scripts/checks/h5py_example.py", dir).CombinedOutput()
-	if err != nil {
-		t.Fatalf("h5py check failed: %v\n%s", err, out)
-	}
-	t.Logf("%s", out)
+	runPythonCheck(t, "h5py", "python3-h5py", "../../scripts/checks/h5py_example.py")
 }
 
 // xarray, through h5netcdf (an independent netCDF-4 reader of HDF5), opens
 // every group of the example file with its labels as dimension names and
 // its coordinates; the check script computes every expected value itself.
-// make test installs python3-xarray and python3-h5netcdf, so under CI a
-// missing module is a failure, not a skip.
 func TestXarrayReadsExample(t *testing.T) {
+	runPythonCheck(t, "xarray, h5netcdf", "python3-xarray python3-h5netcdf", "../../scripts/checks/xarray_example.py")
+}
+
+// runPythonCheck runs the Python script on the directory of the example
+// files with $PYTHON (default /usr/bin/python3), skipping the test when the
+// modules cannot be imported. make test installs the Debian packages, so
+// under CI a missing module is a failure, not a skip.
+func runPythonCheck(t *testing.T, modules, packages, script string) {
+	t.Helper()
 	py := os.Getenv("PYTHON")
 	if py == "" {
 		py = "/usr/bin/python3"
 	}
-	if err := exec.Command(py, "-c", "import xarray, h5netcdf").Run(); err != nil {
+	if err := exec.Command(py, "-c", "import "+modules).Run(); err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("%s cannot import xarray and h5netcdf (install python3-xarray python3-h5netcdf: make deps): %v", py, err)
+			t.Fatalf("%s cannot import %s (install %s: make deps): %v", py, modules, packages, err)
 		}
-		t.Skipf("%s cannot import xarray and h5netcdf (install python3-xarray python3-h5netcdf, e.g. make deps): %v", py, err)
+		t.Skipf("%s cannot import %s (install %s, e.g. make deps): %v", py, modules, packages, err)
 	}
 	dir := exampleDir(t)
-	out, err := exec.Command(py, "../../scripts/checks/xarray_example.py", dir).CombinedOutput()
+	out, err := exec.Command(py, script, dir).CombinedOutput()
 	if err != nil {
-		t.Fatalf("xarray check failed: %v\n%s", err, out)
+		t.Fatalf("%s failed: %v\n%s", filepath.Base(script), err, out)
 	}
 	t.Logf("%s", out)
 }

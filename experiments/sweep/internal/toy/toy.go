@@ -13,35 +13,28 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
-	"time"
 
 	"rgflow/internal/cli"
+	"rgflow/internal/cli/clitest"
 	"rgflow/internal/config"
 	"rgflow/internal/h5io"
-	"rgflow/internal/rng"
 )
 
 // Config is the toy's configuration.
 type Config struct {
-	config.Run `mapstructure:",squash"`
-	Samples    int     `mapstructure:"samples" help:"rows to write"`
-	Width      int     `mapstructure:"width" help:"values per row"`
-	M2         float64 `mapstructure:"m2" help:"the rows have variance 1/m2"`
-	Label      string  `mapstructure:"label" help:"a string setting, recorded as an attribute"`
-	Dims       []int   `mapstructure:"dims" help:"shape of the /toy/grid dataset (a list-valued key)"`
-	SleepMS    int     `mapstructure:"sleep_ms" help:"pause after each row, milliseconds"`
-	FailAt     int     `mapstructure:"fail_at" help:"fail before this row (-1: never)"`
+	config.Run   `mapstructure:",squash"`
+	clitest.Rows `mapstructure:",squash"`
+	M2           float64 `mapstructure:"m2" help:"the rows have variance 1/m2"`
+	Label        string  `mapstructure:"label" help:"a string setting, recorded as an attribute"`
+	Dims         []int   `mapstructure:"dims" help:"shape of the /toy/grid dataset (a list-valued key)"`
 }
 
 // Validate reports every problem at once.
 func (c Config) Validate() error {
 	var p config.Problems
-	p.Check(c.Samples >= 1, "samples", c.Samples, "allowed ≥ 1")
-	p.Check(c.Width >= 1, "width", c.Width, "allowed ≥ 1")
+	c.Rows.Check(&p)
 	p.Check(c.M2 > 0, "m2", c.M2, "allowed > 0")
 	p.Check(len(c.Dims) >= 1, "dims", c.Dims, "at least one extent")
-	p.Check(c.SleepMS >= 0, "sleep_ms", c.SleepMS, "allowed ≥ 0")
 	return p.Err()
 }
 
@@ -50,8 +43,8 @@ var Experiment = cli.Experiment[Config]{
 	Name:    "toy",
 	Summary: "rows of Gaussian numbers (the sweep command's test experiment)",
 	Defaults: Config{
-		Run:     config.Run{Out: "results/toy.h5"},
-		Samples: 6, Width: 3, M2: 1, Label: "a", Dims: []int{2, 2}, FailAt: -1,
+		Run:  config.Run{Out: "results/toy.h5"},
+		Rows: clitest.Rows{Samples: 6, Width: 3, FailAt: -1}, M2: 1, Label: "a", Dims: []int{2, 2},
 	},
 	Run: run,
 	Presets: []cli.Preset[Config]{
@@ -72,42 +65,19 @@ func run(ctx context.Context, r *cli.Run, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	src := rng.New(r.Seed, rng.StageSample)
-	next := int64(0)
-	var sum float64
-	if c, ok := r.Checkpoint(); ok {
-		next = c.Ints["next"][0]
-		sum = c.Floats["sum"][0]
-		if err := src.UnmarshalBinary(c.Blobs["pcg"]); err != nil {
-			return fmt.Errorf("toy: restore the random stream: %w", err)
-		}
-	}
-	rnd := rand.New(src)
-	row := make([]float64, cfg.Width)
-	sd := 1 / math.Sqrt(cfg.M2)
-	for i := next; i < int64(cfg.Samples); i++ {
-		if i == int64(cfg.FailAt) {
-			return fmt.Errorf("toy: failing at row %d as configured", i)
-		}
-		for k := range row {
-			row[k] = sd * rnd.NormFloat64()
-			sum += row[k] * row[k]
-		}
-		if err := rows.Append(row); err != nil {
-			return err
-		}
+	err = clitest.Draw(ctx, r, rows, cfg.Rows, 1/math.Sqrt(cfg.M2), func(_, i int64, _ []float64) {
 		r.Log.Info("row", "step", i+1)
-		if cfg.SleepMS > 0 {
-			time.Sleep(time.Duration(cfg.SleepMS) * time.Millisecond)
-		}
-		err := r.SafePoint(ctx, func() h5io.Checkpoint {
-			st, _ := src.MarshalBinary()
-			return h5io.Checkpoint{Step: i + 1, Ints: map[string][]int64{"next": {i + 1}},
-				Floats: map[string][]float64{"sum": {sum}}, Blobs: map[string][]byte{"pcg": st}}
-		})
-		if err != nil {
-			return err
-		}
+	})
+	if err != nil {
+		return fmt.Errorf("toy: %w", err)
+	}
+	var v []float64
+	if _, err := rows.Read(&v); err != nil {
+		return err
+	}
+	var sum float64
+	for _, x := range v {
+		sum += x * x
 	}
 	n := float64(cfg.Samples * cfg.Width)
 	est, err := r.File.Put("/toy/estimates/variance", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{},
