@@ -48,7 +48,7 @@
 //
 // Exit status: 0 done; 1 tasks failed or are missing, or a build or merge
 // failed; 2 bad usage or study configuration; 3 interrupted (local: rerun
-// the same command to continue). See README.md, "Running on a cluster
+// the same command to continue). See docs/cli.md, "Running on a cluster
 // (Slurm)".
 package main
 
@@ -89,7 +89,7 @@ The study is an experiment configuration with a sweep: section (experiment,
 preset, axes, replicas, slurm); out (or --out) is the study directory.
 'sweep COMMAND --help' lists the flags of a command. Exit status: 0 done;
 1 tasks failed or missing; 2 bad usage or configuration; 3 interrupted.
-See README.md, "Running on a cluster (Slurm)".
+See docs/cli.md, "Running on a cluster (Slurm)".
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -535,7 +535,7 @@ func printHelp[T any](w io.Writer, fs *pflag.FlagSet, exp Experiment[T]) {
 	}
 	fmt.Fprintf(w, "\nExit status: 0 done; 1 run failed; 2 bad usage or configuration; 3 interrupted\n"+
 		"(SIGINT, SIGTERM, SIGUSR1) after a checkpoint: rerun the same command with --resume.\n"+
-		"See README.md, sections \"Command-line conventions\" and \"Configuration\".\n")
+		"See docs/cli.md, sections \"Command line\" and \"Configuration\".\n")
 }
 
 // MainTerminal is Main as if stderr were a terminal (progress bars, plots

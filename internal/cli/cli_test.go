@@ -75,7 +75,7 @@ func TestExitCodes(t *testing.T) {
 		want string // in stdout+stderr
 	}{
 		{"help", []string{"--help"}, 0, "--resume"},
-		{"short help", []string{"-h"}, 0, "README.md"},
+		{"short help", []string{"-h"}, 0, "docs/cli.md"},
 		{"version", []string{"--version"}, 0, "revision"},
 		{"print config", []string{"--print-config", "--set", "samples=4"}, 0, "samples: 4"},
 		{"bad flag", []string{"--nope"}, 2, "unknown flag: --nope"},
@@ -126,7 +126,7 @@ func TestHelpListsEverything(t *testing.T) {
 	_, o, _ := runDemoArgs("--help")
 	for _, w := range []string{"--config", "--set", "--out", "--seed", "--from", "--resume", "--force", "--print-config",
 		"--quiet", "--log-format", "--plots", "--checkpoint-every", "--version",
-		"samples", "width", "sleep_ms", "fail_at", "RGFLOW_", "Exit status", "README.md",
+		"samples", "width", "sleep_ms", "fail_at", "RGFLOW_", "Exit status", "docs/cli.md",
 		"--preset", "--quick", "Presets", "three narrow rows"} {
 		if !strings.Contains(o, w) {
 			t.Errorf("help lacks %q:\n%s", w, o)
