@@ -16,7 +16,7 @@ import (
 	"rgflow/wgrad"
 )
 
-// Acceptance bars of the default run (issue: freefield), each a Check.
+// Acceptance bars of the run, each a Check.
 const (
 	specConfidence  = 0.999 // χ² of the exact method's shell spectrum
 	exactChiSigmas  = 2     // χ of the exact method within 2σ of 1/m²
@@ -171,10 +171,10 @@ func (s *state) gradChecks() []pipeline.Check {
 		}
 		m, _ := wgrad.ParseMethod(r.method)
 		// MALA's transient has no closed form (rejections slow it by an
-		// amount that depends on h and V: at h = 0.02 on 32², acceptance
-		// 0.69 and the spectra lag the continuous flow far beyond their
-		// errors), so only the unadjusted schemes are checked per snapshot;
-		// MALA is checked where it is exact, at equilibrium.
+		// amount that depends on h and V, and at the default step the
+		// spectra lag the continuous flow far beyond their errors), so only
+		// the unadjusted schemes are checked per snapshot; MALA is checked
+		// where it is exact, at equilibrium.
 		if !m.Metropolised() {
 			cs = append(cs, pipeline.Check{Name: "gradflow " + r.method + ": smallest spectrum p-value", Value: minP, Threshold: flowPValue, Pass: minP >= flowPValue,
 				Rule: "sample spectra agree with the exact Euler–Maruyama recursion of the scheme at every snapshot (χ² per snapshot, p ≥ 10⁻³)"})

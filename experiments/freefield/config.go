@@ -60,9 +60,8 @@ func defaults() Config {
 	c.GradFlow = GradFlow{Methods: []string{"euler", "mala"}, StartM2: 4, Beta: 1, Step: 0.02, Time: 10, Snapshots: 21, Samples: 512, Store: 4}
 	// The learned RG score's baseline is the measured spectrum, so its
 	// Gaussian part is right from the start and a spectral path would only
-	// add training noise to it (measured: W₂ to the reference 1.4× the
-	// exact method's with it, 1.2× without); the white-baseline DDPM needs
-	// one (ddpm.spectral).
+	// add training noise to it; the white-baseline DDPM needs one
+	// (ddpm.spectral).
 	c.Network = pipeline.Network{Width: 16, Blocks: 1, Levels: 2, Kernel: 3, Knots: 12, TimeDim: 16, Spectra: false}
 	c.Train = pipeline.Train{Samples: 4096, HeldOut: 256, Steps: 800, MinSteps: 400, Batch: 32, LR: 3e-3, Warmup: 50,
 		Clip: 1, EMA: 0.99, EvalEvery: 100, Examples: 256, Patience: 3, MinDelta: 1e-3, Baseline: "measured", Symmetric: true, Target: "denoising"}

@@ -92,9 +92,7 @@ func (s *state) gradFlowStage(ctx context.Context) error {
 		return err
 	}
 	start := field.NewEnsemble(s.lat, c.Samples)
-	parallel(start.Len(), func(w *field.GaussianSampler, i int) {
-		w.Sample(start.Field(i), rng.NewRand(s.r.Seed, rng.StageSample, setGradStart, uint64(i)))
-	}, smp)
+	pipeline.SampleGaussian(start, smp, s.r.Seed, 0, rng.StageSample, rng.SetStart)
 	// The field sampler draws exp(−S) of the start action, β = 1.
 	v0 := wgrad.FreeSpectrum(s.lat, c.StartM2, 1)
 	times := c.times()

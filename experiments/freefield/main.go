@@ -32,12 +32,11 @@ import (
 	"rgflow/internal/cli"
 )
 
-// memoryLimit is the soft limit of the Go heap when GOMEMLIMIT is not set.
-// The default run's live heap peaks near 400 MB (gctrace); with the
-// collector's default pacing (GOGC = 100) its peak resident memory came
-// within 15% of the 1 GiB the issue allows (885 MB), with this limit it
-// measured 733 MB. A soft limit makes the collector work harder near it;
-// it never fails an allocation.
+// memoryLimit is the soft limit of the Go heap when GOMEMLIMIT is not set:
+// it keeps the default run's peak resident memory well under 1 GiB, which
+// the collector's default pacing (GOGC = 100, twice the live heap) would
+// not. A soft limit makes the collector work harder near it; it never
+// fails an allocation.
 const memoryLimit = 640 << 20
 
 func main() {
@@ -71,8 +70,8 @@ func experiment() cli.Experiment[Config] {
 }
 
 const doc = `The run: (1) samples a free massive field exactly (field.m2, lattice.dims);
-(2) flows it under the Polchinski exact RG (flow.regulator, default the seed
-note's Fermi–Dirac schedule) to the Gaussian fixed point 1/(k̂²+m₀²),
+(2) flows it under the Polchinski exact RG (flow.regulator, default the
+Fermi–Dirac schedule) to the Gaussian fixed point 1/(k̂²+m₀²),
 recording snapshots, spectra and the analytic KL, entropy and W₂ beside their
 sample estimates, and checks the energy–dissipation identity; (3) runs a
 Wasserstein gradient (Langevin/MALA) flow toward the free action from a

@@ -5,8 +5,6 @@ package main
 import (
 	"context"
 	"math"
-	"runtime"
-	"sync"
 
 	"rgflow/erg"
 	"rgflow/experiments/internal/pipeline"
@@ -41,15 +39,6 @@ type state struct {
 	checks        map[string][]pipeline.Check
 	runner        *pipeline.Runner
 }
-
-// Ensemble sets: each labels its samples' random streams.
-const (
-	setTrain = iota
-	setHeld
-	setRef
-	setBaseline
-	setGradStart
-)
 
 func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 	lat, err := cfg.Lattice.Build()
@@ -159,12 +148,13 @@ func (s *state) sample(progress bool) error {
 	if progress {
 		bar = s.r.Progress("sample", total, "samples")
 	}
-	for set, e := range []*field.Ensemble{s.train, s.held, s.ref} {
-		parallel(e.Len(), func(w *field.GaussianSampler, i int) {
-			w.Sample(e.Field(i), rng.NewRand(s.r.Seed, rng.StageSample, uint64(set), uint64(i)))
-		}, smp)
+	for _, x := range []struct {
+		set uint64
+		e   *field.Ensemble
+	}{{rng.SetTrain, s.train}, {rng.SetHeld, s.held}, {rng.SetRef, s.ref}} {
+		pipeline.SampleGaussian(x.e, smp, s.r.Seed, 0, rng.StageSample, x.set)
 		if bar != nil {
-			bar.Add(int64(e.Len()))
+			bar.Add(int64(x.e.Len()))
 		}
 	}
 	if bar != nil {
@@ -172,24 +162,6 @@ func (s *state) sample(progress bool) error {
 	}
 	s.refStats, err = s.out.Measure(s.act, s.ref)
 	return err
-}
-
-// parallel calls fn(sampler, i) for i < n on GOMAXPROCS workers, each with
-// its own clone of smp.
-func parallel(n int, fn func(*field.GaussianSampler, int), smp *field.GaussianSampler) {
-	W := min(runtime.GOMAXPROCS(0), n)
-	var wg sync.WaitGroup
-	for w := 0; w < W; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			c := smp.Clone()
-			for i := w; i < n; i += W {
-				fn(c, i)
-			}
-		}(w)
-	}
-	wg.Wait()
 }
 
 func (s *state) sampleStage(ctx context.Context) error {
@@ -308,7 +280,7 @@ func (s *state) baseline(m *pipeline.Model) error {
 const baselineChunk = 2048
 
 // streamedBaseline measures the spectrum of BaselineSamples exact fields
-// (set setBaseline of the sample streams) in chunks: the mean of the
+// (set SetBaseline of the sample streams) in chunks: the mean of the
 // chunks' per-mode means, symmetrised as the training baseline would be.
 func (s *state) streamedBaseline(p *erg.Process) (*generative.Gaussian, error) {
 	smp, err := field.NewFreeSampler(s.act)
@@ -321,10 +293,7 @@ func (s *state) streamedBaseline(p *erg.Process) (*generative.Gaussian, error) {
 	for done := 0; done < n; {
 		k := min(chunk.Len(), n-done)
 		e := &field.Ensemble{Lat: s.lat, Data: chunk.Data[:k*s.lat.Volume()]}
-		base := done
-		parallel(k, func(w *field.GaussianSampler, i int) {
-			w.Sample(e.Field(i), rng.NewRand(s.r.Seed, rng.StageSample, setBaseline, uint64(base+i)))
-		}, smp)
+		pipeline.SampleGaussian(e, smp, s.r.Seed, done, rng.StageSample, rng.SetBaseline)
 		sp, err := generative.MeasureSpectrum(p, e, s.cfg.Train.Symmetric)
 		if err != nil {
 			return nil, err

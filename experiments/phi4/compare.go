@@ -22,8 +22,8 @@ import (
 	"rgflow/internal/rng"
 )
 
-// The acceptance bars of the issue (experiments/phi4), applied to the
-// learned ensemble at every run and reported for the Gaussian baseline.
+// The acceptance bars, applied to the judged ensemble (bars.ensemble) at
+// every run and reported for the others beside it.
 const (
 	// obsSigmas: ⟨|M|⟩, χ = V⟨M²⟩, U₄ and the action density within 3
 	// combined standard errors of the Monte Carlo reference.

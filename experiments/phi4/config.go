@@ -50,7 +50,7 @@ func (c Config) judged() string {
 }
 
 // Field is the `field:` section: the φ⁴ couplings in either
-// parametrisation (docs: DESIGN.md §2, package field).
+// parametrisation (docs/design.md, package field).
 type Field struct {
 	Couplings string  `mapstructure:"couplings" help:"which pair defines the theory: hopping (kappa, lambda: S = Σ[−2κΣ_μφ_xφ_{x+μ} + (1−2λ)φ² + λφ⁴]) or continuum (m2, g: S = Σ[½(∇ϕ)² + ½m²ϕ² + (g/4)ϕ⁴]); the file records both"`
 	Kappa     float64 `mapstructure:"kappa" help:"hopping parameter κ > 0 (couplings = hopping)"`
@@ -147,46 +147,37 @@ func defaults() Config {
 	c.Reference = 4096
 	c.Symmetry = Symmetry{Augment: true, Odd: true}
 	// The 5×5 block of modes |n_μ| ≤ 2 (shells 0–2 of 16²) gets its own
-	// model: with the zero mode alone, the lattice network left the first
-	// nonzero shell at 0.77 of the reference (critical preset, heun-sde);
-	// with 3×3 shell 2 at 0.935; with 5×5 every shell is within 3.4%
-	// (README).
+	// model: the lattice network's receptive field is too short for the
+	// longest wavelengths near criticality, and a smaller block (the zero
+	// mode alone, or 3×3) leaves the next shell short of the reference.
 	c.IR = IR{Extent: 5, Width: 32, Blocks: 2, TimeDim: 32, Steps: 5000, Batch: 256, LR: 1e-3}
 	c.Flow = pipeline.Flow{Regulator: "fermi-dirac", Temperature: 0.2, M02: 1, ZeroMode: "integrate-out",
 		Snapshots: 17, Samples: 1024, Store: 8, Coupling: "trajectory"}
 	c.Langevin = Langevin{Method: "none", Step: 0.02, Time: 20, Snapshots: 11, Samples: 256, FourierM2: 1}
-	// Langevin time 2 at h = 0.01 (acceptance 0.79 on 16²): the critical
-	// learned ensemble's action density moves from z +7 to +0.5 while
-	// ⟨|M|⟩, χ and U₄ stay within their bars (README).
+	// Langevin time 2 at h = 0.01: long enough for the action density of the
+	// critical learned ensemble to relax, short enough that ⟨|M|⟩, χ and U₄
+	// stay where the generator put them.
 	c.Refine = Refine{Method: "mala", Time: 2, Step: 0.01, Scan: []float64{0.05, 0.1, 0.25, 0.5, 1}}
 	// The bars judge the learned sampler with its exact corrector: the
-	// network alone leaves the action density off by 3–7σ at both
-	// presets, the short MALA flow that follows repairs that without
-	// moving the magnetisation the network placed (README, phi4).
+	// network alone leaves the action density off by several standard
+	// errors, and the short MALA flow that follows repairs that without
+	// moving the magnetisation the network placed.
 	c.Bars = Bars{Ensemble: "auto"}
 	c.Network = pipeline.Network{Width: 16, Blocks: 1, Levels: 5, Kernel: 3, Knots: 12, TimeDim: 16, Spectra: false}
 	// 8000 steps of 64 examples, all of them (min_steps = steps): the
-	// held-out loss flattens near 0.98 long before the score is good
-	// enough for the action density, whose error the patience criterion
-	// cannot see (0.1% of the loss). Measured on the critical preset by
-	// running the learned reverse process from reference fields noised
-	// to t = T/2 (384 fields, paired): S/V off by +0.0136(31) with the
-	// earlier 3000 × 32 and patience (stopped at 1 700 steps), +0.0076(29)
-	// with 8000 × 64. With the earlier model, from t = T/10 it is right
-	// (+0.0006(9)) and 4× the sampler steps from the fixed point does not
-	// change it: the error is the lattice network's, in the shells it
-	// restores between T/10 and T/2 (README).
+	// held-out loss flattens long before the score is good enough for the
+	// action density, whose error is far below what the patience criterion
+	// can see in the loss. That error is the lattice network's, in the
+	// shells it restores between T/10 and T/2, so more training, not more
+	// sampler steps, reduces it.
 	c.Train = pipeline.Train{Samples: 4096, HeldOut: 512, Steps: 8000, MinSteps: 8000, Batch: 64, LR: 1e-3, Warmup: 100,
 		Clip: 1, EMA: 0.995, EvalEvery: 100, Examples: 512, Patience: 5, MinDelta: 1e-3, Baseline: "measured", Symmetric: true, Target: "denoising"}
 	// Heun's SDE method on a ρ = 2 grid, not the ancestral kernel: the
 	// ancestral kernel's FullVariance draws the Gaussian part of x₀'s
 	// posterior spread, exact for the Gaussian method but biased where the
 	// posterior is not Gaussian — the magnetisation near criticality and in
-	// the broken phase. Measured with the zero-mode model alone on the
-	// critical preset (4096 samples): ancestral, 128 steps, ρ = 1 gave χ, U₄
-	// at z = −3.1, −3.9 against the reference, and 512 steps z = −0.3,
-	// +0.0; heun-sde, 128 steps, ρ = 2 (twice the evaluations of 128
-	// ancestral steps) z = −1.3, −0.4. Full runs: README, experiments/phi4.
+	// the broken phase — until the steps are many; Heun's method reaches
+	// χ and U₄ within their errors at 128 steps.
 	c.Generate = pipeline.Generate{Samples: 4096, Batch: 256, Method: "heun-sde", Steps: 128, Rho: 2}
 	c.Denoise.Times = 8
 	return c

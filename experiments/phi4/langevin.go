@@ -82,13 +82,11 @@ func (s *state) langevinStage(ctx context.Context) error {
 		return err
 	}
 	e := field.NewEnsemble(s.lat, c.Samples)
-	for i := 0; i < e.Len(); i++ {
-		smp.Sample(e.Field(i), rng.NewRand(s.r.Seed, rng.StageGradFlow, 100, uint64(i)))
-	}
+	pipeline.SampleGaussian(e, smp, s.r.Seed, 0, rng.StageGradFlow, rng.FlowStart)
 	times := c.times()
 	var absM, absMErr, chi, chiErr, u4, u4Err, sd, sdErr, spec []float64
 	bar := s.r.Progress("langevin", int64(len(times)), "snapshots")
-	err = l.Run(e, rng.New(s.r.Seed, rng.StageGradFlow, 101).Uint64(), times, func(i int, t float64, e *field.Ensemble) error {
+	err = l.Run(e, rng.New(s.r.Seed, rng.StageGradFlow, rng.FlowRun).Uint64(), times, func(i int, t float64, e *field.Ensemble) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

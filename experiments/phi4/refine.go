@@ -111,7 +111,7 @@ func (s *state) refine(ctx context.Context, src, dst *pipeline.Method) error {
 	var scanSecs float64
 	t0 := time.Now()
 	var lastAcc, lastProp int64
-	err = l.Run(e, rng.New(s.r.Seed, rng.StageGradFlow, 200+uint64(src.Index)).Uint64(), times,
+	err = l.Run(e, rng.New(s.r.Seed, rng.StageGradFlow, rng.FlowRefine+uint64(src.Index)).Uint64(), times,
 		func(i int, t float64, e *field.Ensemble) error {
 			if err := ctx.Err(); err != nil {
 				return err

@@ -26,7 +26,7 @@ var setNames = [...]string{"pilot", "training", "held-out", "reference"}
 // from field.ChainStream(setSeed(seed, k), c), so the sets are independent
 // and each is bit-identical for any number of cores.
 func setSeed(seed uint64, set int) uint64 {
-	hi, lo := rng.Derive(seed, rng.StageSample, 1000+uint64(set))
+	hi, lo := rng.Derive(seed, rng.StageSample, rng.ChainSetSeed+uint64(set))
 	return hi ^ lo
 }
 
@@ -94,7 +94,7 @@ func runChains(a *field.Phi4, m MC, seed uint64, set, n, every int) (*mcResult, 
 
 // globalFlip multiplies every kept configuration by an independent random
 // sign, drawn for configuration i of chain c from the stream (seed,
-// StageSample, 2000+set, c). This is the exact global Z₂ update φ → −φ
+// StageSample, ChainSetInit+set, c). This is the exact global Z₂ update φ → −φ
 // (the action is even) applied before each measurement: since HMC and the
 // cluster updates commute with it in law, inserting it into the chain is
 // the same in law as flipping the kept configurations afterwards. It
@@ -104,7 +104,7 @@ func runChains(a *field.Phi4, m MC, seed uint64, set, n, every int) (*mcResult, 
 func globalFlip(res *field.RunResult, seed uint64, set int) {
 	per := len(res.Measurements[0])
 	for c, ms := range res.Measurements {
-		rnd := rng.NewRand(seed, rng.StageSample, 2000+uint64(set), uint64(c))
+		rnd := rng.NewRand(seed, rng.StageSample, rng.ChainSetInit+uint64(set), uint64(c))
 		for i := range ms {
 			if rnd.Uint64()&1 == 0 {
 				continue

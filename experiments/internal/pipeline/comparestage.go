@@ -221,11 +221,11 @@ func (o *Out) WriteChecks(group string, cs []Check) (bool, error) {
 }
 
 // DivergenceRatio is the power ratio to the reference on one shell beyond
-// which a generated ensemble is called diverged: physics moves it by
-// factors of a few (22 on the lowest shell for the φ⁴ broken phase's
-// Gaussian fields after MALA, which coarsen into domains), an unstable
-// sampler by tens of orders of magnitude (10¹⁷ measured: Heun's SDE step
-// at 8 steps on phi4's quick lattice).
+// which a generated ensemble is called diverged. A sampler that misses
+// physics (a Gaussian sampler's fields in the broken phase of φ⁴, which
+// coarsen into domains under a later flow) moves the ratio by factors of
+// ten or so; an unstable reverse sampler (too few steps of an explicit SDE
+// method) moves it by many orders of magnitude. 10³ lies between the two.
 const DivergenceRatio = 1e3
 
 // Divergence returns a warning naming the sampler settings (the config

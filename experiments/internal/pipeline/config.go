@@ -158,7 +158,7 @@ func (c Network) Body() nn.ScoreNet {
 }
 
 // Build returns a freshly initialised network on l, its initial weights
-// drawn from the stream (seed, StageTrain, 100+model).
+// drawn from the stream (seed, StageTrain, TrainInit+model).
 func (c Network) Build(l *lattice.Lattice, seed uint64, model int) (*nn.Network, error) {
 	workers := c.Workers
 	if workers == 0 {
@@ -168,7 +168,7 @@ func (c Network) Build(l *lattice.Lattice, seed uint64, model int) (*nn.Network,
 	return nn.New(l, 1+body.Extra, body, nn.Config{
 		Time:    nn.TimeConfig{Dim: c.TimeDim, Hidden: c.TimeDim, Scale: 100},
 		Workers: workers,
-		Rand:    rng.NewRand(seed, rng.StageTrain, 100+uint64(model)),
+		Rand:    rng.NewRand(seed, rng.StageTrain, rng.TrainInit+uint64(model)),
 	})
 }
 

@@ -13,7 +13,7 @@ import (
 // the default Fermi–Dirac flow in the two regimes: data away from the fixed
 // point (KL₀ of tens of nats; the identity holds to the quadrature's 10⁻⁸
 // or better) and data exactly at the fixed point (field m² = flow m₀², so
-// KL ≡ 0 and D ≡ 0), where dividing by KL₀ used to turn round-off into
+// KL ≡ 0 and D ≡ 0), where dividing by KL₀ alone would turn round-off into
 // 10²⁶⁸ and fail a correct run.
 func TestIdentityErrorScale(t *testing.T) {
 	l, err := lattice.New(8, 8)

@@ -15,6 +15,7 @@ import (
 	"rgflow/generative"
 	"rgflow/generative/nn"
 	"rgflow/internal/h5io"
+	"rgflow/internal/rng"
 )
 
 // Model is one learned score: what TrainModel trains and LoadModel reads
@@ -117,7 +118,7 @@ func (o *Out) TrainModel(ctx context.Context, run *Runner, m *Model, train, held
 		tc.Force = m.Force
 	}
 	// Each model has its own training streams.
-	tc.Seed = seed + uint64(m.Index)*0x9e3779b97f4a7c15
+	tc.Seed = rng.ModelSeed(seed, m.Index)
 	tr, err := generative.NewTrainer(m.Baseline, model, train, held, tc)
 	if err != nil {
 		net.Close()
