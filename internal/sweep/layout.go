@@ -45,7 +45,7 @@ var scalarAttrs = []string{"error", "tau_int"}
 // those every complete task has with one type and shape. The others are
 // returned with the reason, as "path: reason", sorted.
 func gather(dir string, tasks []Task, complete []int) (map[string]dset, []string, error) {
-	g := gathering{tasks: tasks, first: "", stacked: map[string]dset{}, seen: map[string]int{}, bad: map[string]string{}}
+	g := gathering{tasks: tasks, stacked: map[string]dset{}, seen: map[string]int{}, bad: map[string]string{}}
 	for _, n := range complete {
 		if g.first == "" {
 			g.first = tasks[n].File

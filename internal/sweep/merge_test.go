@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -27,41 +29,85 @@ func taskConfig(p Point, m2 string) string {
 	return fmt.Sprintf("seed: %d\nout: study/%s\nfield:\n  m2: %s\n  steps: 3\n", p.Seed(mergeBase), TaskFile(p.Task), m2)
 }
 
-// writeTask writes the file of task n of mergeSpec into dir, as the
+// writeTask is writeTaskFile in a test.
+func writeTask(t *testing.T, dir string, n int, status h5io.Status) {
+	t.Helper()
+	if err := writeTaskFile(dir, n, status); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeTaskFile writes the file of task n of mergeSpec into dir, as the
 // experiment would: its place in the sweep, a coordinate t alike in every
 // task, a series over t, a scalar estimate with an error and a dataset
 // whose length differs between tasks.
-func writeTask(t *testing.T, dir string, n int, status h5io.Status) {
-	t.Helper()
+func writeTaskFile(dir string, n int, status h5io.Status) (err error) {
 	p, _ := mergeSpec.Point(n)
 	f, err := h5io.Create(filepath.Join(dir, TaskFile(n)), h5io.Meta{Experiment: "toy", Config: taskConfig(p, p.Values[0]), Seed: p.Seed(mergeBase)}, h5io.CreateOptions{})
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
 	keys, _ := json.Marshal(p.Keys)
 	vals, _ := json.Marshal(p.Values)
 	m2 := []float64{0.25, 0.5}[n]
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	for k, v := range map[string]any{AttrTask: int64(n), AttrPoint: int64(p.Index), AttrReplica: int64(0), AttrTasks: int64(2),
 		AttrBaseSeed: uint64(mergeBase), AttrKeys: string(keys), AttrValues: string(vals)} {
-		must(f.SetAttr("/", k, v))
+		if err := f.SetAttr("/", k, v); err != nil {
+			return err
+		}
 	}
-	must(f.CreateScale("/flow/t", "t", []float64{0, 0.5, 1}, "1", "flow time"))
-	_, err = f.Put("/flow/kl", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{3}, Units: "1", Description: "relative entropy",
-		Dims: []string{"t"}, Scales: []string{"/flow/t"}}, []float64{m2, m2 / 2, m2 / 4})
-	must(err)
+	if err := f.CreateScale("/flow/t", "t", []float64{0, 0.5, 1}, "1", "flow time"); err != nil {
+		return err
+	}
+	if _, err := f.Put("/flow/kl", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{3}, Units: "1", Description: "relative entropy",
+		Dims: []string{"t"}, Scales: []string{"/flow/t"}}, []float64{m2, m2 / 2, m2 / 4}); err != nil {
+		return err
+	}
 	d, err := f.Put("/estimates/chi", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{}, Units: "1", Description: "susceptibility"}, []float64{1 / m2})
-	must(err)
-	must(d.SetAttr("error", 0.1*float64(n+1)))
-	_, err = f.Put("/ragged", h5io.Spec{Dtype: h5io.Int64, Shape: []int64{int64(n + 1)}}, make([]int64, n+1))
-	must(err)
-	must(f.SetStatus(status))
-	must(f.Close())
+	if err != nil {
+		return err
+	}
+	if err := d.SetAttr("error", 0.1*float64(n+1)); err != nil {
+		return err
+	}
+	if _, err := f.Put("/ragged", h5io.Spec{Dtype: h5io.Int64, Shape: []int64{int64(n + 1)}}, make([]int64, n+1)); err != nil {
+		return err
+	}
+	return f.SetStatus(status)
+}
+
+// Two tasks of a sweep over field.m2 have written their files (here
+// writeTaskFile stands for the experiment); Merge checks them against the
+// study and stacks them into study.h5.
+func ExampleMerge() {
+	dir, err := os.MkdirTemp("", "study")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	for n := range 2 {
+		if err := writeTaskFile(dir, n, h5io.StatusComplete); err != nil {
+			log.Fatal(err)
+		}
+	}
+	p0, _ := mergeSpec.Point(0)
+	m, err := Merge(Study{Spec: mergeSpec, Dir: dir, Config: []byte("study: yes\n"), Task0: taskConfig(p0, "0.25")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s: %d of %d tasks complete, %d datasets stacked, %d coordinate written once\n",
+		filepath.Base(m.Path), m.Complete(), len(m.Tasks), m.Stacked, m.Coords)
+	for _, u := range m.Unstacked {
+		fmt.Println("not stacked:", u)
+	}
+	// Output:
+	// study.h5: 2 of 2 tasks complete, 2 datasets stacked, 1 coordinate written once
+	// not stacked: /ragged: int64 [1] in task-0000.h5, int64 [2] in task-0001.h5
 }
 
 func mergeStudy(dir string) Study {
