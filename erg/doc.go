@@ -32,24 +32,16 @@
 //
 // # Random numbers of a flow
 //
-// Flow.Run draws sample i's noise from its own generator, keyed by
-// rng.Derive(seed, rng.StageFlow, i): eight interleaved xoshiro256++
-// lanes (state seeded from PCG-DXSM on the key) feed a 2048-layer
-// ziggurat in Doornik's ZIGNOR form, with a fifth, scalar xoshiro256++
-// lane for the draws that miss its rectangles (0.23%: wedges, and
-// Marsaglia's exact tail beyond r = 4.2164). Each snapshot takes one
-// buffer of normals in a fixed order: two per stored mode for the
-// Fourier basis (real and imaginary parts, used or not), one per mode
-// for the DCT. The outputs are therefore a function of (seed, sample,
-// snapshot times, lattice, process) alone, whatever the number of
-// workers; they are not the numbers of math/rand's NormFloat64 that
-// rgflow before this generator drew (files record the rgflow version).
-// The fast path runs eight lanes at a time in assembly on amd64 (AVX-512
-// where the CPU has it, else AVX2; with AVX-512 the Fourier update
-// x ← a·x + b·ξ is fused with the draw, ξ never stored) and in Go
-// elsewhere or under the noasm build tag, with the same numbers bit for
-// bit. The ziggurat makes no approximation to the normal law; its
-// outputs are quantised only by the 52 bits of their uniforms.
+// Flow.Run draws sample i's noise from its own rng.Normals, keyed by
+// rng.Derive(seed, rng.StageFlow, i): a ziggurat over interleaved
+// xoshiro256++ lanes, exact for the normal law (its outputs are quantised
+// only by the 52 bits of their uniforms). Each snapshot takes one buffer
+// of normals in a fixed order: two per stored mode for the Fourier basis
+// (real and imaginary parts, used or not), one per mode for the DCT. The
+// outputs are therefore a function of (seed, sample, snapshot times,
+// lattice, process) alone, whatever the number of workers, and the same
+// with and without the generator's assembly kernels (which, with
+// AVX-512, fuse the Fourier update x ← a·x + b·ξ with the draw).
 //
 // # Block-spin coarse graining
 //

@@ -219,7 +219,7 @@ func (f *Flow) Run(e *field.Ensemble, seed uint64, fn Snapshot) error {
 	defer f.putWork(wk)
 	modes, out, rnds, plans, scratch, noise := wk.modes, wk.out, wk.rnds, wk.plans, wk.scratch, wk.noise
 	parallel(W, N, func(w, i int) {
-		rnds[i] = newNormals(rng.Derive(seed, rng.StageFlow, uint64(i)))
+		rnds[i] = rng.NewNormals(rng.Derive(seed, rng.StageFlow, uint64(i)))
 		plans[w].ToModes(modes[i*H:(i+1)*H], e.Field(i))
 	})
 	for s, t := range f.Times {
@@ -256,7 +256,7 @@ func (f *Flow) Run(e *field.Ensemble, seed uint64, fn Snapshot) error {
 type flowWork struct {
 	modes   []complex128
 	out     *field.Ensemble
-	rnds    []normals
+	rnds    []rng.Normals
 	plans   []*Plan
 	scratch [][]complex128
 	noise   [][]float64
@@ -275,7 +275,7 @@ func (f *Flow) getWork(n, W int) *flowWork {
 	wk := &flowWork{
 		modes:   make([]complex128, n*H),
 		out:     field.NewEnsemble(p.Lat, n),
-		rnds:    make([]normals, n),
+		rnds:    make([]rng.Normals, n),
 		plans:   make([]*Plan, W),
 		scratch: make([][]complex128, W),
 		noise:   make([][]float64, W),
@@ -305,22 +305,22 @@ func (f *Flow) noiseLen() int {
 	if f.P.Basis == Periodic {
 		n *= 2
 	}
-	return (n + zigLanes - 1) &^ (zigLanes - 1)
+	return (n + rng.NormalBlock - 1) &^ (rng.NormalBlock - 1)
 }
 
 // advance draws the noise of snapshot s from g and writes a·x + b·ξ into
-// dst (which may alias x): step(dst, x, s, ξ) after g.fill(ξ) with
+// dst (which may alias x): step(dst, x, s, ξ) after g.Fill(ξ) with
 // len(xi) = noiseLen() normals, bit for bit, the Periodic update fused with
-// the draw where the CPU allows (normals.stepNoise). xi is scratch.
-func (f *Flow) advance(dst, x []complex128, s int, g *normals, xi []float64) {
+// the draw where the CPU allows (rng.Normals.StepNoise). xi is scratch.
+func (f *Flow) advance(dst, x []complex128, s int, g *rng.Normals, xi []float64) {
 	if f.P.Basis == Open {
-		g.fill(xi)
+		g.Fill(xi)
 		f.step(dst, x, s, xi)
 		return
 	}
 	a, b := f.a[s], f.b[s]
 	n := len(a)
-	g.stepNoise(dst[:n], x[:n], a, b[:n], f.ab[s], xi)
+	g.StepNoise(dst[:n], x[:n], a, b[:n], f.ab[s], xi)
 	f.fixModes(dst)
 }
 
@@ -339,7 +339,7 @@ func (f *Flow) step(dst, x []complex128, s int, xi []float64) {
 		return
 	}
 	n := len(a)
-	stepComplex(dst[:n], x[:n], xi[:2*n], a, b[:n])
+	rng.StepComplex(dst[:n], x[:n], xi[:2*n], a, b[:n])
 	f.fixModes(dst)
 }
 
@@ -354,26 +354,6 @@ func (f *Flow) fixModes(dst []complex128) {
 		v := dst[m[1]]
 		dst[m[0]] = complex(real(v), -imag(v))
 	}
-}
-
-// stepComplexGo writes dst[j] = a[j]·x[j] + b[j]·(xi[2j] + i·xi[2j+1])
-// for j < len(dst). Each product is rounded before the sum (the explicit
-// conversions forbid fused multiply-adds), as the AVX2 kernel does.
-func stepComplexGo(dst, x []complex128, xi, a, b []float64) {
-	n := len(dst)
-	x, xi, a, b = x[:n], xi[:2*n], a[:n], b[:n]
-	for j := range dst {
-		aj, bj, v := a[j], b[j], x[j]
-		dst[j] = complex(float64(aj*real(v))+float64(bj*xi[2*j]), float64(aj*imag(v))+float64(bj*xi[2*j+1]))
-	}
-}
-
-// stepNoiseGo is the definition of normals.stepNoise: fill, then the
-// update.
-func (g *normals) stepNoiseGo(dst, x []complex128, a, b, _, xi []float64) {
-	n := len(a)
-	g.fill(xi)
-	stepComplex(dst[:n], x[:n], xi[:2*n], a, b[:n])
 }
 
 // scale writes the reported variables of the state x into dst (which may

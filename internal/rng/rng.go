@@ -3,9 +3,10 @@
 // Package rng derives deterministic, independent random streams from a run's
 // seed.
 //
-// Every random number in rgflow comes from a PCG generator (math/rand/v2)
-// whose 128-bit state is derived from the run seed and a path of integers
-// naming the stream (stage, chain, sample block, …). The derivation mixes
+// Every random number in rgflow comes from a PCG generator (math/rand/v2),
+// or from the normal generator Normals seeded by one, whose 128-bit state
+// is derived from the run seed and a path of integers naming the stream
+// (stage, chain, sample block, …). The derivation mixes
 // every component through SplitMix64, so streams with different paths are
 // unrelated, and the same (seed, path) gives the same stream on any machine
 // and with any number of goroutines. Results therefore depend on how work is
@@ -13,6 +14,12 @@
 //
 // A *rand.PCG marshals its state with MarshalBinary, which is how samplers
 // checkpoint their streams exactly.
+//
+// Normals is the stream of standard normals of one sample of a flow: a
+// SIMD ziggurat over interleaved xoshiro256++ lanes seeded from a derived
+// key, with assembly kernels on amd64 and the same numbers bit for bit in
+// Go elsewhere or under the noasm build tag. Its tables (ztables.go) are
+// written by go generate.
 package rng
 
 import "math/rand/v2"

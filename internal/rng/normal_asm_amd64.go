@@ -2,7 +2,7 @@
 
 //go:build amd64 && !noasm
 
-package erg
+package rng
 
 import (
 	"math"
@@ -14,7 +14,7 @@ import (
 // useAVX2Normals selects the AVX2 fast path of normal_amd64.s; without
 // it (or with the noasm build tag) fillGo runs. useAVX512Normals selects
 // its AVX-512 kernels, eight lanes to a register, and the update fused
-// with the draw (stepNoise); tests switch it off to check the AVX2 path.
+// with the draw (StepNoise); tests switch it off to check the AVX2 path.
 var (
 	useAVX2Normals   = cpu.X86.HasAVX2
 	useAVX512Normals = useAVX2Normals && cpu.X86.HasAVX512F
@@ -24,9 +24,9 @@ var (
 // before it returns to Go (the 32 in normal_amd64.s).
 const missCap = 32
 
-// fill writes len(dst) standard normals into dst, the numbers fillGo
-// writes.
-func (g *normals) fill(dst []float64) {
+// Fill writes the next len(dst) standard normals of the stream into dst
+// (fillGo's numbers, bit for bit).
+func (g *Normals) Fill(dst []float64) {
 	if !useAVX2Normals {
 		g.fillGo(dst)
 		return
@@ -61,16 +61,18 @@ func (g *normals) fill(dst []float64) {
 	}
 }
 
-// stepComplex writes dst[j] = a[j]·x[j] + b[j]·(xi[2j] + i·xi[2j+1]),
-// the numbers of stepComplexGo.
-func stepComplex(dst, x []complex128, xi, a, b []float64) {
+// StepComplex writes dst[j] = a[j]·x[j] + b[j]·(xi[2j] + i·xi[2j+1]) for
+// j < len(dst), each product rounded before the sum (stepComplexGo's
+// numbers, bit for bit): the update of a flow's Fourier modes by their
+// noise. dst may alias x.
+func StepComplex(dst, x []complex128, xi, a, b []float64) {
 	n := len(dst)
 	if !useAVX2Normals || n < 2 {
 		stepComplexGo(dst, x, xi, a, b)
 		return
 	}
 	if len(x) < n || len(a) < n || len(b) < n || len(xi) < 2*n {
-		panic("erg: step slices too short")
+		panic("rng: step slices too short")
 	}
 	stepAVX2(dst, x, xi, a, b)
 	if n%2 == 1 {
@@ -78,20 +80,20 @@ func stepComplex(dst, x []complex128, xi, a, b []float64) {
 	}
 }
 
-// stepNoise does what g.fill(xi) followed by stepComplex(dst, x, xi, a,
+// StepNoise does what g.Fill(xi) followed by StepComplex(dst, x, xi, a,
 // b) does (len(a) modes, len(xi) ≥ 2·len(a) normals): the same numbers in
 // dst and the generator left in the same state; xi is scratch, its
 // contents undefined after. ab holds a and b interleaved, (a_j, b_j) at
 // ab[2j], ab[2j+1]. With AVX-512 the normals of whole blocks of four
 // modes go straight into the update, without the round trip through xi.
-func (g *normals) stepNoise(dst, x []complex128, a, b, ab, xi []float64) {
+func (g *Normals) StepNoise(dst, x []complex128, a, b, ab, xi []float64) {
 	n := len(a)
 	if !useAVX512Normals || n < 4 {
 		g.stepNoiseGo(dst, x, a, b, ab, xi)
 		return
 	}
 	if len(dst) < n || len(x) < n || len(b) < n || len(ab) < 2*n || len(xi) < 2*n {
-		panic("erg: step slices too short")
+		panic("rng: step slices too short")
 	}
 	nb := n / 4 * 4
 	var miss [missCap + 1][1 + 2*zigLanes]uint64
@@ -116,8 +118,8 @@ func (g *normals) stepNoise(dst, x []complex128, a, b, ab, xi []float64) {
 		m += 4 * done
 	}
 	if rest := xi[2*nb:]; len(rest) > 0 {
-		g.fill(rest)
-		stepComplex(dst[nb:n], x[nb:n], rest, a[nb:n], b[nb:n])
+		g.Fill(rest)
+		StepComplex(dst[nb:n], x[nb:n], rest, a[nb:n], b[nb:n])
 	}
 }
 

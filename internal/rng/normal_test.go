@@ -1,21 +1,18 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-package erg
+package rng
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
 	"testing"
 
-	"rgflow/internal/rng"
+	"rgflow/internal/rng/internal/ziggurat"
 	"rgflow/lattice"
 )
-
-// zigV is the area of each of the 2048 layers, v = rφ(r) + ∫_r^∞ φ for r
-// = zigR (computed once with math.Erfc).
-const zigV = 0.0006126065176240463
 
 // TestZigguratTables checks the tables against the ziggurat's definition:
 // every layer has area v, the base layer being the rectangle [0, r]×[0,
@@ -23,8 +20,7 @@ const zigV = 0.0006126065176240463
 // closes at the mode (the top layer, width X_2047 under φ = 1, has area v
 // too). Tolerances: 1e-12 relative for each layer (one step of the
 // recursion in double precision); the closure accumulates the rounding
-// of 2047 steps and the precision of the root r (measured 4·10⁻¹², so
-// 1e-10).
+// of 2047 steps and the precision of the root r (4·10⁻¹², so 1e-10).
 func TestZigguratTables(t *testing.T) {
 	phi := func(x float64) float64 { return math.Exp(-x * x / 2) }
 	if zigX[1] != zigR || zigX[zigLayers] != 0 {
@@ -59,13 +55,26 @@ func TestZigguratTables(t *testing.T) {
 	}
 }
 
+// TestZigguratTablesGenerated: ztables.go is what its generator
+// (internal/ziggurat, run by go generate) writes today, byte for byte,
+// so that a change to the generator or an edit of the tables is caught.
+func TestZigguratTablesGenerated(t *testing.T) {
+	got, err := os.ReadFile("ztables.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ziggurat.Source(); !bytes.Equal(got, want) {
+		t.Errorf("ztables.go differs from the output of internal/ziggurat (%d and %d bytes): run go generate in internal/rng", len(got), len(want))
+	}
+}
+
 // drawNormals returns n normals of the stream keyed as sample i of seed
 // is in a flow, filled in buffers of the given length.
 func drawNormals(seed uint64, i, n, buf int) []float64 {
-	g := newNormals(rng.Derive(seed, rng.StageFlow, uint64(i)))
+	g := NewNormals(Derive(seed, StageFlow, uint64(i)))
 	x := make([]float64, n)
 	for k := 0; k < n; k += buf {
-		g.fill(x[k:min(k+buf, n)])
+		g.Fill(x[k:min(k+buf, n)])
 	}
 	return x
 }
@@ -112,6 +121,17 @@ func TestNormalsMoments(t *testing.T) {
 		}
 	}
 }
+
+// chi2Quantile returns the upper quantile of χ² with dof degrees of
+// freedom at standard-normal level z (Wilson–Hilferty approximation,
+// accurate to a few parts in 10³ for dof ≥ 10).
+func chi2Quantile(dof, z float64) float64 {
+	return dof * math.Pow(1-2/(9*dof)+z*math.Sqrt(2/(9*dof)), 3)
+}
+
+// zPerTest is the one-sided standard-normal level of the χ² tests: 3.719
+// is the 1 − 10⁻⁴ quantile.
+const zPerTest = 3.719
 
 // normalCDF is Φ(x).
 func normalCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
@@ -185,10 +205,10 @@ func TestNormalsTail(t *testing.T) {
 	const y0 = 3.5
 	var tail []float64
 	neg := 0
-	g := newNormals(rng.Derive(3, rng.StageFlow, 1))
+	g := NewNormals(Derive(3, StageFlow, 1))
 	buf := make([]float64, 4096)
 	for k := 0; k < n; k += len(buf) {
-		g.fill(buf)
+		g.Fill(buf)
 		for _, v := range buf {
 			if math.Abs(v) > y0 {
 				tail = append(tail, math.Abs(v))
@@ -266,11 +286,11 @@ func TestNormalsFillLengths(t *testing.T) {
 			t.Errorf("fills of %d: stream differs from one fill", buf)
 		}
 	}
-	g := newNormals(rng.Derive(5, rng.StageFlow, 3))
+	g := NewNormals(Derive(5, StageFlow, 3))
 	a := make([]float64, 10)
-	g.fill(a)
+	g.Fill(a)
 	b := make([]float64, 8)
-	g.fill(b)
+	g.Fill(b)
 	if !slices.Equal(a, want[:10]) || !slices.Equal(b, want[16:24]) {
 		t.Errorf("fill of 10 then 8: %v %v, want %v and %v", a, b, want[:10], want[16:24])
 	}
@@ -285,17 +305,17 @@ func TestNormalsFillLengths(t *testing.T) {
 // transforms from below at this size (1 + that ratio), whatever the rest
 // of the flow does:
 //
-//	go test ./erg -run '^$' -bench Normals -count 9
+//	go test ./internal/rng -run '^$' -bench Normals -count 9
 func BenchmarkNormals(b *testing.B) {
 	buf := make([]float64, 4224)
 	b.Run("fill", func(b *testing.B) {
-		g := newNormals(1, 2)
+		g := NewNormals(1, 2)
 		for i := 0; i < b.N; i++ {
-			g.fill(buf)
+			g.Fill(buf)
 		}
 	})
 	b.Run("fillGo", func(b *testing.B) {
-		g := newNormals(1, 2)
+		g := NewNormals(1, 2)
 		for i := 0; i < b.N; i++ {
 			g.fillGo(buf)
 		}
@@ -358,12 +378,12 @@ func forEachKernel(t *testing.T, test func(t *testing.T)) {
 
 func testFillMatchesGo(t *testing.T) {
 	for _, seed := range []uint64{1, 0xdeadbeef} {
-		a := newNormals(rng.Derive(seed, rng.StageFlow, 0))
+		a := NewNormals(Derive(seed, StageFlow, 0))
 		b := a
 		for _, n := range []int{1, 3, 8, 15, 64, 4224, 100001, 1000} {
 			x := make([]float64, n)
 			y := make([]float64, n)
-			a.fill(x)
+			a.Fill(x)
 			b.fillGo(y)
 			for k := range x {
 				if math.Float64bits(x[k]) != math.Float64bits(y[k]) {
@@ -381,7 +401,7 @@ func testFillMatchesGo(t *testing.T) {
 // (the AVX2 kernel where the CPU has it) equals stepComplexGo bit for bit,
 // odd and even lengths, in place and not.
 func TestStepComplexMatchesGo(t *testing.T) {
-	g := newNormals(1, 1)
+	g := NewNormals(1, 1)
 	for _, n := range []int{1, 2, 5, 64, 2112} {
 		r := make([]float64, 6*n)
 		g.fillGo(r)
@@ -393,8 +413,8 @@ func TestStepComplexMatchesGo(t *testing.T) {
 		want := make([]complex128, n)
 		stepComplexGo(want, x, xi, a, b)
 		got := make([]complex128, n)
-		stepComplex(got, x, xi, a, b)
-		stepComplex(x, x, xi, a, b)
+		StepComplex(got, x, xi, a, b)
+		StepComplex(x, x, xi, a, b)
 		for j := range want {
 			if got[j] != want[j] || x[j] != want[j] {
 				t.Fatalf("n = %d, mode %d: %v (in place %v), want %v", n, j, got[j], x[j], want[j])
@@ -404,7 +424,7 @@ func TestStepComplexMatchesGo(t *testing.T) {
 }
 
 // TestStepNoiseMatches: the update fused with the draw of its noise
-// (normals.stepNoise, the AVX-512 kernel where the CPU has it) writes the
+// (Normals.StepNoise, the AVX-512 kernel where the CPU has it) writes the
 // numbers of fill followed by stepComplexGo bit for bit and leaves the
 // generator in the same state: mode counts that are and are not
 // multiples of the kernel's four, noise buffers longer than the modes
@@ -416,7 +436,7 @@ func TestStepNoiseMatches(t *testing.T) {
 		for _, n := range []int{1, 3, 4, 5, 6, 7, 8, 9, 64, 2112, 25001} {
 			for _, extra := range []int{0, 6, 64} {
 				nn := 2*n + extra
-				src := newNormals(9, uint64(n))
+				src := NewNormals(9, uint64(n))
 				r := make([]float64, 4*n)
 				src.fillGo(r)
 				x := make([]complex128, n)
@@ -428,16 +448,16 @@ func TestStepNoiseMatches(t *testing.T) {
 				for j := range a {
 					ab[2*j], ab[2*j+1] = a[j], b[j]
 				}
-				ref := newNormals(rng.Derive(3, rng.StageFlow, uint64(n)))
+				ref := NewNormals(Derive(3, StageFlow, uint64(n)))
 				fused, inPlace := ref, ref
 				xi := make([]float64, nn)
 				ref.fillGo(xi)
 				want := make([]complex128, n)
 				stepComplexGo(want, x, xi, a, b)
 				got := make([]complex128, n)
-				fused.stepNoise(got, x, a, b, ab, make([]float64, nn))
+				fused.StepNoise(got, x, a, b, ab, make([]float64, nn))
 				y := slices.Clone(x)
-				inPlace.stepNoise(y, y, a, b, ab, make([]float64, nn))
+				inPlace.StepNoise(y, y, a, b, ab, make([]float64, nn))
 				for j := range want {
 					if got[j] != want[j] || y[j] != want[j] {
 						t.Fatalf("%d modes, %d normals: mode %d is %v (in place %v), want %v", n, nn, j, got[j], y[j], want[j])
@@ -452,19 +472,21 @@ func TestStepNoiseMatches(t *testing.T) {
 }
 
 // TestNormalsNoAllocs: the draws and the fused update allocate nothing
-// (a miss record that escaped to the heap once cost 7% of a 64² flow).
+// (they run once per snapshot of every sample of a flow, so that an
+// allocation there, such as a miss record escaping to the heap, would cost
+// every flow a share of its time).
 func TestNormalsNoAllocs(t *testing.T) {
 	forEachKernel(t, func(t *testing.T) {
-		g := newNormals(1, 2)
+		g := NewNormals(1, 2)
 		n := 2113
 		x := make([]complex128, n)
 		a := make([]float64, n)
 		ab := make([]float64, 2*n)
 		xi := make([]float64, 2*n+6)
-		if got := testing.AllocsPerRun(20, func() { g.fill(xi) }); got != 0 {
+		if got := testing.AllocsPerRun(20, func() { g.Fill(xi) }); got != 0 {
 			t.Errorf("fill: %v allocations", got)
 		}
-		if got := testing.AllocsPerRun(20, func() { g.stepNoise(x, x, a, a, ab, xi) }); got != 0 {
+		if got := testing.AllocsPerRun(20, func() { g.StepNoise(x, x, a, a, ab, xi) }); got != 0 {
 			t.Errorf("stepNoise: %v allocations", got)
 		}
 	})

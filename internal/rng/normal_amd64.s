@@ -9,8 +9,8 @@
 // xoshiro256++ chains are independent, which keeps the vector units busy
 // while each waits on its own latency. A block's eight 64-bit numbers u
 // give the layers u & 2047 (each lane's X_i and X_{i+1}/X_i read as one
-// 16-byte pair from zigXR and transposed, faster than two VGATHERQPD
-// where measured) and the uniforms f = float64(u>>12 | 2.0's exponent) − 3
+// 16-byte pair from zigXR and transposed, which is faster than two
+// VGATHERQPD) and the uniforms f = float64(u>>12 | 2.0's exponent) − 3
 // in [−1, 1).
 
 DATA zigMask<>+0(SB)/8, $0x7ff
@@ -85,13 +85,11 @@ GLOBL zigAbs<>(SB), RODATA|NOPTR, $32
 // (Z0–Z3), rotates in one instruction (VPROLQ) and three-way xors in one
 // (VPTERNLOGQ), which take a xoshiro step from fourteen instructions on
 // four lanes to nine on eight. The layers' byte offsets go through
-// memory to general registers (one store, eight loads) instead of the
-// extracts of the AVX2 kernel (measured 1.2× slower). Eight VGATHERQPD
-// lanes were 1.5× slower again. Only AVX512F is used. On this AMD EPYC
-// (Zen 5) the fill runs ~12 cycles per block of eight against ~19 for
-// AVX2; the xoshiro step is a 4-cycle chain (vector integer ops have a
-// latency of 2), and what limits the rest is the table: with its 32 KiB
-// held in L1 the kernel ran ~7.5 cycles per block.
+// memory to general registers (one store, eight loads), which is faster
+// than the extracts of the AVX2 kernel and than eight VGATHERQPD lanes.
+// Only AVX512F is used. The xoshiro step is a chain of two-cycle vector
+// integer operations; what limits the rest is the reads of the 32 KiB
+// table.
 
 DATA zigOff<>+0(SB)/8, $0x7ff0
 GLOBL zigOff<>(SB), RODATA|NOPTR, $8
@@ -117,8 +115,7 @@ GLOBL zigOff<>(SB), RODATA|NOPTR, $8
 // 0, 2, 4, 6 go to Z11 and of 1, 3, 5, 7 to Z12, so that the unpacks give
 // X_i and X_{i+1}/X_i in lane order. R14 points at a 64-byte-aligned
 // slot of the frame that takes the eight byte offsets (an unaligned one
-// straddles two cache lines, and the eight loads from it then ran the
-// kernel 2× slower than AVX2). Z9, Z11–Z15, R8 and R12 are scratch.
+// straddles two cache lines, which slows the eight loads from it). Z9, Z11–Z15, R8 and R12 are scratch.
 #define ZIG512(U) \
 	VPSLLQ       $4, U, Z9                   \
 	VPANDQ       Z20, Z9, Z9                 \
@@ -324,7 +321,7 @@ done512:
 
 // func zigStepAVX512(dst, x []complex128, ab []float64, s *[4][zigLanes]uint64, miss *[missCap + 1][1 + 2*zigLanes]uint64) (done, nmiss int)
 //
-// The update of Flow.step fused with the draw of its noise: block m of
+// The update of erg's Flow.step fused with the draw of its noise: block m of
 // the stream (normals ξ_{8m} … ξ_{8m+7}) goes straight into modes
 // j = 4m … 4m+3, dst[j] = a_j·x[j] + b_j·(ξ_{2j} + i·ξ_{2j+1}) with
 // (a_j, b_j) = (ab[2j], ab[2j+1]), each product rounded before the sum as

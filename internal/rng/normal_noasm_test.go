@@ -2,7 +2,7 @@
 
 //go:build noasm || !amd64
 
-package erg
+package rng
 
 const useAVX2Normals = false
 
