@@ -3,9 +3,9 @@
 // Package generative is the RG-inverse diffusion model: per-mode
 // linear-Gaussian forward processes (DDPM, the frequency-domain FDDM and
 // the Polchinski flow), exact and learned denoisers, training by denoising
-// score matching, reverse samplers, and the one routine that compares a
-// generated ensemble with its reference. The network itself lives in
-// generative/nn.
+// score matching and reverse samplers. The network itself lives in
+// generative/nn; the comparison of a generated ensemble with its reference
+// in generative/evaluate.
 //
 // # The process family
 //
@@ -174,23 +174,7 @@
 //
 // # Evaluation
 //
-// Compare is the one routine that judges a generated ensemble against its
-// reference. It measures, with field's observables and Γ-method errors
-// (reference Markov chains split into Sample.Chains replicas): the shell
-// spectrum ratio G_gen/G_ref and its χ²; z-scores of M, |M|, χ, χ_conn, U₄
-// and the action density; the M histogram (two-sample χ², counts' variance
-// inflated by 2τ_int) and ⟨sign M⟩ for the ± symmetry; W₂ between the
-// Gaussian parts (Σ_k(√G_ref − √G_gen)²), exact 1-D W₂ on M and on the
-// action density, sliced W₂ on whole fields; and KL of the Gaussian parts.
-// Distances carry null yardsticks, the same statistic between random
-// halves of the reference rescaled to the compared sizes. A DenoiseCurve
-// (DenoiseMSE: denoising error against t of several scores on held-out
-// data with common random numbers — exact Gaussian against learned) can be
-// attached. The Verdict lists every named check with its value and
-// threshold (Thresholds: χ² at 99.9%, |z| ≤ 4, distances ≤ 3× null); with
-// about fifteen checks at per-check false-failure rates near 10⁻³ a
-// correct ensemble fails now and then — read the checks, not just Pass.
-// Measured power at N = 1000 on 8×8: a variance ×1.21 fails the spectrum,
-// action-density, spectral- and action-W₂ and KL checks decisively, while
-// χ (one real mode) moves only 3σ and the sliced W₂ 1.5× its yardstick.
+// Judging a generated ensemble against its reference — spectra,
+// observables, Wasserstein distances with null yardsticks, a verdict, the
+// denoising error of scores — is package generative/evaluate.
 package generative

@@ -12,6 +12,7 @@ import (
 	"rgflow/erg"
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/generative"
+	"rgflow/generative/evaluate"
 	"rgflow/internal/rng"
 	"rgflow/wgrad"
 )
@@ -49,8 +50,8 @@ func (s *state) compareStage(ctx context.Context) error {
 		s.flow = res
 	}
 	m2 := s.cfg.Field.M2
-	ccfg := generative.CompareConfig{Action: s.act, Shells: s.out.Shells}
-	ref := generative.Sample{Name: "/ensemble/free_reference", Fields: s.ref}
+	ccfg := evaluate.CompareConfig{Action: s.act, Shells: s.out.Shells}
+	ref := evaluate.Sample{Name: "/ensemble/free_reference", Fields: s.ref}
 	var exactW2 float64
 	for _, meth := range s.methods {
 		if err := ctx.Err(); err != nil {
@@ -65,7 +66,7 @@ func (s *state) compareStage(ctx context.Context) error {
 		cc.Seed = hi ^ lo
 		switch meth.Name {
 		case "learned":
-			d, err := generative.DenoiseMSE(s.proc, s.held, s.denoiseTimes(s.proc), s.r.Seed, []string{"inverse_rg_exact", "learned"}, s.exact, meth.Score)
+			d, err := evaluate.DenoiseMSE(s.proc, s.held, s.denoiseTimes(s.proc), s.r.Seed, []string{"inverse_rg_exact", "learned"}, s.exact, meth.Score)
 			if err != nil {
 				return err
 			}
@@ -75,13 +76,13 @@ func (s *state) compareStage(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			d, err := generative.DenoiseMSE(s.ddpmProc, s.held, s.denoiseTimes(s.ddpmProc), s.r.Seed, []string{"exact", "ddpm"}, ex, meth.Score)
+			d, err := evaluate.DenoiseMSE(s.ddpmProc, s.held, s.denoiseTimes(s.ddpmProc), s.r.Seed, []string{"exact", "ddpm"}, ex, meth.Score)
 			if err != nil {
 				return err
 			}
 			cc.Denoise = d
 		}
-		c, err := generative.Compare(ref, generative.Sample{Name: "/generated/" + meth.Name, Fields: gen}, cc)
+		c, err := evaluate.Compare(ref, evaluate.Sample{Name: "/generated/" + meth.Name, Fields: gen}, cc)
 		if err != nil {
 			return err
 		}
@@ -268,7 +269,7 @@ func (s *state) summary() error {
 		if c == nil {
 			continue
 		}
-		var chi, u4, sd generative.ObservableZ
+		var chi, u4, sd evaluate.ObservableZ
 		for _, z := range c.Observables {
 			switch z.Name {
 			case "Chi":

@@ -10,6 +10,7 @@ import (
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/field"
 	"rgflow/generative"
+	"rgflow/generative/evaluate"
 	"rgflow/internal/cli"
 	"rgflow/internal/rng"
 	"rgflow/lattice"
@@ -35,7 +36,7 @@ type state struct {
 	exact         *generative.Gaussian
 	methods       []*pipeline.Method
 	grad          []*gradFlowResult
-	comps         map[string]*generative.Comparison
+	comps         map[string]*evaluate.Comparison
 	checks        map[string][]pipeline.Check
 	runner        *pipeline.Runner
 }
@@ -66,7 +67,7 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 		return err
 	}
 	s := &state{cfg: cfg, r: r, out: &pipeline.Out{F: r.File, Lat: lat, Shells: sh}, lat: lat, act: act, proc: proc, g0: g0,
-		exact: exact, comps: map[string]*generative.Comparison{}, checks: map[string][]pipeline.Check{}}
+		exact: exact, comps: map[string]*evaluate.Comparison{}, checks: map[string][]pipeline.Check{}}
 	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: proc, Net: cfg.Network, Train: cfg.Train, Index: 0}
 	defer s.learned.Close()
 	if cfg.DDPM.Enabled {

@@ -18,7 +18,7 @@ import (
 
 	"rgflow/erg"
 	"rgflow/experiments/internal/pipeline"
-	"rgflow/generative"
+	"rgflow/generative/evaluate"
 	"rgflow/internal/rng"
 )
 
@@ -111,17 +111,17 @@ func (s *state) denoiseTimes(p *erg.Process) []float64 {
 	return ts
 }
 
-func observable(c *generative.Comparison, name string) generative.ObservableZ {
+func observable(c *evaluate.Comparison, name string) evaluate.ObservableZ {
 	for _, o := range c.Observables {
 		if o.Name == name {
 			return o
 		}
 	}
-	return generative.ObservableZ{Name: name, Z: math.NaN()}
+	return evaluate.ObservableZ{Name: name, Z: math.NaN()}
 }
 
 // worstShell is the largest |G/G_ref − 1| over the momentum shells.
-func worstShell(c *generative.Comparison) float64 {
+func worstShell(c *evaluate.Comparison) float64 {
 	worst := 0.0
 	for _, r := range c.Ratio {
 		worst = math.Max(worst, math.Abs(r-1))
@@ -130,7 +130,7 @@ func worstShell(c *generative.Comparison) float64 {
 }
 
 // bars returns the acceptance checks of one generated ensemble.
-func bars(method string, c *generative.Comparison, mir mirror) []pipeline.Check {
+func bars(method string, c *evaluate.Comparison, mir mirror) []pipeline.Check {
 	var out []pipeline.Check
 	for _, n := range barObservables {
 		o := observable(c, n)
@@ -153,8 +153,8 @@ func bars(method string, c *generative.Comparison, mir mirror) []pipeline.Check 
 }
 
 func (s *state) compareStage(ctx context.Context) error {
-	ccfg := generative.CompareConfig{Action: s.act, Shells: s.out.Shells}
-	ref := generative.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}
+	ccfg := evaluate.CompareConfig{Action: s.act, Shells: s.out.Shells}
+	ref := evaluate.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}
 	refMir := mirrorTest(measuredM(s.refStats), math.Max(2*s.refStats.Obs.M2.TauInt, 1))
 	s.checks["reference"] = []pipeline.Check{{Name: "reference: M-histogram mirror p-value", Value: refMir.P, Threshold: 1 - mirrorConfidence,
 		Pass: refMir.P >= 1-mirrorConfidence, Rule: "the Monte Carlo reference itself is symmetric under M → −M (the cluster updates connect the sectors)"}}
@@ -179,13 +179,13 @@ func (s *state) compareStage(ctx context.Context) error {
 		hi, lo := rng.Derive(s.r.Seed, rng.StageEvaluate, uint64(meth.Index))
 		cc.Seed = hi ^ lo
 		if meth.Name == "learned" {
-			d, err := generative.DenoiseMSE(s.proc, s.held, s.denoiseTimes(s.proc), s.r.Seed, []string{"gaussian", "learned"}, s.base, meth.Score)
+			d, err := evaluate.DenoiseMSE(s.proc, s.held, s.denoiseTimes(s.proc), s.r.Seed, []string{"gaussian", "learned"}, s.base, meth.Score)
 			if err != nil {
 				return err
 			}
 			cc.Denoise = d
 		}
-		c, err := generative.Compare(ref, generative.Sample{Name: "/generated/" + meth.Name, Fields: gen}, cc)
+		c, err := evaluate.Compare(ref, evaluate.Sample{Name: "/generated/" + meth.Name, Fields: gen}, cc)
 		if err != nil {
 			return err
 		}

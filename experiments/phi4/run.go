@@ -11,6 +11,7 @@ import (
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/field"
 	"rgflow/generative"
+	"rgflow/generative/evaluate"
 	"rgflow/internal/cli"
 	"rgflow/lattice"
 )
@@ -46,7 +47,7 @@ type state struct {
 	block   *irBlock
 	zout    *pipeline.Out
 	methods []*pipeline.Method
-	comps   map[string]*generative.Comparison
+	comps   map[string]*evaluate.Comparison
 	stats   map[string]*pipeline.Stats
 	checks  map[string][]pipeline.Check
 	// terms are the split of S/V by term of the reference and of each
@@ -90,7 +91,7 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 		return err
 	}
 	s := &state{cfg: cfg, r: r, out: &pipeline.Out{F: r.File, Lat: lat, Shells: sh}, lat: lat, act: act, proc: proc,
-		comps: map[string]*generative.Comparison{}, stats: map[string]*pipeline.Stats{}, checks: map[string][]pipeline.Check{}, scans: map[string]*refineScan{}}
+		comps: map[string]*evaluate.Comparison{}, stats: map[string]*pipeline.Stats{}, checks: map[string][]pipeline.Check{}, scans: map[string]*refineScan{}}
 	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: proc, Net: cfg.Network, Train: cfg.Train, Index: 0, Force: act.Force}
 	defer s.learned.Close()
 	if w := cfg.Train.Windows; len(w) > 0 {

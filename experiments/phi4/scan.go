@@ -11,7 +11,7 @@ import (
 
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/field"
-	"rgflow/generative"
+	"rgflow/generative/evaluate"
 	"rgflow/internal/h5io"
 	"rgflow/internal/rng"
 )
@@ -31,7 +31,7 @@ type refineScan struct {
 	// over the steps since the previous row (NaN at t = 0).
 	Time, Acceptance []float64
 	// Obs[k] are the rows of barObservables[k].
-	Obs [][]generative.ObservableZ
+	Obs [][]evaluate.ObservableZ
 	// Shell is the worst |G/G_ref − 1| over the momentum shells.
 	Shell []float64
 	// Pass is whether every bar of the compare stage (bars) holds.
@@ -46,11 +46,11 @@ type refineScan struct {
 // scanRow compares the refining ensemble e at Langevin time t with the
 // reference and appends the row to sc.
 func (s *state) scanRow(sc *refineScan, dst *pipeline.Method, t, acc float64, e *field.Ensemble) error {
-	cc := generative.CompareConfig{Action: s.act, Shells: s.out.Shells}
+	cc := evaluate.CompareConfig{Action: s.act, Shells: s.out.Shells}
 	hi, lo := rng.Derive(s.r.Seed, rng.StageEvaluate, uint64(dst.Index))
 	cc.Seed = hi ^ lo
-	ref := generative.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}
-	c, err := generative.Compare(ref, generative.Sample{Name: "/generated/" + dst.Name, Fields: e}, cc)
+	ref := evaluate.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}
+	c, err := evaluate.Compare(ref, evaluate.Sample{Name: "/generated/" + dst.Name, Fields: e}, cc)
 	if err != nil {
 		return fmt.Errorf("refine scan of %s at t = %g: %w", dst.Name, t, err)
 	}
@@ -61,7 +61,7 @@ func (s *state) scanRow(sc *refineScan, dst *pipeline.Method, t, acc float64, e 
 		m[i] = x.M
 	}
 	if sc.Obs == nil {
-		sc.Obs = make([][]generative.ObservableZ, len(barObservables))
+		sc.Obs = make([][]evaluate.ObservableZ, len(barObservables))
 	}
 	sc.Time = append(sc.Time, t)
 	sc.Acceptance = append(sc.Acceptance, acc)

@@ -223,7 +223,7 @@ func (s *state) writeGivenM(method string, g givenM) error {
 }
 
 // ratioZ is x/err: 0 when both are 0, ±Inf for a difference without an
-// error (as generative.Compare's z-scores).
+// error (as evaluate.Compare's z-scores).
 func ratioZ(x, err float64) float64 {
 	if err == 0 && x == 0 {
 		return 0

@@ -7,7 +7,7 @@ import (
 	"math"
 	"strings"
 
-	"rgflow/generative"
+	"rgflow/generative/evaluate"
 	"rgflow/internal/h5io"
 )
 
@@ -16,7 +16,7 @@ import (
 // /generated/<method>; reference names the /ensemble the method was
 // compared with. extra are experiment-level checks (the run's acceptance
 // bars) added to the verdict.
-func (o *Out) WriteComparison(method, reference string, c *generative.Comparison, gen *Stats, extra []Check) error {
+func (o *Out) WriteComparison(method, reference string, c *evaluate.Comparison, gen *Stats, extra []Check) error {
 	if gen != nil {
 		if err := o.WriteStats("/generated/"+method, gen); err != nil {
 			return err
@@ -154,7 +154,7 @@ func (o *Out) WriteComparison(method, reference string, c *generative.Comparison
 	return nil
 }
 
-func (o *Out) writeDenoise(g string, d *generative.DenoiseCurve) error {
+func (o *Out) writeDenoise(g string, d *evaluate.DenoiseCurve) error {
 	if err := o.F.CreateScale(g+"/denoise_t", "t", d.Times, "1", "flow times of the denoising-error curve"); err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ type Check struct {
 	Rule      string
 }
 
-func checksOf(v generative.Verdict) []Check {
+func checksOf(v evaluate.Verdict) []Check {
 	out := make([]Check, len(v.Checks))
 	for i, c := range v.Checks {
 		out[i] = Check{Name: c.Name, Value: c.Value, Threshold: c.Threshold, Pass: c.Pass, Rule: c.Rule}

@@ -1,12 +1,13 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-package generative
+package evaluate
 
 import (
 	"fmt"
 	"math"
 
 	"rgflow/field"
+	"rgflow/generative"
 	"rgflow/internal/rng"
 )
 
@@ -40,20 +41,20 @@ func (d *DenoiseCurve) MeanDiff(s int) (float64, float64) { return d.AvgDiff[s],
 // DenoiseMSE measures the DenoiseCurve of scores (named by names) under p
 // on the held-out fields, at times (each in (0, T]), with one noise draw per
 // field and time from the streams rng.New(seed, rng.StageEvaluate, 1, i).
-func DenoiseMSE(p *Process, held *field.Ensemble, times []float64, seed uint64, names []string, scores ...Score) (*DenoiseCurve, error) {
+func DenoiseMSE(p *generative.Process, held *field.Ensemble, times []float64, seed uint64, names []string, scores ...generative.Score) (*DenoiseCurve, error) {
 	if len(scores) == 0 || len(names) != len(scores) {
-		return nil, fmt.Errorf("generative: %d names for %d scores (need at least one score)", len(names), len(scores))
+		return nil, fmt.Errorf("evaluate: %d names for %d scores (need at least one score)", len(names), len(scores))
 	}
 	if !held.Lat.Equal(p.Lat) {
-		return nil, fmt.Errorf("generative: held-out fields on %v, process on %v", held.Lat, p.Lat)
+		return nil, fmt.Errorf("evaluate: held-out fields on %v, process on %v", held.Lat, p.Lat)
 	}
 	N := held.Len()
 	if N < 2 {
-		return nil, fmt.Errorf("generative: denoising error on %d held-out fields: need at least 2", N)
+		return nil, fmt.Errorf("evaluate: denoising error on %d held-out fields: need at least 2", N)
 	}
 	for _, t := range times {
 		if !(t > 0 && t <= p.T) {
-			return nil, fmt.Errorf("generative: denoising time %v outside (0, T = %v]", t, p.T)
+			return nil, fmt.Errorf("evaluate: denoising time %v outside (0, T = %v]", t, p.T)
 		}
 	}
 	S, M, V := len(scores), p.Modes(), float64(p.Lat.Volume())
@@ -68,7 +69,7 @@ func DenoiseMSE(p *Process, held *field.Ensemble, times []float64, seed uint64, 
 	d.MSE, d.MSEErr, d.Diff, d.DiffErr = alloc(), alloc(), alloc(), alloc()
 	d.AvgDiff, d.AvgDiffErr = make([]float64, S), make([]float64, S)
 	d.Closed = make([]float64, len(times))
-	g, isGauss := scores[0].(*Gaussian)
+	g, isGauss := scores[0].(*generative.Gaussian)
 
 	const batch = 64
 	pl := p.NewPlan()
