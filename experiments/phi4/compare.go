@@ -161,7 +161,7 @@ func (s *state) compareStage(ctx context.Context) error {
 	if _, err := s.out.WriteChecks("reference", s.checks["reference"]); err != nil {
 		return err
 	}
-	refTerms, err := measureTerms(s.act, s.ref, s.refChains)
+	refTerms, err := s.act.MeasureTerms(s.ref, s.refChains)
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func (s *state) compareStage(ctx context.Context) error {
 				return err
 			}
 		}
-		gt, err := measureTerms(s.act, gen, 1)
+		gt, err := s.act.MeasureTerms(gen, 1)
 		if err != nil {
 			return err
 		}

@@ -6,16 +6,13 @@ import (
 	"bytes"
 	"context"
 	"math"
-	"math/cmplx"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"rgflow/erg"
 	"rgflow/field"
-	"rgflow/generative"
 	"rgflow/internal/h5io"
 	"rgflow/internal/rng"
 	"rgflow/lattice"
@@ -162,111 +159,6 @@ func TestMirrorTest(t *testing.T) {
 	}
 	if p := mirrorTest(narrow(8000, 0.55), 1).P; p > 1e-6 {
 		t.Errorf("narrow |M|, 10%% sector imbalance: p = %g, want < 1e-6", p)
-	}
-}
-
-// TestOddScore: the odd part of a linear (Gaussian) denoiser is itself,
-// and the odd part of any denoiser is odd, to rounding.
-func TestOddScore(t *testing.T) {
-	l := lattice.MustNew(6, 6)
-	p, err := erg.NewPolchinski(l, erg.PolchinskiParams{Regulator: erg.Exponential{}, Mass2: 1, ZeroMode: erg.IntegrateOutZeroMode})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g0, _ := generative.FreeSpectrum(p.Eps, 0.5)
-	gs, _ := generative.NewGaussian(p, g0)
-	M := p.Modes()
-	rnd := rng.NewRand(2, 99, 0)
-	x := make([]complex128, 3*M)
-	for i := range x {
-		x[i] = complex(rnd.NormFloat64(), rnd.NormFloat64())
-	}
-	ts := []float64{0.1 * p.T, 0.5 * p.T, p.T}
-	want := gs.Denoise(nil, x, ts)
-	got := (&oddScore{Score: gs}).Denoise(nil, x, ts)
-	for i := range want {
-		if cmplx.Abs(got[i]-want[i]) > 1e-12*(1+cmplx.Abs(want[i])) {
-			t.Fatalf("odd part of the Gaussian denoiser differs at %d: %v vs %v", i, got[i], want[i])
-		}
-	}
-	// A denoiser with an even part: D(x) = G(x) + c|x|².
-	ev := &evenPlus{Score: gs}
-	a := (&oddScore{Score: ev}).Denoise(nil, x, ts)
-	neg := make([]complex128, len(x))
-	for i, v := range x {
-		neg[i] = -v
-	}
-	b := (&oddScore{Score: ev}).Denoise(nil, neg, ts)
-	for i := range a {
-		if cmplx.Abs(a[i]+b[i]) > 1e-12*(1+cmplx.Abs(a[i])) {
-			t.Fatalf("odd part is not odd at %d: %v vs %v", i, a[i], b[i])
-		}
-	}
-}
-
-type evenPlus struct{ generative.Score }
-
-func (e *evenPlus) Denoise(dst, xt []complex128, t []float64) []complex128 {
-	dst = e.Score.Denoise(dst, xt, t)
-	for i, v := range xt {
-		dst[i] += complex(real(v)*real(v), 0)
-	}
-	return dst
-}
-
-// TestIRBlock checks the mode map of the IR block: the block's spectrum of
-// projected fields equals the lattice spectrum on the same modes, and a
-// lattice Gaussian denoiser with its block replaced by the block's own
-// Gaussian denoiser (same spectrum) is unchanged — exactly, since both are
-// the same per-mode linear map.
-func TestIRBlock(t *testing.T) {
-	l := lattice.MustNew(8, 6)
-	p, err := erg.NewPolchinski(l, erg.PolchinskiParams{Regulator: erg.Exponential{}, Mass2: 1, ZeroMode: erg.IntegrateOutZeroMode})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, _ := field.NewFree(l, 0.3)
-	smp, _ := field.NewFreeSampler(a)
-	e := field.NewEnsemble(l, 64)
-	for i := 0; i < e.Len(); i++ {
-		smp.Sample(e.Field(i), rng.NewRand(3, 99, uint64(i)))
-	}
-	g0, _ := generative.FreeSpectrum(p.Eps, 0.3)
-	gs, _ := generative.NewGaussian(p, g0)
-	for _, r := range []int{0, 1, 2} {
-		b, err := newIRBlock(p, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		big := p.EstimateSpectrum(nil, e)
-		small := b.Proc.EstimateSpectrum(nil, b.project(p, e))
-		for j, J := range b.Big {
-			if math.Abs(small[j]-big[J]) > 1e-10*big[J] {
-				t.Errorf("r = %d: block mode %d spectrum %v, lattice mode %d %v", r, j, small[j], J, big[J])
-			}
-			if b.Proc.Eps[j] != p.Eps[J] {
-				t.Errorf("r = %d: block mode %d energy %v, lattice %v", r, j, b.Proc.Eps[j], p.Eps[J])
-			}
-		}
-		bg, err := b.baseline(gs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := &withIR{Score: gs, IR: bg, Block: b, M: p.Modes()}
-		rnd := rng.NewRand(4, 99, uint64(r))
-		M := p.Modes()
-		x := make([]complex128, 2*M)
-		for i := range x {
-			x[i] = complex(rnd.NormFloat64(), rnd.NormFloat64())
-		}
-		ts := []float64{0.3 * p.T, 0.8 * p.T}
-		want := gs.Denoise(nil, x, ts)
-		got := w.Denoise(nil, x, ts)
-		for i := range want {
-			if cmplx.Abs(got[i]-want[i]) > 1e-12*(1+cmplx.Abs(want[i])) {
-				t.Fatalf("r = %d: block-replaced Gaussian denoiser differs at %d: %v vs %v", r, i, got[i], want[i])
-			}
-		}
 	}
 }
 

@@ -44,7 +44,7 @@ type state struct {
 	// ir is the IR-block model (ir.extent > 0) on the block's small
 	// lattice (output zout).
 	ir      *pipeline.Model
-	block   *irBlock
+	block   *generative.IRBlock
 	zout    *pipeline.Out
 	methods []*pipeline.Method
 	comps   map[string]*evaluate.Comparison
@@ -109,7 +109,7 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 		}
 	}
 	if cfg.IR.Extent > 0 {
-		if s.block, err = newIRBlock(proc, (cfg.IR.Extent-1)/2); err != nil {
+		if s.block, err = generative.NewIRBlock(proc, (cfg.IR.Extent-1)/2); err != nil {
 			return err
 		}
 		zsh, err := s.block.Small.Shells(1)
@@ -317,7 +317,7 @@ func (s *state) measureBaseline() error {
 	}
 	s.methods[0].Score = s.base
 	if s.ir != nil {
-		if s.ir.Baseline, err = s.block.baseline(s.base); err != nil {
+		if s.ir.Baseline, err = s.block.Baseline(s.base); err != nil {
 			return err
 		}
 	}
@@ -380,7 +380,7 @@ func (s *state) trainStage(m *pipeline.Model) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		tr := s.train
 		if s.cfg.Symmetry.Augment {
-			tr = mirrored(tr)
+			tr = generative.Mirrored(tr)
 		}
 		if err := s.out.TrainModel(ctx, s.runner, m, tr, s.held, s.r.Seed); err != nil {
 			return err
@@ -404,9 +404,9 @@ func (s *state) loadStage(m *pipeline.Model) func(ctx context.Context) error {
 }
 
 func (s *state) trainIRStage(ctx context.Context) error {
-	tr, held := s.block.project(s.proc, s.train), s.block.project(s.proc, s.held)
+	tr, held := s.block.Project(s.train), s.block.Project(s.held)
 	if s.cfg.Symmetry.Augment {
-		tr = mirrored(tr)
+		tr = generative.Mirrored(tr)
 	}
 	if err := s.zout.TrainModel(ctx, s.runner, s.ir, tr, held, s.r.Seed); err != nil {
 		return err
@@ -458,11 +458,11 @@ func (s *state) link() {
 		desc += fmt.Sprintf("; one lattice network per time window, split at %v·T (/model/learned, /model/learned_w1, …)", s.cfg.Train.Windows)
 	}
 	if s.ir != nil {
-		sc = &withIR{Score: sc, IR: s.ir.Score, Block: s.block, M: s.proc.Modes()}
+		sc = generative.WithIR(sc, s.ir.Score, s.block)
 		desc += fmt.Sprintf("; the IR block of %v modes from its own model (/model/learned_ir)", s.block.Small.Dims())
 	}
 	if s.cfg.Symmetry.Odd {
-		sc = &oddScore{Score: sc}
+		sc = generative.Odd(sc)
 		desc += "; odd part ½[D(x) − D(−x)] (exactly Z₂ symmetric)"
 	}
 	s.methods[1].Score = sc

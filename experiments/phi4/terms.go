@@ -3,7 +3,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -19,44 +18,9 @@ var termNames = [4]string{"gradient", "mass_zero_mode", "mass_fluctuation", "qua
 // termLabels are termNames for the summary table.
 var termLabels = [4]string{"½(∇ϕ)²", "½m²M²", "½m²(ϕ−M)²", "(g/4)ϕ⁴"}
 
-// terms are the ensemble means of the terms of S/V with Γ-method errors.
-type terms [4]field.Estimate
-
-// measureTerms estimates the mean of each term of S/V over e, split into
-// chains consecutive chains of equal length (1 for independent samples).
-// A Γ-method window that does not converge keeps its maximal-window
-// estimate, as the other observables do.
-func measureTerms(a *field.Phi4, e *field.Ensemble, chains int) (terms, error) {
-	var out terms
-	chains = max(chains, 1)
-	n := e.Len()
-	per := n / chains
-	if per < 2 {
-		return out, fmt.Errorf("phi4: %d configurations in %d chains: too few to estimate the terms of S/V", n, chains)
-	}
-	var series [4][]float64
-	for j := range series {
-		series[j] = make([]float64, 0, n)
-	}
-	for i := range per * chains {
-		t := a.Terms(e.Field(i))
-		for j, v := range [4]float64{t.Gradient, t.MassZeroMode, t.MassFluctuation, t.Quartic} {
-			series[j] = append(series[j], v)
-		}
-	}
-	for j, x := range series {
-		reps := make([][][]float64, chains)
-		for c := range reps {
-			reps[c] = [][]float64{x[c*per : (c+1)*per]}
-		}
-		est, err := field.Gamma(nil, 0, reps...)
-		if err != nil && !errors.Is(err, field.ErrShortSeries) {
-			return out, err
-		}
-		out[j] = est
-	}
-	return out, nil
-}
+// terms are the ensemble means of the terms of S/V with Γ-method errors,
+// in the order of termNames.
+type terms = field.Phi4TermEstimates
 
 // writeTerms records the split of S/V of one comparison as attributes of
 // /comparison/<method>/action_terms.
