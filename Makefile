@@ -3,7 +3,7 @@
 #   make run    install what is missing, then run the main job (experiments/freefield)
 #   make test   install what is missing, then vet and run the whole test suite
 #
-# Other targets: deps, build, bench, bench-fft, fmt, lint, clean. See README.md.
+# Other targets: deps, build, test-purego, bench, bench-fft, fmt, lint, clean. See README.md.
 
 SHELL := /bin/bash
 GO    ?= go
@@ -24,7 +24,7 @@ TESTFLAGS ?=
 BENCHTIME ?= 1s
 export PYTHON
 
-.PHONY: all deps deps-bench build test vet run bench bench-fft fmt lint clean
+.PHONY: all deps deps-bench build test test-purego vet run bench bench-fft fmt lint clean
 
 all: build
 
@@ -44,6 +44,13 @@ vet: deps
 test: deps vet
 	$(GO) test -race $(TESTFLAGS) ./...
 	@./scripts/external-checks.sh
+
+# The physics packages without cgo: generative/nn on gonum's pure-Go BLAS
+# (the noblas build tag) instead of OpenBLAS; the benchmark programs that
+# need C (FFTW, the C force reference) are left out by their build tags.
+PUREGO_PKGS := ./lattice/... ./field/... ./erg/... ./wgrad/... ./generative/...
+test-purego:
+	CGO_ENABLED=0 $(GO) test -tags noblas $(TESTFLAGS) $(PUREGO_PKGS)
 
 # make run replaces results/freefield.h5 of an earlier make run (--force); run
 # the program directly to be refused instead, or pass ARGS="--out other.h5".

@@ -2,50 +2,14 @@
 
 package nn
 
-// #cgo pkg-config: openblas
-// void openblas_set_num_threads(int);
-// int openblas_get_num_threads(void);
-// char* openblas_get_corename(void);
-import "C"
-
 import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
-	"gonum.org/v1/netlib/blas/netlib"
 )
 
-// The cgo directive above makes every binary that imports nn link OpenBLAS
-// (Debian's libopenblas-dev ships openblas.pc), which gonum's netlib wrapper
-// needs but does not name itself.
-
-func init() {
-	blas32.Use(netlib.Implementation{})
-	// nn parallelises over the samples of a batch with its own goroutines
-	// and runs each matrix product on one thread (see the package
-	// documentation, "Threads"). A multi-threaded OpenBLAS pool under those
-	// goroutines would oversubscribe the cores.
-	C.openblas_set_num_threads(1)
-}
-
-// SetBLASThreads sets the size of OpenBLAS's thread pool, which nn sets to 1
-// when it is loaded. Raise it only with Options.Workers = 1: nn's own
-// workers already occupy the cores.
-func SetBLASThreads(n int) {
-	if n < 1 {
-		panic("nn: BLAS thread count must be ≥ 1")
-	}
-	C.openblas_set_num_threads(C.int(n))
-}
-
-// BLASThreads returns the size of OpenBLAS's thread pool.
-func BLASThreads() int { return int(C.openblas_get_num_threads()) }
-
-// BLASCore returns the name of the CPU kernel set OpenBLAS selected at run
-// time (for benchmark reports).
-func BLASCore() string { return C.GoString(C.openblas_get_corename()) }
-
 // gemm computes c = alpha·op(a)·op(b) + beta·c on row-major matrices through
-// the registered blas32 implementation.
+// the blas32 implementation registered by blas_openblas.go (OpenBLAS, the
+// default) or blas_gonum.go (pure Go, under the noblas build tag).
 func gemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	ta, tb := blas.NoTrans, blas.NoTrans
 	if tA {

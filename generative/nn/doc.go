@@ -7,6 +7,13 @@
 // trains them — in Go, with float32 parameters and activations and the
 // matrix products on OpenBLAS (gonum's blas32 over gonum.org/v1/netlib).
 //
+// Under the noblas build tag, or when cgo is disabled, the products run on
+// gonum's pure-Go BLAS (gonum.org/v1/gonum/blas/gonum) instead, and the
+// package needs no C library (make test-purego). Results then agree with
+// OpenBLAS's to rounding, not bit for bit (they remain independent of the
+// number of workers), and gonum spreads a large product over goroutines of
+// its own, so a training step is slower and allocates.
+//
 // # Layout
 //
 // A batch of fields is one []float32, batch-major: sample b, channel c,

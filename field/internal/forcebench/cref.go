@@ -1,5 +1,7 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
+//go:build cgo
+
 // Package forcebench times the 2-d φ⁴ force kernel of package field against
 // a plain C reference of the same stencil, built by cgo and run in the same
 // process.

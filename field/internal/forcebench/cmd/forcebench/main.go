@@ -1,5 +1,9 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
+// The C reference needs cgo; without it there is nothing to compare.
+
+//go:build cgo
+
 // Command forcebench times the 2-d φ⁴ force of package field against the C
 // reference of package forcebench, side by side in one process: each round
 // times every implementation once on the same field, in an order that
