@@ -5,10 +5,10 @@ package erg
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 
 	"rgflow/field"
+	"rgflow/internal/parallel"
 	"rgflow/internal/rng"
 )
 
@@ -214,16 +214,16 @@ func (f *Flow) Run(e *field.Ensemble, seed uint64, fn Snapshot) error {
 	if N == 0 {
 		return nil
 	}
-	W := f.workers(N)
+	W := parallel.Workers(f.Workers, N)
 	wk := f.getWork(N, W)
 	defer f.putWork(wk)
 	modes, out, rnds, plans, scratch, noise := wk.modes, wk.out, wk.rnds, wk.plans, wk.scratch, wk.noise
-	parallel(W, N, func(w, i int) {
+	parallel.For(W, N, func(w, i int) {
 		rnds[i] = rng.NewNormals(rng.Derive(seed, rng.StageFlow, uint64(i)))
 		plans[w].ToModes(modes[i*H:(i+1)*H], e.Field(i))
 	})
 	for s, t := range f.Times {
-		parallel(W, N, func(w, i int) {
+		parallel.For(W, N, func(w, i int) {
 			x := modes[i*H : (i+1)*H]
 			sc := scratch[w]
 			xi := noise[w]
@@ -366,37 +366,6 @@ func (f *Flow) scale(dst, x []complex128, s int) []complex128 {
 		dst[j] = x[j] * complex(c, 0)
 	}
 	return dst
-}
-
-func (f *Flow) workers(n int) int {
-	w := f.Workers
-	if w <= 0 {
-		w = runtime.GOMAXPROCS(0)
-	}
-	return max(1, min(w, n))
-}
-
-// parallel runs fn(worker, i) for i in [0, n) on W goroutines, each taking
-// a contiguous block of indices.
-func parallel(W, n int, fn func(w, i int)) {
-	if W == 1 {
-		for i := 0; i < n; i++ {
-			fn(0, i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 0; w < W; w++ {
-		lo, hi := w*n/W, (w+1)*n/W
-		wg.Add(1)
-		go func(w, lo, hi int) {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				fn(w, i)
-			}
-		}(w, lo, hi)
-	}
-	wg.Wait()
 }
 
 // Collect runs the flow and returns every snapshot as its own ensemble: a
