@@ -205,13 +205,7 @@ const (
 )
 
 func (c Coarsening) String() string {
-	switch c {
-	case BlockSpin:
-		return "block"
-	case MomentumShell:
-		return "momentum-shell"
-	}
-	return fmt.Sprintf("Coarsening(%d)", int(c))
+	return enumName("Coarsening", int(c), "block", "momentum-shell")
 }
 
 // apply writes the coarse image of src under c into dst.

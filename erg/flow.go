@@ -35,25 +35,14 @@ const (
 	Trajectory
 )
 
-func (c Coupling) String() string {
-	switch c {
-	case Marginal:
-		return "marginal"
-	case Trajectory:
-		return "trajectory"
-	}
-	return fmt.Sprintf("Coupling(%d)", int(c))
-}
+var couplingNames = []string{Marginal: "marginal", Trajectory: "trajectory"}
+
+func (c Coupling) String() string { return enumName("Coupling", int(c), couplingNames...) }
 
 // ParseCoupling returns the Coupling called s ("marginal" or "trajectory").
 func ParseCoupling(s string) (Coupling, error) {
-	switch s {
-	case "marginal":
-		return Marginal, nil
-	case "trajectory":
-		return Trajectory, nil
-	}
-	return 0, fmt.Errorf("erg: coupling %q: allowed marginal, trajectory", s)
+	c, err := parseEnum("coupling", s, couplingNames, nil)
+	return Coupling(c), err
 }
 
 // Variables says which field a flow reports.
@@ -70,15 +59,7 @@ const (
 	Phi
 )
 
-func (v Variables) String() string {
-	switch v {
-	case X:
-		return "x"
-	case Phi:
-		return "phi"
-	}
-	return fmt.Sprintf("Variables(%d)", int(v))
-}
+func (v Variables) String() string { return enumName("Variables", int(v), "x", "phi") }
 
 // Flow moves an ensemble along a Process and reports it at a list of
 // times. Each sample is transformed to mode space once; each snapshot

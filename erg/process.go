@@ -34,15 +34,7 @@ const (
 	Open
 )
 
-func (b Basis) String() string {
-	switch b {
-	case Periodic:
-		return "fft"
-	case Open:
-		return "dct"
-	}
-	return fmt.Sprintf("Basis(%d)", int(b))
-}
+func (b Basis) String() string { return enumName("Basis", int(b), "fft", "dct") }
 
 // Process is a per-mode linear-Gaussian forward process,
 //

@@ -136,25 +136,16 @@ const (
 	IntegrateOutZeroMode
 )
 
-func (z ZeroMode) String() string {
-	switch z {
-	case KeepZeroMode:
-		return "keep"
-	case IntegrateOutZeroMode:
-		return "integrate-out"
-	}
-	return fmt.Sprintf("ZeroMode(%d)", int(z))
-}
+var zeroModeNames = []string{KeepZeroMode: "keep", IntegrateOutZeroMode: "integrate-out"}
 
-// ParseZeroMode returns the ZeroMode called s ("keep" or "integrate-out").
+func (z ZeroMode) String() string { return enumName("ZeroMode", int(z), zeroModeNames...) }
+
+// ParseZeroMode returns the ZeroMode called s ("keep" or "integrate-out";
+// also "integrate_out" and "integrate").
 func ParseZeroMode(s string) (ZeroMode, error) {
-	switch s {
-	case "keep":
-		return KeepZeroMode, nil
-	case "integrate-out", "integrate_out", "integrate":
-		return IntegrateOutZeroMode, nil
-	}
-	return 0, fmt.Errorf("erg: zero mode %q: allowed keep, integrate-out", s)
+	z, err := parseEnum("zero mode", s, zeroModeNames, map[string]int{
+		"integrate_out": int(IntegrateOutZeroMode), "integrate": int(IntegrateOutZeroMode)})
+	return ZeroMode(z), err
 }
 
 // DefaultTol is the default bound on ᾱ_T of the slowest mode at the end
@@ -238,18 +229,9 @@ func NewPolchinski(l *lattice.Lattice, par PolchinskiParams) (*Process, error) {
 	default:
 		return nil, fmt.Errorf("erg: zero mode %v: allowed keep, integrate-out", par.ZeroMode)
 	}
-	var eps []float64
-	switch par.Basis {
-	case Periodic:
-		eps = l.HalfKHat2()
-	case Open:
-		eps = l.DCTKHat2()
-	default:
-		return nil, fmt.Errorf("erg: unknown basis %v: allowed fft (periodic) or dct (open)", par.Basis)
-	}
-	emax := 0.0
-	for _, e := range eps {
-		emax = math.Max(emax, e)
+	eps, emax, err := modeEnergies(l, par.Basis)
+	if err != nil {
+		return nil, err
 	}
 	lam02 := par.Lambda02
 	if lam02 == 0 {
@@ -315,18 +297,9 @@ func NewChemicalPotentialFlow(l *lattice.Lattice, par ChemicalPotentialParams) (
 	if !(tol > 0 && tol < 1) {
 		return nil, fmt.Errorf("erg: tol = %v: must lie in (0, 1)", par.Tol)
 	}
-	var eps []float64
-	switch par.Basis {
-	case Periodic:
-		eps = l.HalfKHat2()
-	case Open:
-		eps = l.DCTKHat2()
-	default:
-		return nil, fmt.Errorf("erg: unknown basis %v: allowed fft (periodic) or dct (open)", par.Basis)
-	}
-	emax := 0.0
-	for _, e := range eps {
-		emax = math.Max(emax, e)
+	eps, emax, err := modeEnergies(l, par.Basis)
+	if err != nil {
+		return nil, err
 	}
 	mu0 := par.Mu0
 	if mu0 == 0 || math.IsNaN(mu0) {
@@ -412,4 +385,21 @@ func endTime(s Schedule, eps []float64, T, tol float64, mustFix bool, knob strin
 		}
 	}
 	return hi, nil
+}
+
+// modeEnergies returns the mode energies k̂² of basis b on l and the
+// largest of them.
+func modeEnergies(l *lattice.Lattice, b Basis) (eps []float64, emax float64, err error) {
+	switch b {
+	case Periodic:
+		eps = l.HalfKHat2()
+	case Open:
+		eps = l.DCTKHat2()
+	default:
+		return nil, 0, fmt.Errorf("erg: unknown basis %v: allowed fft (periodic) or dct (open)", b)
+	}
+	for _, e := range eps {
+		emax = math.Max(emax, e)
+	}
+	return eps, emax, nil
 }

@@ -30,13 +30,7 @@ const (
 )
 
 func (m SDEMethod) String() string {
-	switch m {
-	case EulerMaruyama:
-		return "euler-maruyama"
-	case ExactOU:
-		return "exact-ou"
-	}
-	return fmt.Sprintf("SDEMethod(%d)", int(m))
+	return enumName("SDEMethod", int(m), "euler-maruyama", "exact-ou")
 }
 
 // StepEM writes the Euler–Maruyama step of size h from time t,
