@@ -6,7 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"rgflow/internal/rng"
+	"rgflow/field"
 )
 
 // The force target.
@@ -47,6 +47,9 @@ import (
 // the zero mode in the broken phase.
 type forceBlend struct {
 	force func(dst, x []float64) []float64
+	ex    *noised // the example whose residuals it writes
+	base  *Gaussian
+	pc    *Precond
 	ts    []float64   // time knots
 	lam   [][]float64 // λ by knot and mode
 	fs    []float64   // site-space force
@@ -59,37 +62,33 @@ const (
 	forceFields = 256
 )
 
-// newForceBlend measures λ* on the training fields (stream (Seed,
-// StageTrain, 2): the same table on every resume).
-func (tr *Trainer) newForceBlend(force func(dst, x []float64) []float64) *forceBlend {
-	p := tr.Proc
+// newForceBlend returns the blend of the force target for the examples
+// ex, at the preconditioning pc of the baseline base, and measures λ* on
+// the training fields at forceKnots times from lo to hi with noise from rnd
+// (the trainer's stream (Seed, StageTrain, 2): the same table on every
+// resume). rD and r are scratch of one field's modes.
+func newForceBlend(force func(dst, x []float64) []float64, ex *noised, base *Gaussian, pc *Precond, train *field.Ensemble, lo, hi float64, rnd *rand.Rand, rD, r []complex128) *forceBlend {
+	p := ex.p
 	M, V := p.Modes(), p.Lat.Volume()
-	fb := &forceBlend{force: force, fs: make([]float64, V), fm: make([]complex128, M)}
-	T := p.T
-	lo, hi := tr.Cfg.TMin*T, tr.Cfg.TMax*T
-	if tr.Cfg.Grid > 0 {
-		lo = T / float64(tr.Cfg.Grid)
-	}
+	fb := &forceBlend{force: force, ex: ex, base: base, pc: pc, fs: make([]float64, V), fm: make([]complex128, M)}
 	ms := NewModeSet(p)
 	num := make([]float64, ms.Orbits)
 	den := make([]float64, ms.Orbits)
-	rnd := rng.NewRand(tr.Cfg.Seed, rng.StageTrain, 2)
-	rD := make([]complex128, M)
-	n := min(forceFields, tr.Train.Len())
+	n := min(forceFields, train.Len())
 	for k := 0; k < forceKnots; k++ {
 		t := lo + (hi-lo)*float64(k)/float64(forceKnots-1)
 		fb.ts = append(fb.ts, t)
-		tr.pc.At(tr.Base, t)
+		pc.At(base, t)
 		clear(num)
 		clear(den)
 		for i := 0; i < n; i++ {
-			tr.transition(tr.Train.Field(i*tr.Train.Len()/n), t, rnd)
-			fb.residuals(tr, rD, tr.m, 1)
-			for j, o := range tr.pc.Out {
+			ex.transition(train.Field(i*train.Len()/n), t, rnd)
+			fb.residuals(rD, r, 1)
+			for j, o := range pc.Out {
 				if o == 0 || !ms.Distinct[j] {
 					continue
 				}
-				d := rD[j] - tr.m[j]
+				d := rD[j] - r[j]
 				num[ms.Orbit[j]] += real(rD[j])*real(d) + imag(rD[j])*imag(d)
 				den[ms.Orbit[j]] += real(d)*real(d) + imag(d)*imag(d)
 			}
@@ -125,34 +124,25 @@ func (fb *forceBlend) lambda(j int, t float64) float64 {
 }
 
 // residuals writes r_D = x̃₀ − Skip·x̃_t into rD and the blend
-// r_D − λ(r_D − r_C) into r for the trainer's current x₀ (site field
-// tr.f0, modes tr.x0) and x̃_t at the preconditioning tr.pc; lam < 0 takes
-// λ from the table at time t, lam ≥ 0 uses it for every mode.
-func (fb *forceBlend) residuals(tr *Trainer, rD, r []complex128, lam float64) {
-	fb.force(fb.fs, tr.f0)
-	tr.plan.pl.ToModes(fb.fm, fb.fs)
-	g0 := tr.Base.G0
-	for j, o := range tr.pc.Out {
+// r_D − λ(r_D − r_C) into r for the current example (x₀ and x̃_t) at the
+// current preconditioning; lam < 0 takes λ from the table at the example's
+// time, lam ≥ 0 uses it for every mode.
+func (fb *forceBlend) residuals(rD, r []complex128, lam float64) {
+	ex, pc := fb.ex, fb.pc
+	fb.force(fb.fs, ex.f0)
+	ex.plan.pl.ToModes(fb.fm, fb.fs)
+	g0 := fb.base.G0
+	for j, o := range pc.Out {
 		if o == 0 {
 			rD[j], r[j] = 0, 0
 			continue
 		}
-		rD[j] = tr.x0[j] - complex(tr.pc.Skip[j], 0)*tr.xt[j]
-		rC := complex(o*o, 0) * (fb.fm[j] + tr.x0[j]/complex(g0[j], 0))
+		rD[j] = ex.x0[j] - complex(pc.Skip[j], 0)*ex.xt[j]
+		rC := complex(o*o, 0) * (fb.fm[j] + ex.x0[j]/complex(g0[j], 0))
 		l := lam
 		if l < 0 {
-			l = fb.lambda(j, tr.t)
+			l = fb.lambda(j, ex.t)
 		}
 		r[j] = rD[j] - complex(l, 0)*(rD[j]-rC)
 	}
-}
-
-// transition draws x̃_t of the site field f into tr.x0, tr.xt (and
-// remembers f and t for residuals).
-func (tr *Trainer) transition(f []float64, t float64, rnd *rand.Rand) {
-	p := tr.Proc
-	tr.f0, tr.t = f, t
-	tr.plan.pl.ToModes(tr.x0, f)
-	p.Noise(tr.xi, rnd)
-	p.Transition(tr.xt, tr.x0, tr.xi, t)
 }

@@ -173,9 +173,9 @@ func TestForceTargetUnbiased(t *testing.T) {
 		sum2 := make([][2]float64, ms.Orbits)
 		noise := rng.NewRand(12, rng.StageTrain, uint64(1000*frac))
 		for i := 0; i < n; i++ {
-			tr.transition(data.Field(i), tt, noise)
-			tr.fb.residuals(tr, rD, rC, 1)
-			tr.plan.pl.ToField(xs, tr.xt)
+			tr.ex.transition(data.Field(i), tt, noise)
+			tr.fb.residuals(rD, rC, 1)
+			tr.plan.pl.ToField(xs, tr.ex.xt)
 			for x, v := range xs {
 				x3[x] = v * v * v
 			}
@@ -187,7 +187,7 @@ func TestForceTargetUnbiased(t *testing.T) {
 				}
 				d := rD[j] - rC[j]
 				o := ms.Orbit[j]
-				per[o][0] += real(tr.xt[j])*real(d) + imag(tr.xt[j])*imag(d)
+				per[o][0] += real(tr.ex.xt[j])*real(d) + imag(tr.ex.xt[j])*imag(d)
 				per[o][1] += real(h3[j])*real(d) + imag(h3[j])*imag(d)
 			}
 			for o := range per {

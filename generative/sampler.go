@@ -124,12 +124,6 @@ type Sampler struct {
 	FullVariance bool
 }
 
-// PosteriorVariancer is a Score that knows Var[x₀ | x_t] of every mode
-// (covariance units), as the Gaussian score does exactly.
-type PosteriorVariancer interface {
-	PosteriorVar(j int, t float64) float64
-}
-
 // NewSampler returns a sampler after checking the time grid.
 func NewSampler(p *Process, s Score, m Method, times []float64) (*Sampler, error) {
 	if m < 0 || int(m) >= len(methodNames) {

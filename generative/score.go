@@ -24,6 +24,12 @@ type Score interface {
 	Denoise(dst, xt []complex128, t []float64) []complex128
 }
 
+// PosteriorVariancer is a Score that knows Var[x₀ | x_t] of every mode
+// (covariance units), as the Gaussian score does exactly.
+type PosteriorVariancer interface {
+	PosteriorVar(j int, t float64) float64
+}
+
 // ScoreOf writes the score s = (√ᾱ_t x̂₀ − x̃_t)/((1 − ᾱ_t) σ² Norm) of a
 // batch into dst, for coefficients xt at times t and their denoised values
 // x0hat, and returns it. Norm makes it the gradient of log p with respect to

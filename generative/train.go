@@ -13,52 +13,6 @@ import (
 	"rgflow/internal/rng"
 )
 
-// Tensor is a named float32 array, row-major: the plain form in which a
-// model's state leaves the package (generative/nn's NamedTensor has the
-// same fields).
-type Tensor struct {
-	Name  string
-	Shape []int
-	Data  []float32
-}
-
-// Counter is a named integer of a model's state, such as an optimiser's
-// step count.
-type Counter struct {
-	Name  string
-	Value int64
-}
-
-// ModelState is everything a Trainable needs to continue bit for bit:
-// parameters, optimiser moments, weight averages and their counters.
-type ModelState struct {
-	Tensors  []Tensor
-	Counters []Counter
-}
-
-// Clone returns a deep copy.
-func (s ModelState) Clone() ModelState {
-	c := ModelState{Counters: append([]Counter(nil), s.Counters...)}
-	for _, t := range s.Tensors {
-		c.Tensors = append(c.Tensors, Tensor{Name: t.Name, Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)})
-	}
-	return c
-}
-
-// Trainable is a Network with its optimiser, what a Trainer drives.
-type Trainable interface {
-	Network
-	// ZeroGrad clears the accumulated parameter gradient.
-	ZeroGrad()
-	// Update makes one optimiser step with the gradient accumulated since
-	// ZeroGrad (clipping, learning-rate schedule and weight averaging
-	// included) and returns the gradient norm before clipping.
-	Update() float64
-	// State returns the model's complete state; SetState restores it.
-	State() ModelState
-	SetState(ModelState) error
-}
-
 // DefaultTMin is the smallest training time, as a fraction of T, of a
 // TrainConfig that leaves TMin at 0.
 const DefaultTMin = 1e-3
@@ -250,13 +204,14 @@ type Trainer struct {
 	rnd *rand.Rand
 	st  TrainState
 
-	plan          *planCache
-	pc            *Precond
-	inp           netInput
-	x0, xi, xt, m []complex128
-	in, tgt, out  []float32
-	dy            []float32
-	cond          []float64
+	plan         *planCache
+	pc           *Precond
+	inp          netInput
+	ex           noised
+	m            []complex128
+	in, tgt, out []float32
+	dy           []float32
+	cond         []float64
 
 	heldIn, heldTgt []float32
 	heldCond        []float64
@@ -265,11 +220,8 @@ type Trainer struct {
 	sym *symmetry
 	aug []float64
 
-	// The force target (Cfg.Force): the blend table, the current
-	// example's site field and time, and r_D.
+	// The force target (Cfg.Force): the blend table and r_D.
 	fb *forceBlend
-	f0 []float64
-	t  float64
 	rD []complex128
 }
 
@@ -295,17 +247,19 @@ func NewTrainer(base *Gaussian, model Trainable, train, held *field.Ensemble, cf
 	tr := &Trainer{
 		Proc: p, Base: base, Model: model, Train: train, Held: held, Cfg: cfg,
 		plan: newPlanCache(p), pc: NewPrecond(p),
-		x0: make([]complex128, M), xi: make([]complex128, M), xt: make([]complex128, M), m: make([]complex128, M),
+		m:  make([]complex128, M),
 		in: make([]float32, B*Inputs(model)*V), tgt: make([]float32, B*V), out: make([]float32, B*V), dy: make([]float32, B*V),
 		cond: make([]float64, B),
 	}
+	tr.ex = newNoised(p, tr.plan)
 	var err error
 	if tr.inp, err = newNetInput(base, model, tr.plan, tr.pc); err != nil {
 		return nil, err
 	}
 	if cfg.Force != nil {
 		tr.rD = make([]complex128, M)
-		tr.fb = tr.newForceBlend(cfg.Force)
+		lo, hi := tr.forceRange()
+		tr.fb = newForceBlend(cfg.Force, &tr.ex, base, tr.pc, train, lo, hi, rng.NewRand(cfg.Seed, rng.StageTrain, 2), tr.rD, tr.m)
 	}
 	if cfg.Augment {
 		if tr.sym, err = newSymmetry(p); err != nil {
@@ -330,16 +284,28 @@ func (tr *Trainer) drawT(rnd *rand.Rand) float64 {
 	return lo + (hi-lo)*rnd.Float64()
 }
 
+// forceRange returns the times between which the force blend's λ* is
+// measured: the training times.
+func (tr *Trainer) forceRange() (lo, hi float64) {
+	T := tr.Proc.T
+	lo, hi = tr.Cfg.TMin*T, tr.Cfg.TMax*T
+	if tr.Cfg.Grid > 0 {
+		lo = T / float64(tr.Cfg.Grid)
+	}
+	return lo, hi
+}
+
 // example writes the network input and target of x₀ = f at time t with
 // noise drawn from rnd into in and tgt.
 // With force, the target is the force blend of Cfg.Force (see forceBlend)
 // instead of the denoising residual; both have the same conditional mean.
 func (tr *Trainer) example(in, tgt []float32, f []float64, t float64, rnd *rand.Rand, force bool) {
-	tr.transition(f, t, rnd)
+	ex := &tr.ex
+	ex.transition(f, t, rnd)
 	tr.pc.At(tr.Base, t)
-	tr.inp.fill(in, tr.xt)
+	tr.inp.fill(in, ex.xt)
 	if force && tr.fb != nil {
-		tr.fb.residuals(tr, tr.rD, tr.m, -1)
+		tr.fb.residuals(tr.rD, tr.m, -1)
 		for j, o := range tr.pc.Out {
 			if o > 0 {
 				tr.m[j] /= complex(o, 0)
@@ -350,7 +316,7 @@ func (tr *Trainer) example(in, tgt []float32, f []float64, t float64, rnd *rand.
 	}
 	for j := range tr.m {
 		if o := tr.pc.Out[j]; o > 0 {
-			tr.m[j] = (tr.x0[j] - complex(tr.pc.Skip[j], 0)*tr.xt[j]) / complex(o, 0)
+			tr.m[j] = (ex.x0[j] - complex(tr.pc.Skip[j], 0)*ex.xt[j]) / complex(o, 0)
 		} else {
 			tr.m[j] = 0 // a mode the baseline knows exactly: nothing to learn
 		}
