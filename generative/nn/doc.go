@@ -117,13 +117,12 @@
 // on one thread: the package sets OpenBLAS's pool to one thread when it is
 // loaded, because nested pools would oversubscribe the cores, and because
 // the products of one sample (32×32 by 32×1024 for the benchmark) are too
-// small for a thread team. Measured on two cores (make bench-nn
-// ARGS=-blas-threads), two workers over single-threaded OpenBLAS take a
-// training step in about 0.55–0.6 of the time of one worker over a
-// two-thread OpenBLAS (README, Performance). OPENBLAS_NUM_THREADS therefore has no effect on nn;
-// SetBLASThreads overrides it (for one worker). Gradients are summed sample
-// by sample inside a chunk and chunk by chunk in a fixed order, so results
-// are bit-identical for any number of workers (they depend on Chunks).
+// small for a thread team (make bench-nn ARGS=-blas-threads compares the
+// two arrangements; docs/performance.md). OPENBLAS_NUM_THREADS therefore
+// has no effect on nn; SetBLASThreads overrides it (for one worker).
+// Gradients are summed sample by sample inside a chunk and chunk by chunk
+// in a fixed order, so results are bit-identical for any number of workers
+// (they depend on Chunks).
 //
 // # Numerics
 //
