@@ -232,8 +232,7 @@ func (f *Flow) Run(e *field.Ensemble, seed uint64, fn Snapshot) error {
 // generators, the reported ensemble, and per worker a transform plan and
 // scratch. Runs keep it in Flow.work for the next Run, so that a flow run
 // again and again does not allocate and clear several ensembles' worth of
-// memory each time (at 64² with 64 samples, clearing the fresh 4 MiB took
-// ~6% of a Run).
+// memory each time.
 type flowWork struct {
 	modes   []complex128
 	out     *field.Ensemble

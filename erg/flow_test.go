@@ -332,10 +332,10 @@ func TestFlowReproducible(t *testing.T) {
 	}
 }
 
-// TestPolchinskiPhiForm checks the φ-variable form against the DESIGN's
-// transition φ_t = sφ₀ + √(C_t(1−s)) ξ with s = ᾱ and C_t = sC₀ on a
-// single sample: with the same noise, Transition in x variables times √s
-// gives it exactly.
+// TestPolchinskiPhiForm checks the φ-variable form against the transition
+// φ_t = sφ₀ + √(C_t(1−s)) ξ of the package documentation, with s = ᾱ and
+// C_t = sC₀, on a single sample: with the same noise, Transition in x
+// variables times √s gives it exactly.
 func TestPolchinskiPhiForm(t *testing.T) {
 	l := lattice.MustNew(6, 4)
 	p, err := NewPolchinski(l, PolchinskiParams{Regulator: Exponential{}, Mass2: 0.4})

@@ -191,8 +191,7 @@ func (p *Process) EstimateSpectrum(dst []float64, e *field.Ensemble) []float64 {
 	return dst
 }
 
-// SeedMonotone returns the lattice form of the seed note's free-field
-// monotone,
+// FreeMonotone returns the lattice form of the free-field monotone
 //
 //	M(Λ) = V⁻¹ Σ_{k: k̂² < Λ²} ln((k̂² + m²)/(Λ² + m²)),
 //
@@ -203,11 +202,11 @@ func (p *Process) EstimateSpectrum(dst []float64, e *field.Ensemble) []float64 {
 //	dM/dΛ² = −N(Λ)/(V(Λ² + m²)) ≤ 0,
 //
 // with N(Λ) the number of modes below the cutoff: M rises monotonically
-// to 0 as Λ falls (the seed note's "decreases" holds for −M). Its
+// to 0 as Λ falls (−M decreases). Its
 // integrand is the log part −ln r of the relative entropy
 // ½(r − 1 − ln r), r = (Λ² + m²)/(k² + m²), between the free field and
 // the field whose modes below Λ are frozen at the cutoff's propagator.
-func SeedMonotone(l *lattice.Lattice, m2, lambda2 float64) float64 {
+func FreeMonotone(l *lattice.Lattice, m2, lambda2 float64) float64 {
 	k2 := l.HalfKHat2()
 	w := l.HalfWeights()
 	s := 0.0

@@ -350,13 +350,13 @@ func TestClosedFormsAgainstMatrices(t *testing.T) {
 	}
 }
 
-// TestSeedMonotone checks the lattice form of the seed note's monotone:
+// TestFreeMonotone checks the lattice form of the free-field monotone:
 // in d = 1 the Riemann sum converges to the Brillouin-zone integral
 // (1/2π)∫θ(Λ² − k̂²) ln((k̂²+m²)/(Λ²+m²)) dk computed by Gauss–Legendre
 // quadrature (the integrand vanishes linearly at the cutoff, so the sum
 // is accurate to O(1/L²)); in d = 2 it rises monotonically to 0 as Λ
 // falls, with the slope dM/dΛ² = −N(Λ)/(V(Λ²+m²)) between crossings.
-func TestSeedMonotone(t *testing.T) {
+func TestFreeMonotone(t *testing.T) {
 	const m2 = 0.3
 	l1 := lattice.MustNew(4096)
 	for _, lam2 := range []float64{0.5, 1.7, 3.2} {
@@ -366,7 +366,7 @@ func TestSeedMonotone(t *testing.T) {
 			return math.Log((s*s + m2) / (lam2 + m2))
 		}
 		want := quad.Fixed(f, -kc, kc, 200, quad.Legendre{}, 0) / (2 * math.Pi)
-		got := SeedMonotone(l1, m2, lam2)
+		got := FreeMonotone(l1, m2, lam2)
 		// Sum-vs-integral error ~ |f′(k_c)|·h²: below 10⁻⁶ here.
 		if math.Abs(got-want) > 1e-6 {
 			t.Errorf("Λ² = %v: lattice sum %v, integral %v", lam2, got, want)
@@ -377,7 +377,7 @@ func TestSeedMonotone(t *testing.T) {
 	w := l.HalfWeights()
 	prev := math.Inf(-1)
 	for lam2 := 8.5; lam2 > 0; lam2 -= 0.01 {
-		mv := SeedMonotone(l, m2, lam2)
+		mv := FreeMonotone(l, m2, lam2)
 		if mv <= prev-1e-15 || mv > 0 {
 			t.Fatalf("Λ² = %v: M = %v after %v: must rise toward 0", lam2, mv, prev)
 		}
@@ -397,14 +397,14 @@ func TestSeedMonotone(t *testing.T) {
 		if cross {
 			continue
 		}
-		fd := (SeedMonotone(l, m2, lam2+h) - SeedMonotone(l, m2, lam2-h)) / (2 * h)
+		fd := (FreeMonotone(l, m2, lam2+h) - FreeMonotone(l, m2, lam2-h)) / (2 * h)
 		want := -nBelow / (float64(l.Volume()) * (lam2 + m2))
 		if math.Abs(fd-want) > 1e-6 {
 			t.Errorf("Λ² = %v: dM/dΛ² = %v, want %v", lam2, fd, want)
 		}
 	}
 	// Only the zero mode is left below Λ² = 10⁻⁹: M = ln(m²/(Λ²+m²))/V.
-	if mv, want := SeedMonotone(l, m2, 1e-9), math.Log1p(-1e-9/(1e-9+m2))/256; math.Abs(mv-want) > 1e-20 {
+	if mv, want := FreeMonotone(l, m2, 1e-9), math.Log1p(-1e-9/(1e-9+m2))/256; math.Abs(mv-want) > 1e-20 {
 		t.Errorf("M(Λ² = 1e-9) = %v, want %v", mv, want)
 	}
 }

@@ -99,7 +99,7 @@ func (Sharp) Name() string { return "sharp" }
 //
 //	K(x) = (1 + e^{−1/T}) / (1 + e^{(x−1)/T}).
 //
-// It is the seed note's α_t(k) = 1/(e^{(ε_k−μ_t)/T'}+1) with ε_k = p²,
+// It is the Fermi–Dirac occupation α_t(k) = 1/(e^{(ε_k−μ_t)/T'}+1) with ε_k = p²,
 // chemical potential μ_t = Λ_t² and a temperature T' = TΛ_t² that scales
 // with the cutoff; ChemicalPotential is the form with a fixed T'. As
 // T → 0 it tends to Sharp; T of order 1 is a smooth cutoff.

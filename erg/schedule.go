@@ -91,7 +91,7 @@ func dlogK(r Regulator, x float64) float64 {
 	return r.DK(x) / k
 }
 
-// ChemicalPotential is the Fermi–Dirac schedule in the seed note's form
+// ChemicalPotential is the Fermi–Dirac schedule in chemical-potential form,
 // with a fixed temperature T (in the units of the mode energies) and a
 // chemical potential falling linearly in time, μ_t = μ₀ − v·t:
 //

@@ -106,9 +106,9 @@ func TestBetaIsLogDerivative(t *testing.T) {
 	}
 }
 
-// TestChemicalPotentialIsSeedForm compares K₀·ᾱ_t with the seed note's
-// α_t(k) = 1/(e^{(ε_k−μ_t)/T}+1) written out directly.
-func TestChemicalPotentialIsSeedForm(t *testing.T) {
+// TestChemicalPotentialIsFermiDirac compares K₀·ᾱ_t with the Fermi–Dirac
+// occupation α_t(k) = 1/(e^{(ε_k−μ_t)/T}+1) written out directly.
+func TestChemicalPotentialIsFermiDirac(t *testing.T) {
 	s := ChemicalPotential{Temp: 0.7, Mu0: 9, Rate: 12}
 	for _, eps := range []float64{0, 0.5, 2, 7.9} {
 		k0 := 1 / (math.Exp((eps-s.Mu0)/s.Temp) + 1)

@@ -6,14 +6,14 @@ import "math"
 
 // The elementary functions of the tables, after Go's math package
 // (exp_amd64.s, log.go, erf.go; BSD-style licence, The Go Authors): the
-// doubles math.Exp, math.Log and math.Erfc return on amd64 with FMA,
-// where the tables were first computed, on every platform. Go's own
-// functions run other code elsewhere (math.Exp has a pure-Go and a
-// non-FMA path that round differently), and the compiler may fuse a
-// multiply and an add where the processor can; here every product is
-// rounded before it is added (the explicit float64 conversions forbid
-// fusing) and the fused steps are explicit math.FMA calls, exact
-// everywhere. So the tables are a function of this file alone.
+// doubles math.Exp, math.Log and math.Erfc return on amd64 with FMA (the
+// tables' reference platform), on every platform. Go's own functions run
+// other code elsewhere (math.Exp has a pure-Go and a non-FMA path that
+// round differently), and the compiler may fuse a multiply and an add
+// where the processor can; here every product is rounded before it is
+// added (the explicit float64 conversions forbid fusing) and the fused
+// steps are explicit math.FMA calls, exact everywhere. So the tables are
+// a function of this file alone.
 
 // horner returns c[0] + s·(c[1] + s·(c[2] + …)), each product rounded.
 func horner(s float64, c ...float64) float64 {
