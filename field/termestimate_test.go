@@ -19,27 +19,8 @@ import (
 func TestMeasureTermsFreeField(t *testing.T) {
 	const m2, n = 0.3, 4000
 	l := lattice.MustNew(6, 5)
-	free, err := NewFree(l, m2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	smp, err := NewFreeSampler(free)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := NewPhi4(l, ContinuumParams{M2: m2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	V := float64(l.Volume())
-	var grad, fluct float64
-	for _, k2 := range l.FullKHat2() {
-		grad += k2 / (k2 + m2)
-		if k2 != 0 {
-			fluct += m2 / (k2 + m2)
-		}
-	}
-	want := [4]float64{grad / (2 * V), 1 / (2 * V), fluct / (2 * V), 0}
+	smp, a, w := freeTerms(t, l, m2)
+	want := [4]float64{w[0], w[1], w[2], 0}
 	rnd := rand.New(rand.NewPCG(19, 20))
 	e := NewEnsemble(l, n)
 	for i := range n {
@@ -77,4 +58,37 @@ func TestMeasureTermsFreeField(t *testing.T) {
 	if _, err := a.MeasureTerms(NewEnsemble(l, 3), 2); err == nil {
 		t.Error("3 configurations in 2 chains: no error")
 	}
+}
+
+// freeTerms returns the exact sampler of the free field of mass² m2 on l,
+// the φ⁴ action with the same mass and g = 0, and the closed forms of the
+// means of its gradient, zero-mode mass and fluctuation mass terms (see
+// TestPhi4TermsFreeField), checked to add up to ½ per site.
+func freeTerms(t *testing.T, l *lattice.Lattice, m2 float64) (*GaussianSampler, *Phi4, [3]float64) {
+	t.Helper()
+	free, err := NewFree(l, m2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	smp, err := NewFreeSampler(free)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewPhi4(l, ContinuumParams{M2: m2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	V := float64(l.Volume())
+	var grad, fluct float64
+	for _, k2 := range l.FullKHat2() {
+		grad += k2 / (k2 + m2)
+		if k2 != 0 {
+			fluct += m2 / (k2 + m2)
+		}
+	}
+	want := [3]float64{grad / (2 * V), 1 / (2 * V), fluct / (2 * V)}
+	if s := want[0] + want[1] + want[2]; math.Abs(s-0.5) > 1e-14 {
+		t.Fatalf("closed forms sum to %v, want ½", s)
+	}
+	return smp, a, want
 }

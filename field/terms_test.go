@@ -62,30 +62,7 @@ func TestPhi4TermsFreeField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	free, err := NewFree(l, m2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	smp, err := NewFreeSampler(free)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := NewPhi4(l, ContinuumParams{M2: m2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	V := float64(l.Volume())
-	var grad, fluct float64
-	for _, k2 := range l.FullKHat2() {
-		grad += k2 / (k2 + m2)
-		if k2 != 0 {
-			fluct += m2 / (k2 + m2)
-		}
-	}
-	want := []float64{grad / (2 * V), 1 / (2 * V), fluct / (2 * V)}
-	if s := want[0] + want[1] + want[2]; math.Abs(s-0.5) > 1e-14 {
-		t.Fatalf("closed forms sum to %v, want ½", s)
-	}
+	smp, a, want := freeTerms(t, l, m2)
 	n := 20000
 	if testing.Short() {
 		n = 5000

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"rgflow/experiments/internal/pipeline"
+	"rgflow/internal/cli"
 	"rgflow/internal/config"
 )
 
@@ -71,8 +72,8 @@ func defaults() Config {
 	return c
 }
 
-var presets = []presetDef{
-	{"quick", "8×8 lattice, small ensembles and a short training: every stage in seconds (tests, CI)", func(c *Config) {
+var presets = []cli.Preset[Config]{
+	{Name: "quick", Summary: "8×8 lattice, small ensembles and a short training: every stage in seconds (tests, CI)", Apply: func(c *Config) {
 		c.Lattice.Dims = []int{8, 8}
 		c.Reference, c.BaselineSamples = 256, 0
 		c.Flow.Snapshots, c.Flow.Samples, c.Flow.Store = 6, 128, 2
@@ -84,11 +85,11 @@ var presets = []presetDef{
 		c.Denoise.Times = 3
 		c.GradFlow.Samples, c.GradFlow.Snapshots, c.GradFlow.Store, c.GradFlow.Step = 64, 6, 1, 0.05
 	}},
-	{"d1", "one dimension: a chain of 256 sites", func(c *Config) {
+	{Name: "d1", Summary: "one dimension: a chain of 256 sites", Apply: func(c *Config) {
 		c.Lattice.Dims = []int{256}
 		c.Network.Levels = 3
 	}},
-	{"d3", "three dimensions: 16³ (training and sampling cost more per sample)", func(c *Config) {
+	{Name: "d3", Summary: "three dimensions: 16³ (training and sampling cost more per sample)", Apply: func(c *Config) {
 		c.Lattice.Dims = []int{16, 16, 16}
 		c.Reference, c.Train.Samples, c.Generate.Samples, c.DDPM.Samples = 4096, 1024, 4096, 1024
 		c.BaselineSamples = 16384

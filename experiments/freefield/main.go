@@ -50,11 +50,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return cli.Main(ctx, args, stdout, stderr, experiment())
 }
 
-type presetDef struct {
-	name, summary string
-	apply         func(*Config)
-}
-
 func experiment() cli.Experiment[Config] {
 	e := cli.Experiment[Config]{
 		Name:     "freefield",
@@ -62,9 +57,7 @@ func experiment() cli.Experiment[Config] {
 		Doc:      doc,
 		Defaults: defaults(),
 		Run:      runFreefield,
-	}
-	for _, p := range presets {
-		e.Presets = append(e.Presets, cli.Preset[Config]{Name: p.name, Summary: p.summary, Apply: p.apply})
+		Presets:  presets,
 	}
 	return e
 }

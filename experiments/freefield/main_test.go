@@ -4,7 +4,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,54 +15,35 @@ import (
 	"syscall"
 	"testing"
 
+	"rgflow/experiments/internal/progtest"
 	"rgflow/internal/h5io"
 )
 
 func TestMain(m *testing.M) {
 	// The signal test re-executes this binary as the freefield program.
 	if os.Getenv("FREEFIELD_TEST_MAIN") == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(program(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }
 
-func runArgs(args ...string) (code int, out, errOut string) {
-	var o, e bytes.Buffer
-	code = run(context.Background(), args, &o, &e)
-	return code, o.String(), e.String()
-}
+// program is freefield as a function of its command line.
+var program = progtest.Of(experiment())
 
-// TestExitCodes drives run over {args → exit code}, as a user would.
+// TestExitCodes drives the program over {args → exit code}, as a user would.
 func TestExitCodes(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.yaml")
-	os.WriteFile(bad, []byte("flow:\n  regulater: litim\n"), 0o644)
-	for _, c := range []struct {
-		name string
-		args []string
-		code int
-		want string
-	}{
-		{"help", []string{"--help"}, 0, "baseline_samples"},
-		{"presets in help", []string{"-h"}, 0, "--quick"},
-		{"print config", []string{"--quick", "--print-config"}, 0, "dims:"},
-		{"bad flag", []string{"--regulator", "litim"}, 2, "unknown flag"},
-		{"bad regulator", []string{"--set", "flow.regulator=gauss"}, 2, "allowed fermi-dirac, exp, litim, sharp"},
-		{"force target without an action", []string{"--set", "train.target=force"}, 2, "allowed denoising here"},
-		{"several problems", []string{"--set", "field.m2=-1", "--set", "lattice.dims=[31,31]", "--set", "flow.zero_mode=keep"}, 2, "field.m2"},
-		{"levels vs extent", []string{"--set", "lattice.dims=[31,31]"}, 2, "divisible by 2^(levels−1)"},
-		{"typo in file", []string{"--config", bad}, 2, `unknown key "flow.regulater"`},
-		{"missing file", []string{"--config", filepath.Join(dir, "none.yaml")}, 2, "none.yaml"},
-		{"unknown preset", []string{"--preset", "d4"}, 2, "allowed quick, d1, d3"},
-		{"bad gradflow method", []string{"--quick", "--set", "gradflow.methods=[mala,heun]"}, 2, "allowed euler, mala, fourier, fourier-mala"},
-		{"bad gradflow step", []string{"--quick", "--set", "gradflow.step=0"}, 2, "gradflow.step"},
-		{"unstable euler step", []string{"--quick", "--set", "gradflow.step=0.3"}, 2, "allowed < 2/(4d + m²) = 0.2424"},
-	} {
-		code, o, e := runArgs(c.args...)
-		if code != c.code || !strings.Contains(o+e, c.want) {
-			t.Errorf("%s: %v → exit %d, want %d mentioning %q\nstdout: %s\nstderr: %s", c.name, c.args, code, c.code, c.want, o, e)
-		}
-	}
+	conv := progtest.Conventions{Help: "baseline_samples", Preset: "--quick", Printed: "dims:", Flag: []string{"--regulator", "litim"},
+		Typo: "flow:\n  regulater: litim\n", TypoKey: "flow.regulater", Unknown: "d4", Presets: "quick, d1, d3"}
+	program.ExitCodes(t, append(conv.Cases(t), []progtest.Case{
+		{Name: "bad regulator", Args: []string{"--set", "flow.regulator=gauss"}, Code: 2, Want: "allowed fermi-dirac, exp, litim, sharp"},
+		{Name: "force target without an action", Args: []string{"--set", "train.target=force"}, Code: 2, Want: "allowed denoising here"},
+		{Name: "several problems", Args: []string{"--set", "field.m2=-1", "--set", "lattice.dims=[31,31]", "--set", "flow.zero_mode=keep"}, Code: 2, Want: "field.m2"},
+		{Name: "levels vs extent", Args: []string{"--set", "lattice.dims=[31,31]"}, Code: 2, Want: "divisible by 2^(levels−1)"},
+		{Name: "missing file", Args: []string{"--config", filepath.Join(t.TempDir(), "none.yaml")}, Code: 2, Want: "none.yaml"},
+		{Name: "bad gradflow method", Args: []string{"--quick", "--set", "gradflow.methods=[mala,heun]"}, Code: 2, Want: "allowed euler, mala, fourier, fourier-mala"},
+		{Name: "bad gradflow step", Args: []string{"--quick", "--set", "gradflow.step=0"}, Code: 2, Want: "gradflow.step"},
+		{Name: "unstable euler step", Args: []string{"--quick", "--set", "gradflow.step=0.3"}, Code: 2, Want: "allowed < 2/(4d + m²) = 0.2424"},
+	}...))
 }
 
 // TestQuickRunReadByH5py runs the quick configuration end to end and checks
@@ -71,35 +51,13 @@ func TestExitCodes(t *testing.T) {
 // closed forms), then checks the summary names every acceptance check.
 func TestQuickRunReadByH5py(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "quick.h5")
-	code, o, e := runArgs("--quick", "--out", out, "--seed", "7", "--quiet", "--plots")
+	code, o, e := program.Run("--quick", "--out", out, "--seed", "7", "--quiet", "--plots")
 	if code != 0 {
 		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
-	for _, want := range []string{"acceptance checks", "flow: energy–dissipation identity", "gradflow mala: final spectrum vs equilibrium", "gradflow euler: smallest spectrum p-value", "gradflow mala: acceptance", "learned: worst shell", "inverse_rg_exact", "ddpm", "stage"} {
-		if !strings.Contains(o, want) {
-			t.Errorf("summary lacks %q:\n%s", want, o)
-		}
-	}
-	for _, png := range []string{"spectra", "spectrum_ratio", "flow_kl", "flow_w2", "flow_dissipation", "gradflow_free_energy", "gradflow_w2", "training", "denoise_mse", "fields"} {
-		if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + png + ".png"); err != nil {
-			t.Errorf("plot %s: %v", png, err)
-		}
-	}
-	py := os.Getenv("PYTHON")
-	if py == "" {
-		py = "/usr/bin/python3"
-	}
-	if err := exec.Command(py, "-c", "import h5py").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s cannot import h5py (make deps installs python3-h5py): %v", py, err)
-		}
-		t.Skipf("%s cannot import h5py (install python3-h5py, e.g. make deps): %v", py, err)
-	}
-	res, err := exec.Command(py, "testdata/check_h5py.py", out).CombinedOutput()
-	if err != nil {
-		t.Fatalf("h5py check: %v\n%s", err, res)
-	}
-	t.Logf("%s", res)
+	progtest.Contains(t, o, "acceptance checks", "flow: energy–dissipation identity", "gradflow mala: final spectrum vs equilibrium", "gradflow euler: smallest spectrum p-value", "gradflow mala: acceptance", "learned: worst shell", "inverse_rg_exact", "ddpm", "stage")
+	progtest.Plots(t, out, "spectra", "spectrum_ratio", "flow_kl", "flow_w2", "flow_dissipation", "gradflow_free_energy", "gradflow_w2", "training", "denoise_mse", "fields")
+	progtest.CheckH5py(t, out)
 }
 
 // TestInterruptAndResume interrupts a run with SIGINT during training,
@@ -110,7 +68,7 @@ func TestInterruptAndResume(t *testing.T) {
 	// Long enough training that the signal lands inside it.
 	common := []string{"--quick", "--seed", "11", "--log-format", "json", "--set", "train.steps=1500", "--set", "train.min_steps=1500", "--set", "train.eval_every=50"}
 	full := filepath.Join(dir, "full.h5")
-	if code, o, e := runArgs(append(common, "--out", full)...); code != 0 {
+	if code, o, e := program.Run(append(common, "--out", full)...); code != 0 {
 		t.Fatalf("uninterrupted run: exit %d\n%s\n%s", code, o, e)
 	}
 
@@ -152,7 +110,7 @@ func TestInterruptAndResume(t *testing.T) {
 		t.Fatalf("interrupted file has status %q", in.Status)
 	}
 	// --resume takes the configuration stored in the file.
-	if code, o, e := runArgs("--out", part, "--resume", "--quiet"); code != 0 {
+	if code, o, e := program.Run("--out", part, "--resume", "--quiet"); code != 0 {
 		t.Fatalf("resumed run: exit %d\n%s\n%s", code, o, e)
 	}
 	compareFiles(t, full, part)
@@ -235,7 +193,7 @@ func readAny(t *testing.T, f *h5io.File, p string) string {
 }
 
 // TestDivergenceWarning: Heun's SDE step at 4 steps blows the quick
-// lattice's higher shells up (10⁵× the reference's power measured); the
+// lattice's higher shells up (to ~10⁵× the reference's power); the
 // comparison records a warning naming the settings to change, and the
 // default sampler (ancestral) gets none.
 func TestDivergenceWarning(t *testing.T) {
@@ -247,7 +205,7 @@ func TestDivergenceWarning(t *testing.T) {
 		{nil, false},
 	} {
 		out := filepath.Join(t.TempDir(), "div.h5")
-		code, o, e := runArgs(append([]string{"--quick", "--out", out, "--seed", "7", "--quiet"}, c.args...)...)
+		code, o, e := program.Run(append([]string{"--quick", "--out", out, "--seed", "7", "--quiet"}, c.args...)...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d\n%s\n%s", c.args, code, o, e)
 		}

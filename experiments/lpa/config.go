@@ -5,6 +5,7 @@ package main
 import (
 	"math"
 
+	"rgflow/internal/cli"
 	"rgflow/internal/config"
 )
 
@@ -60,13 +61,21 @@ func defaults() Config {
 	return c
 }
 
-type presetDef struct {
-	name, summary string
-	apply         func(*Config)
+// experiment is lpa as a program of package cli: its defaults, presets and
+// run.
+func experiment() cli.Experiment[Config] {
+	return cli.Experiment[Config]{
+		Name:     "lpa",
+		Summary:  "the Wilson–Fisher fixed point of the Polchinski RG in the local potential approximation: exponents, potential, eigenfunctions and flows",
+		Doc:      doc,
+		Defaults: defaults(),
+		Run:      runLPA,
+		Presets:  presets,
+	}
 }
 
-var presets = []presetDef{
-	{"quick", "N ∈ {1, 3}, no Richardson step, a coarse flow: every stage in a second or two (tests, CI)", func(c *Config) {
+var presets = []cli.Preset[Config]{
+	{Name: "quick", Summary: "N ∈ {1, 3}, no Richardson step, a coarse flow: every stage in a second or two (tests, CI)", Apply: func(c *Config) {
 		c.LPA.NList = []int{1, 3}
 		c.LPA.LMin = -3.5
 		c.LPA.Step = 1.0 / 128
@@ -77,7 +86,7 @@ var presets = []presetDef{
 		c.Flow.R, c.Flow.Intervals = 8, 40
 		c.Flow.TMax, c.Flow.Every = 15, 0.1
 	}},
-	{"large-n", "the exponents table for N = 1, 2, 3, 4, 10, 100, toward the exact N → ∞ limit ν = 1/(d−2), ω = 4 − d", func(c *Config) {
+	{Name: "large-n", Summary: "the exponents table for N = 1, 2, 3, 4, 10, 100, toward the exact N → ∞ limit ν = 1/(d−2), ω = 4 − d", Apply: func(c *Config) {
 		c.LPA.NList = []int{1, 2, 3, 4, 10, 100}
 	}},
 }

@@ -25,36 +25,18 @@ package main
 
 import (
 	"context"
-	"io"
 	"os"
 
 	"rgflow/internal/cli"
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
-}
-
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return cli.Main(ctx, args, stdout, stderr, experiment())
-}
-
-func experiment() cli.Experiment[Config] {
-	e := cli.Experiment[Config]{
-		Name:     "lpa",
-		Summary:  "the Wilson–Fisher fixed point of the Polchinski RG in the local potential approximation: exponents, potential, eigenfunctions and flows",
-		Doc:      doc,
-		Defaults: defaults(),
-		Run:      runLPA,
-	}
-	for _, p := range presets {
-		e.Presets = append(e.Presets, cli.Preset[Config]{Name: p.name, Summary: p.summary, Apply: p.apply})
-	}
-	return e
+	os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr, experiment()))
 }
 
 const doc = `The dimensionless Polchinski LPA for the O(N) potential v(r), r = |φ|,
-t toward the infrared and η = 0 (DESIGN §4):
+t toward the infrared and η = 0 (docs/design.md, "The local potential
+approximation"):
 
   ∂_t v = d·v − ((d−2)/2)·r v′ + v″ + (N−1) v′/r − (v′)².
 

@@ -3,57 +3,33 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"math"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"rgflow/experiments/internal/progtest"
 	"rgflow/internal/h5io"
 )
 
-func runArgs(args ...string) (code int, out, errOut string) {
-	var o, e bytes.Buffer
-	code = run(context.Background(), args, &o, &e)
-	return code, o.String(), e.String()
-}
+// program is lpa as a function of its command line.
+var program = progtest.Of(experiment())
 
-// TestExitCodes drives run over {args → exit code}, as a user would.
+// TestExitCodes drives the program over {args → exit code}, as a user would.
 func TestExitCodes(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.yaml")
-	os.WriteFile(bad, []byte("lpa:\n  dd: 3\n"), 0o644)
-	for _, c := range []struct {
-		name string
-		args []string
-		code int
-		want string
-	}{
-		{"help", []string{"--help"}, 0, "n_list"},
-		{"presets in help", []string{"-h"}, 0, "--quick"},
-		{"print config", []string{"--quick", "--print-config"}, 0, "richardson: false"},
-		{"bad flag", []string{"--dimension", "3"}, 2, "unknown flag"},
-		{"d = 4", []string{"--set", "lpa.d=4"}, 2, "lpa.d"},
-		{"several problems", []string{"--set", "lpa.n=0", "--set", "flow.g=-1", "--set", "lpa.n_list=[1,0]"}, 2, "flow.g"},
-		{"tol vs delta", []string{"--set", "flow.tol=1e-3"}, 2, "delta/10"},
-		{"typo in file", []string{"--config", bad}, 2, `unknown key "lpa.dd"`},
-		{"unknown preset", []string{"--preset", "d2"}, 2, "allowed quick, large-n"},
-	} {
-		code, o, e := runArgs(c.args...)
-		if code != c.code || !strings.Contains(o+e, c.want) {
-			t.Errorf("%s: %v → exit %d, want %d mentioning %q\nstdout: %s\nstderr: %s", c.name, c.args, code, c.code, c.want, o, e)
-		}
-	}
+	conv := progtest.Conventions{Help: "n_list", Preset: "--quick", Printed: "richardson: false", Flag: []string{"--dimension", "3"},
+		Typo: "lpa:\n  dd: 3\n", TypoKey: "lpa.dd", Unknown: "d2", Presets: "quick, large-n"}
+	program.ExitCodes(t, append(conv.Cases(t), []progtest.Case{
+		{Name: "d = 4", Args: []string{"--set", "lpa.d=4"}, Code: 2, Want: "lpa.d"},
+		{Name: "several problems", Args: []string{"--set", "lpa.n=0", "--set", "flow.g=-1", "--set", "lpa.n_list=[1,0]"}, Code: 2, Want: "flow.g"},
+		{Name: "tol vs delta", Args: []string{"--set", "flow.tol=1e-3"}, Code: 2, Want: "delta/10"},
+	}...))
 }
 
 // Published values the quick run is checked against: Bervillier, Jüttner
 // and Litim, Nucl. Phys. B 783 (2007) 213 (see erg/lpa_test.go). The quick
-// preset integrates at step 1/128 without Richardson extrapolation:
-// measured deviations 4·10⁻¹¹ (ν), 3·10⁻¹⁰ (ω), 2·10⁻⁹ (ω₂); the
-// tolerances leave a factor ≥ 10.
+// preset integrates at step 1/128 without Richardson extrapolation, which
+// leaves deviations of 4·10⁻¹¹ (ν), 3·10⁻¹⁰ (ω) and 2·10⁻⁹ (ω₂); the
+// tolerances are ten times those.
 var quickChecks = []struct {
 	path      string
 	want, tol float64
@@ -71,20 +47,12 @@ var quickChecks = []struct {
 // h5py as an external tool would.
 func TestQuickRun(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "quick.h5")
-	code, o, e := runArgs("--quick", "--out", out, "--seed", "7", "--quiet", "--plots")
+	code, o, e := program.Run("--quick", "--out", out, "--seed", "7", "--quiet", "--plots")
 	if code != 0 {
 		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
-	for _, want := range []string{"Wilson–Fisher fixed point, d = 3", "Bervillier", "departure rate", "a_c ="} {
-		if !strings.Contains(o, want) {
-			t.Errorf("summary lacks %q:\n%s", want, o)
-		}
-	}
-	for _, png := range []string{"potential", "eigenfunctions", "exponents", "flow_curvature", "flow_distance", "flow_potential"} {
-		if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + png + ".png"); err != nil {
-			t.Errorf("plot %s: %v", png, err)
-		}
-	}
+	progtest.Contains(t, o, "Wilson–Fisher fixed point, d = 3", "Bervillier", "departure rate", "a_c =")
+	progtest.Plots(t, out, "potential", "eigenfunctions", "exponents", "flow_curvature", "flow_distance", "flow_potential")
 
 	f, err := h5io.Open(out)
 	if err != nil {
@@ -145,19 +113,5 @@ func TestQuickRun(t *testing.T) {
 		t.Errorf("flow λ₁ = %v is not 1/ν of the table (%v)", lam1, nu[0])
 	}
 
-	py := os.Getenv("PYTHON")
-	if py == "" {
-		py = "/usr/bin/python3"
-	}
-	if err := exec.Command(py, "-c", "import h5py").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s cannot import h5py (make deps installs python3-h5py): %v", py, err)
-		}
-		t.Skipf("%s cannot import h5py (install python3-h5py, e.g. make deps): %v", py, err)
-	}
-	res, err := exec.Command(py, "testdata/check_h5py.py", out).CombinedOutput()
-	if err != nil {
-		t.Fatalf("h5py check: %v\n%s", err, res)
-	}
-	t.Logf("%s", res)
+	progtest.CheckH5py(t, out)
 }

@@ -18,7 +18,7 @@
 // validation points; l64 is the scale run; --quick runs every stage in
 // seconds. Any coupling works: --set field.kappa=0.3 --set field.lambda=0.1,
 // or --set field.couplings=continuum --set field.m2=-1 --set field.g=0.5.
-// --help lists every key. See README.md (section experiments/phi4).
+// --help lists every key. See docs/phi4.md.
 //
 // Stages: sample (pilot τ_int, training, held-out and reference chains),
 // flow, train learned, generate gaussian, generate learned, compare,
@@ -29,33 +29,13 @@ package main
 
 import (
 	"context"
-	"io"
 	"os"
 
 	"rgflow/internal/cli"
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
-}
-
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return cli.Main(ctx, args, stdout, stderr, experiment())
-}
-
-func experiment() cli.Experiment[Config] {
-	e := cli.Experiment[Config]{
-		Name:     "phi4",
-		Summary:  "sample lattice φ⁴ by HMC + clusters, flow it under the Polchinski RG, regenerate it by the Gaussian and the learned inverse RG, and compare",
-		Doc:      doc,
-		Defaults: defaults(),
-		Run:      runPhi4,
-	}
-	for _, p := range presets {
-		p := p
-		e.Presets = append(e.Presets, cli.Preset[Config]{Name: p.name, Summary: p.summary, Apply: p.apply})
-	}
-	return e
+	os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr, experiment()))
 }
 
 const doc = `The run: (1) samples φ⁴ (field.*, lattice.dims) with independent HMC +

@@ -3,64 +3,42 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"rgflow/experiments/internal/progtest"
 	"rgflow/field"
 	"rgflow/internal/h5io"
 	"rgflow/internal/rng"
 	"rgflow/lattice"
 )
 
-func runArgs(args ...string) (code int, out, errOut string) {
-	var o, e bytes.Buffer
-	code = run(context.Background(), args, &o, &e)
-	return code, o.String(), e.String()
-}
+// program is phi4 as a function of its command line.
+var program = progtest.Of(experiment())
 
-// TestExitCodes drives run over {args → exit code}, as a user would.
+// TestExitCodes drives the program over {args → exit code}, as a user would.
 func TestExitCodes(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.yaml")
-	os.WriteFile(bad, []byte("field:\n  kapa: 0.3\n"), 0o644)
-	for _, c := range []struct {
-		name string
-		args []string
-		code int
-		want string
-	}{
-		{"help", []string{"--help"}, 0, "couplings"},
-		{"presets in help", []string{"-h"}, 0, "broken32"},
-		{"print config", []string{"--quick", "--print-config"}, 0, "kappa:"},
-		{"bad flag", []string{"--kappa", "0.3"}, 2, "unknown flag"},
-		{"bad couplings", []string{"--set", "field.couplings=lattice"}, 2, "allowed hopping, continuum"},
-		{"m2 with hopping", []string{"--set", "field.m2=-1"}, 2, "set field.couplings=continuum"},
-		{"negative kappa", []string{"--set", "field.kappa=-0.1"}, 2, "field.kappa"},
-		{"continuum without mass", []string{"--set", "field.couplings=continuum", "--set", "field.m2=-5", "--set", "field.g=0"}, 2, "field"},
-		{"even ir extent", []string{"--set", "ir.extent=2"}, 2, "allowed 0 (off) or odd"},
-		{"typo in file", []string{"--config", bad}, 2, `unknown key "field.kapa"`},
-		{"unknown preset", []string{"--preset", "critical64"}, 2, "allowed symmetric, critical, broken"},
-		{"bad refine method", []string{"--set", "refine.method=euler"}, 2, "allowed none, mala, fourier-mala"},
-		{"scan beyond refine.time", []string{"--set", "refine.scan=[0.5,3]"}, 2, "allowed increasing Langevin times inside (0, refine.time = 2)"},
-		{"scan out of order", []string{"--set", "refine.scan=[0.5,0.1]"}, 2, "refine.scan"},
-		{"bad bars ensemble", []string{"--set", "bars.ensemble=learned"}, 2, "allowed auto, refined, network"},
-		{"refined bars without refinement", []string{"--set", "bars.ensemble=refined", "--set", "refine.method=none"}, 2, "allowed network when refine.method = none"},
-		{"bad training target", []string{"--set", "train.target=score"}, 2, "allowed denoising, force"},
-		{"windows out of order", []string{"--set", "train.windows=[0.5,0.2]"}, 2, "allowed increasing fractions of T inside (0, 1)"},
-		{"window at T", []string{"--set", "train.windows=[1]"}, 2, "train.windows"},
-		{"keep zero mode", []string{"--set", "flow.zero_mode=keep"}, 2, "integrate-out"},
-	} {
-		code, o, e := runArgs(c.args...)
-		if code != c.code || !strings.Contains(o+e, c.want) {
-			t.Errorf("%s: %v → exit %d, want %d mentioning %q\nstdout: %s\nstderr: %s", c.name, c.args, code, c.code, c.want, o, e)
-		}
-	}
+	conv := progtest.Conventions{Help: "couplings", Preset: "broken32", Printed: "kappa:", Flag: []string{"--kappa", "0.3"},
+		Typo: "field:\n  kapa: 0.3\n", TypoKey: "field.kapa", Unknown: "critical64", Presets: "symmetric, critical, broken"}
+	program.ExitCodes(t, append(conv.Cases(t), []progtest.Case{
+		{Name: "bad couplings", Args: []string{"--set", "field.couplings=lattice"}, Code: 2, Want: "allowed hopping, continuum"},
+		{Name: "m2 with hopping", Args: []string{"--set", "field.m2=-1"}, Code: 2, Want: "set field.couplings=continuum"},
+		{Name: "negative kappa", Args: []string{"--set", "field.kappa=-0.1"}, Code: 2, Want: "field.kappa"},
+		{Name: "continuum without mass", Args: []string{"--set", "field.couplings=continuum", "--set", "field.m2=-5", "--set", "field.g=0"}, Code: 2, Want: "field"},
+		{Name: "even ir extent", Args: []string{"--set", "ir.extent=2"}, Code: 2, Want: "allowed 0 (off) or odd"},
+		{Name: "bad refine method", Args: []string{"--set", "refine.method=euler"}, Code: 2, Want: "allowed none, mala, fourier-mala"},
+		{Name: "scan beyond refine.time", Args: []string{"--set", "refine.scan=[0.5,3]"}, Code: 2, Want: "allowed increasing Langevin times inside (0, refine.time = 2)"},
+		{Name: "scan out of order", Args: []string{"--set", "refine.scan=[0.5,0.1]"}, Code: 2, Want: "refine.scan"},
+		{Name: "bad bars ensemble", Args: []string{"--set", "bars.ensemble=learned"}, Code: 2, Want: "allowed auto, refined, network"},
+		{Name: "refined bars without refinement", Args: []string{"--set", "bars.ensemble=refined", "--set", "refine.method=none"}, Code: 2, Want: "allowed network when refine.method = none"},
+		{Name: "bad training target", Args: []string{"--set", "train.target=score"}, Code: 2, Want: "allowed denoising, force"},
+		{Name: "windows out of order", Args: []string{"--set", "train.windows=[0.5,0.2]"}, Code: 2, Want: "allowed increasing fractions of T inside (0, 1)"},
+		{Name: "window at T", Args: []string{"--set", "train.windows=[1]"}, Code: 2, Want: "train.windows"},
+		{Name: "keep zero mode", Args: []string{"--set", "flow.zero_mode=keep"}, Code: 2, Want: "integrate-out"},
+	}...))
 }
 
 // TestPresetsCouplings checks the preset couplings against the published
@@ -82,8 +60,8 @@ func TestPresetsCouplings(t *testing.T) {
 	} {
 		cfg := defaults()
 		for _, p := range presets {
-			if p.name == c.preset {
-				p.apply(&cfg)
+			if p.Name == c.preset {
+				p.Apply(&cfg)
 			}
 		}
 		if err := cfg.Validate(); err != nil {
@@ -203,37 +181,15 @@ func TestGlobalFlip(t *testing.T) {
 // stage) and checks the file with Debian's h5py as an external tool would.
 func TestQuickRunReadByH5py(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "quick.h5")
-	code, o, e := runArgs("--quick", "--out", out, "--seed", "7", "--quiet", "--plots",
+	code, o, e := program.Run("--quick", "--out", out, "--seed", "7", "--quiet", "--plots",
 		"--set", "langevin.method=mala", "--set", "langevin.samples=64", "--set", "langevin.time=10",
 		"--set", "train.target=force", "--set", "train.windows=[0.5]")
 	if code != 0 {
 		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
-	for _, want := range []string{"acceptance bars", "learned: |z| Binder", "gaussian", "cost on", "independent configurations/s", "stage", "S/V by term", "½m²M²", "refinement scan of learned_mala", "judged on learned_mala"} {
-		if !strings.Contains(o, want) {
-			t.Errorf("summary lacks %q:\n%s", want, o)
-		}
-	}
-	for _, png := range []string{"spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields", "refine_scan_learned_mala", "refine_scan_gaussian_mala"} {
-		if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + png + ".png"); err != nil {
-			t.Errorf("plot %s: %v", png, err)
-		}
-	}
-	py := os.Getenv("PYTHON")
-	if py == "" {
-		py = "/usr/bin/python3"
-	}
-	if err := exec.Command(py, "-c", "import h5py").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s cannot import h5py (make deps installs python3-h5py): %v", py, err)
-		}
-		t.Skipf("%s cannot import h5py (install python3-h5py, e.g. make deps): %v", py, err)
-	}
-	res, err := exec.Command(py, "testdata/check_h5py.py", out).CombinedOutput()
-	if err != nil {
-		t.Fatalf("h5py check: %v\n%s", err, res)
-	}
-	t.Logf("%s", res)
+	progtest.Contains(t, o, "acceptance bars", "learned: |z| Binder", "gaussian", "cost on", "independent configurations/s", "stage", "S/V by term", "½m²M²", "refinement scan of learned_mala", "judged on learned_mala")
+	progtest.Plots(t, out, "spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields", "refine_scan_learned_mala", "refine_scan_gaussian_mala")
+	progtest.CheckH5py(t, out)
 	// make phi4-validate's reader: its exit status is the file's
 	// checks_passed, and it names the judged ensemble.
 	f, err := h5io.Open(out)
@@ -246,7 +202,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err = exec.Command(py, "../../scripts/checks/phi4_bars.py", out, "quick").CombinedOutput()
+	res, err := exec.Command(progtest.Python(t), "../../scripts/checks/phi4_bars.py", out, "quick").CombinedOutput()
 	if (err == nil) != passed || !strings.Contains(string(res), "learned_mala (judged)") {
 		t.Errorf("phi4_bars.py: exit error %v with checks_passed %v\n%s", err, passed, res)
 	}

@@ -2,7 +2,24 @@
 
 package main
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"rgflow/internal/cli"
+)
+
+// experiment is phi4 as a program of package cli: its defaults, presets and
+// run.
+func experiment() cli.Experiment[Config] {
+	return cli.Experiment[Config]{
+		Name:     "phi4",
+		Summary:  "sample lattice φ⁴ by HMC + clusters, flow it under the Polchinski RG, regenerate it by the Gaussian and the learned inverse RG, and compare",
+		Doc:      doc,
+		Defaults: defaults(),
+		Run:      runPhi4,
+		Presets:  presets,
+	}
+}
 
 // The three validation points of 2-d lattice φ⁴. Hopping form
 // S = Σ_x [−2κ Σ_μ φ_xφ_{x+μ̂} + (1 − 2λ)φ_x² + λφ_x⁴], continuum-like form
@@ -21,9 +38,8 @@ const (
 
 	// Near-critical: hopping κ = 0.342, λ = 0.5 (continuum m² = −4,
 	// g = 4.2748, on the same m² = −4 line as Albergo et al.), where the
-	// Binder cumulants of L = 16, 32 and 64 measured with package field
-	// cross (U₄ ≈ 0.59; the 2-d Ising value is 0.6107): README, field
-	// performance, and field/internal/samplebench.
+	// Binder cumulants of L = 16, 32 and 64 cross (U₄ ≈ 0.59, near the 2-d
+	// Ising value 0.6107; docs/phi4.md, field/internal/samplebench).
 	criticalKappa  = 0.342
 	criticalLambda = 0.5
 
@@ -37,11 +53,6 @@ const (
 	brokenKappa  = 0.5
 	brokenLambda = 0.022
 )
-
-type presetDef struct {
-	name, summary string
-	apply         func(*Config)
-}
 
 func hopping(kappa, lambda float64) func(*Config) {
 	return func(c *Config) {
@@ -81,31 +92,30 @@ func all(fs ...func(*Config)) func(*Config) {
 	}
 }
 
-var presets = []presetDef{
-	{"symmetric", "symmetric phase, 16²: m² = −4, g = 6.975 (Albergo, Kanwar, Shanahan 2019, E1)", all(square(16), continuum(symmetricM2, symmetricG))},
-	{"critical", "near-critical, 16²: κ = 0.342, λ = 0.5 (Binder crossing; the default)", all(square(16), hopping(criticalKappa, criticalLambda))},
+var presets = []cli.Preset[Config]{
+	{Name: "symmetric", Summary: "symmetric phase, 16²: m² = −4, g = 6.975 (Albergo, Kanwar, Shanahan 2019, E1)", Apply: all(square(16), continuum(symmetricM2, symmetricG))},
+	{Name: "critical", Summary: "near-critical, 16²: κ = 0.342, λ = 0.5 (Binder crossing; the default)", Apply: all(square(16), hopping(criticalKappa, criticalLambda))},
 	// The broken phase's non-Gaussianity is the zero mode's (the sectors
-	// ±M₀): its bars were measured with the zero mode alone in the block
-	// model (README).
-	{"broken", "broken phase, 16²: κ = 0.5, λ = 0.022 (Wang, Aarts, Zhou 2024)", all(square(16), hopping(brokenKappa, brokenLambda), irExtent(1))},
-	{"symmetric32", "symmetric phase, 32²", all(square(32), continuum(symmetricM2, symmetricG), refineStep(0.006))},
-	{"critical32", "near-critical, 32²", all(square(32), hopping(criticalKappa, criticalLambda), refineStep(0.006))},
-	{"broken32", "broken phase, 32² (the lattice of Wang, Aarts, Zhou 2024)", all(square(32), hopping(brokenKappa, brokenLambda), irExtent(1), refineStep(0.006))},
-	// l64 measures cost (time and memory per sample at L = 64), not the
+	// ±M₀), so its block model holds the zero mode alone (docs/phi4.md).
+	{Name: "broken", Summary: "broken phase, 16²: κ = 0.5, λ = 0.022 (Wang, Aarts, Zhou 2024)", Apply: all(square(16), hopping(brokenKappa, brokenLambda), irExtent(1))},
+	{Name: "symmetric32", Summary: "symmetric phase, 32²", Apply: all(square(32), continuum(symmetricM2, symmetricG), refineStep(0.006))},
+	{Name: "critical32", Summary: "near-critical, 32²", Apply: all(square(32), hopping(criticalKappa, criticalLambda), refineStep(0.006))},
+	{Name: "broken32", Summary: "broken phase, 32² (the lattice of Wang, Aarts, Zhou 2024)", Apply: all(square(32), hopping(brokenKappa, brokenLambda), irExtent(1), refineStep(0.006))},
+	// l64 is for cost (time and memory per sample at L = 64), not the
 	// bars: its training and generation budgets are cut so that the whole
-	// run stays under an hour on 2 shared cores (measured: README).
-	{"l64", "scale run: near-critical on 64² (time and memory per sample; under an hour on 2 cores)", all(square(64), hopping(criticalKappa, criticalLambda), func(c *Config) {
+	// run stays under an hour on 2 cores (docs/performance.md).
+	{Name: "l64", Summary: "scale run: near-critical on 64² (time and memory per sample; under an hour on 2 cores)", Apply: all(square(64), hopping(criticalKappa, criticalLambda), func(c *Config) {
 		c.Train.Samples, c.Train.HeldOut, c.Train.Examples = 1024, 128, 128
 		c.Train.Steps, c.Train.MinSteps, c.Train.Batch = 1000, 500, 32
 		c.Reference, c.Generate.Samples, c.Generate.Batch = 1024, 256, 64
-		// The sampler the README's scale table was measured with (heun-sde
+		// The sampler of the scale table of docs/performance.md (heun-sde
 		// doubles the score evaluations per sample).
 		c.Generate.Method, c.Generate.Rho = "ancestral", 1
 		c.IR.Extent = 1
 		c.Flow.Samples = 256
 		c.Refine.Step = 0.004
 	})},
-	{"quick", "8×8 near-critical lattice, short chains and training: every stage in seconds (tests, CI)", all(square(8), hopping(criticalKappa, criticalLambda), func(c *Config) {
+	{Name: "quick", Summary: "8×8 near-critical lattice, short chains and training: every stage in seconds (tests, CI)", Apply: all(square(8), hopping(criticalKappa, criticalLambda), func(c *Config) {
 		c.MC.Chains, c.MC.Thermalise, c.MC.Pilot = 2, 50, 200
 		c.Reference = 128
 		c.Flow.Snapshots, c.Flow.Samples, c.Flow.Store = 5, 64, 2
@@ -113,9 +123,8 @@ var presets = []presetDef{
 		c.Train.Samples, c.Train.HeldOut, c.Train.Steps, c.Train.MinSteps = 128, 32, 30, 20
 		c.Train.Batch, c.Train.Warmup, c.Train.EvalEvery, c.Train.Examples = 8, 5, 10, 32
 		c.Generate.Samples, c.Generate.Batch, c.Generate.Steps = 128, 64, 8
-		// Heun's SDE step is unstable for the highest modes at 8 steps
-		// (S/V ~ 1e17 at seed 7); the ancestral step is exact for a
-		// Gaussian at any step count.
+		// Heun's SDE step is unstable for the highest modes at 8 steps;
+		// the ancestral step is exact for a Gaussian at any step count.
 		c.Generate.Method, c.Generate.Rho = "ancestral", 1
 		c.Denoise.Times = 3
 		c.IR.Width, c.IR.TimeDim, c.IR.Steps, c.IR.Batch = 8, 8, 40, 32

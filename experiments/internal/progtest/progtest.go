@@ -1,0 +1,154 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+// Package progtest drives an experiment program from its tests as a user
+// would: command lines and the exit codes and messages they must give, the
+// summary and plots of a run, and its HDF5 file read by an external tool
+// (Debian's h5py).
+package progtest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rgflow/internal/cli"
+)
+
+// Program is an experiment program as a function of its command line: it
+// writes to stdout and stderr and returns the exit code.
+type Program func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+
+// Of returns the program of exp: cli.Main applied to it.
+func Of[T any](exp cli.Experiment[T]) Program {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		return cli.Main(ctx, args, stdout, stderr, exp)
+	}
+}
+
+// Run runs p with args and returns its exit code and what it wrote.
+func (p Program) Run(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = p(context.Background(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+// Case is a command line and what it must give.
+type Case struct {
+	Name string
+	Args []string
+	Code int    // the exit code
+	Want string // text that stdout or stderr must contain
+}
+
+// ExitCodes runs p on every case and reports through t each case whose
+// exit code differs or whose output lacks its Want, with the output.
+func (p Program) ExitCodes(t testing.TB, cases []Case) {
+	t.Helper()
+	for _, c := range cases {
+		code, o, e := p.Run(c.Args...)
+		if code != c.Code || !strings.Contains(o+e, c.Want) {
+			t.Errorf("%s: %v → exit %d, want %d mentioning %q\nstdout: %s\nstderr: %s", c.Name, c.Args, code, c.Code, c.Want, o, e)
+		}
+	}
+}
+
+// Conventions are what one program must show of the command-line
+// conventions every experiment shares (package cli); Cases turns them into
+// cases for ExitCodes.
+type Conventions struct {
+	Help    string   // text --help prints: a configuration key of the program
+	Preset  string   // text -h prints: a preset
+	Printed string   // text --quick --print-config prints
+	Flag    []string // arguments with a flag the program does not have
+	Typo    string   // a configuration file with a misspelt key
+	TypoKey string   // that key, as the error names it
+	Unknown string   // a preset the program does not have
+	Presets string   // the presets, as the error of Unknown lists them
+}
+
+// Cases returns the cases of the conventions: --help, -h and --quick
+// --print-config exit 0 and print Help, Preset and Printed; a flag the
+// program does not have (configuration keys go through --set), a
+// configuration file with a misspelt key and an unknown preset exit 2
+// and name the problem.
+func (c Conventions) Cases(t testing.TB) []Case {
+	t.Helper()
+	typo := WriteFile(t, "typo.yaml", c.Typo)
+	return []Case{
+		{Name: "help", Args: []string{"--help"}, Code: 0, Want: c.Help},
+		{Name: "presets in help", Args: []string{"-h"}, Code: 0, Want: c.Preset},
+		{Name: "print config", Args: []string{"--quick", "--print-config"}, Code: 0, Want: c.Printed},
+		{Name: "bad flag", Args: c.Flag, Code: 2, Want: "unknown flag"},
+		{Name: "typo in file", Args: []string{"--config", typo}, Code: 2, Want: fmt.Sprintf("unknown key %q", c.TypoKey)},
+		{Name: "unknown preset", Args: []string{"--preset", c.Unknown}, Code: 2, Want: "allowed " + c.Presets},
+	}
+}
+
+// WriteFile writes content to a file called name in a temporary directory
+// removed after the test, and returns its path (a configuration file for
+// --config).
+func WriteFile(t testing.TB, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Contains reports through t each of wants that summary lacks.
+func Contains(t testing.TB, summary string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(summary, w) {
+			t.Errorf("summary lacks %q:\n%s", w, summary)
+		}
+	}
+}
+
+// Plots reports through t each plot of names that a run writing the file
+// out did not write: the plot called name of out.h5 is out_name.png.
+func Plots(t testing.TB, out string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + n + ".png"); err != nil {
+			t.Errorf("plot %s: %v", n, err)
+		}
+	}
+}
+
+// Python returns the Python interpreter ($PYTHON, else /usr/bin/python3)
+// after checking that it imports h5py. Without h5py it skips the test, or
+// fails it when $CI is set, since CI installs python3-h5py.
+func Python(t testing.TB) string {
+	t.Helper()
+	py := os.Getenv("PYTHON")
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	if err := exec.Command(py, "-c", "import h5py").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s cannot import h5py (make deps installs python3-h5py): %v", py, err)
+		}
+		t.Skipf("%s cannot import h5py (install python3-h5py, e.g. make deps): %v", py, err)
+	}
+	return py
+}
+
+// CheckH5py runs the program's reader testdata/check_h5py.py on the file
+// out with Python (see Python), fails the test if it fails and logs what it
+// printed.
+func CheckH5py(t testing.TB, out string) {
+	t.Helper()
+	res, err := exec.Command(Python(t), "testdata/check_h5py.py", out).CombinedOutput()
+	if err != nil {
+		t.Fatalf("h5py check: %v\n%s", err, res)
+	}
+	t.Logf("%s", res)
+}
