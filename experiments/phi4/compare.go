@@ -166,7 +166,7 @@ func (s *state) compareStage(ctx context.Context) error {
 		return err
 	}
 	s.terms = map[string]terms{"reference": refTerms}
-	s.givenM = map[string]givenM{}
+	s.givenM = map[string]evaluate.GivenAbsM{}
 	for _, meth := range s.methods {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -216,7 +216,7 @@ func (s *state) compareStage(ctx context.Context) error {
 			return err
 		}
 		s.terms[meth.Name] = gt
-		gm, err := splitGivenM(s.refStats.Meas, st.Meas, s.refStats.Obs.ActionDensity.TauInt)
+		gm, err := evaluate.SplitGivenAbsM(s.refStats.Meas, st.Meas, s.refStats.Obs.ActionDensity.TauInt)
 		if err != nil {
 			return err
 		}
@@ -371,14 +371,14 @@ func (s *state) summary() error {
 			}
 			fmt.Fprintf(w, "%s", m.Name)
 			for j := range termLabels {
-				fmt.Fprintf(w, "\t%+.3g (z %+.1f)", gt[j].Value-rt[j].Value, termZ(rt[j], gt[j]))
+				fmt.Fprintf(w, "\t%+.3g (z %+.1f)", gt[j].Value-rt[j].Value, evaluate.DiffZ(rt[j], gt[j]))
 			}
 			if g, ok := s.givenM[m.Name]; ok {
 				for _, x := range [][2]float64{{g.Local, g.LocalErr}, {g.Global, g.GlobalErr}} {
 					if math.IsNaN(x[0]) || math.IsNaN(x[1]) {
 						fmt.Fprintf(w, "\tn/a (too few samples per |M| bin)")
 					} else {
-						fmt.Fprintf(w, "\t%+.3g (z %+.1f)", x[0], ratioZ(x[0], x[1]))
+						fmt.Fprintf(w, "\t%+.3g (z %+.1f)", x[0], evaluate.RatioZ(x[0], x[1]))
 					}
 				}
 			}

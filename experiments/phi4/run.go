@@ -55,7 +55,7 @@ type state struct {
 	terms map[string]terms
 	// givenM is the split of each generated ensemble's S/V error at given
 	// |M| and from its law of |M| (compare stage).
-	givenM map[string]givenM
+	givenM map[string]evaluate.GivenAbsM
 	// scans are the refinement scans (refine stage) by refined method.
 	scans  map[string]*refineScan
 	runner *pipeline.Runner

@@ -1,6 +1,6 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-package main
+package evaluate
 
 import (
 	"math"
@@ -10,7 +10,7 @@ import (
 	"rgflow/field"
 )
 
-// TestSplitGivenM checks the split of an S/V difference on synthetic
+// TestSplitGivenAbsM checks the split of an S/V difference on synthetic
 // ensembles whose answer is known. The reference has |M| uniform on
 // [0, 1) (random sign) and S/V = −M² + 0.1ξ. (a) A generated ensemble with
 // the same law of |M| and S/V shifted by δ has local part δ and global
@@ -21,7 +21,7 @@ import (
 // sided 6·10⁻⁵ each), the parts must add up to the difference of the
 // means, and the reported errors must be 0.7–1.4 times the spread over
 // 50 repetitions (±10% at one σ, so ±3σ).
-func TestSplitGivenM(t *testing.T) {
+func TestSplitGivenAbsM(t *testing.T) {
 	const n, delta = 8000, 0.01
 	v := []float64{0.05, 0.08, 0.1, 0.12, 0.13, 0.15, 0.17, 0.2}
 	var wantGlobal float64
@@ -56,7 +56,7 @@ func TestSplitGivenM(t *testing.T) {
 			gen               []field.Measurement
 			wantLoc, wantGlob float64
 		}{{"same law, S/V + δ", genA, delta, 0}, {"law of |M| reweighted", genB, 0, wantGlobal}} {
-			g, err := splitGivenM(ref, c.gen, 0.5)
+			g, err := SplitGivenAbsM(ref, c.gen, 0.5)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,5 +104,21 @@ func TestSplitGivenM(t *testing.T) {
 		} else {
 			t.Logf("%s: reported %.3g, spread over repetitions %.3g (ratio %.2f)", c.name, c.e, c.spread, r)
 		}
+	}
+}
+
+// TestRatioZ: the z-score of a difference of two estimates, and its limits
+// without an error.
+func TestRatioZ(t *testing.T) {
+	for _, c := range []struct {
+		x, err, want float64
+	}{{3, 1.5, 2}, {-1, 4, -0.25}, {0, 0, 0}, {1, 0, math.Inf(1)}, {-1, 0, math.Inf(-1)}} {
+		if got := RatioZ(c.x, c.err); got != c.want {
+			t.Errorf("RatioZ(%v, %v) = %v, want %v", c.x, c.err, got, c.want)
+		}
+	}
+	ref, gen := field.Estimate{Value: 1, Err: 0.3}, field.Estimate{Value: 2, Err: 0.4}
+	if got := DiffZ(ref, gen); math.Abs(got-2) > 1e-15 {
+		t.Errorf("DiffZ = %v, want (2 − 1)/0.5 = 2", got)
 	}
 }
