@@ -7,10 +7,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"sync"
 	"sync/atomic"
 
 	"rgflow/field"
+	"rgflow/internal/parallel"
 	"rgflow/internal/rng"
 	"rgflow/lattice"
 )
@@ -275,7 +275,7 @@ func (l *Langevin) Run(e *field.Ensemble, seed uint64, times []float64, fn func(
 	for s, t := range times {
 		if n := steps[s]; n > 0 && N > 0 {
 			h := hs[s]
-			lgvParallel(W, N, func(w, i int) {
+			parallel.For(W, N, func(w, i int) {
 				acc := ws[w].evolve(e.Field(i), n, h, rnds[i])
 				if l.cfg.Method.Metropolised() {
 					l.accepted.Add(int64(acc))
@@ -489,27 +489,4 @@ func (w *lgvWorker) fourierMALA(phi []float64, n int, h, sig float64, rnd *rand.
 func lgvAccept(logA float64, rnd *rand.Rand) bool {
 	u := rnd.Float64()
 	return logA >= 0 || u < math.Exp(logA)
-}
-
-// lgvParallel runs fn(worker, i) for i in [0, n) on W goroutines, each
-// taking a contiguous block of indices.
-func lgvParallel(W, n int, fn func(w, i int)) {
-	if W == 1 {
-		for i := 0; i < n; i++ {
-			fn(0, i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 0; w < W; w++ {
-		lo, hi := w*n/W, (w+1)*n/W
-		wg.Add(1)
-		go func(w, lo, hi int) {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				fn(w, i)
-			}
-		}(w, lo, hi)
-	}
-	wg.Wait()
 }

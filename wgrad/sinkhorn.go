@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"rgflow/internal/parallel"
 )
 
 // Cloud is a weighted point cloud in R^Dim: point i is X[i*Dim:(i+1)*Dim]
@@ -319,7 +321,7 @@ func (s *Sinkhorn) solve(p *sinkProblem, sym bool) (EntropicOT, error) {
 		nw = 1
 	}
 	st := newSinkState(p, nw)
-	defer st.pool.close()
+	defer st.pool.Close()
 	iterate := st.iterate
 	if sym {
 		st.fnew = make([]float64, p.n)
@@ -374,7 +376,7 @@ func (s *Sinkhorn) solve(p *sinkProblem, sym bool) (EntropicOT, error) {
 // sinkState holds potentials and per-block workspace of one solve.
 type sinkState struct {
 	p      *sinkProblem
-	pool   *workers
+	pool   *parallel.Pool
 	eps    float64
 	f, g   []float64
 	gh     []float64   // g_j + ε log β_j
@@ -391,7 +393,7 @@ type sinkState struct {
 }
 
 func newSinkState(p *sinkProblem, nw int) *sinkState {
-	st := &sinkState{p: p, pool: newWorkers(nw)}
+	st := &sinkState{p: p, pool: parallel.NewPool(nw)}
 	st.f = make([]float64, p.n)
 	st.g = make([]float64, p.m)
 	st.gh = make([]float64, p.m)
@@ -405,7 +407,7 @@ func newSinkState(p *sinkProblem, nw int) *sinkState {
 		st.acc[k] = make([]float64, p.m)
 	}
 	st.part = make([]float64, st.blocks)
-	nw = st.pool.n
+	nw = st.pool.Len()
 	st.ebuf = make([][]float64, nw)
 	st.cbuf = make([][]float64, nw)
 	for w := range st.ebuf {
@@ -436,7 +438,7 @@ func (st *sinkState) blockRows(k int) (int, int) {
 // iterate performs one row update and one column update and returns the
 // column-marginal error of the plan between them.
 func (st *sinkState) iterate() float64 {
-	st.pool.run(st.iterFn)
+	st.pool.Run(st.iterFn)
 	p := st.p
 	err := 0.0
 	for j := range st.g {
@@ -464,7 +466,7 @@ func (st *sinkState) iterate() float64 {
 // π_ij = α_i α_j exp((f_i + f_j − C_ij)/ε) before the update. g mirrors f
 // so that the row worker's gh holds f_j + ε log α_j.
 func (st *sinkState) iterateSym() float64 {
-	st.pool.run(st.symFn)
+	st.pool.Run(st.symFn)
 	err := 0.0
 	for i, v := range st.fnew {
 		d := st.p.a[i] * (st.rowsum[i] - 1)
@@ -484,7 +486,7 @@ func (st *sinkState) symWorker(w int) {
 	p := st.p
 	ie := 1 / st.eps
 	gh := st.gh[:p.m]
-	for k := w; k < st.blocks; k += st.pool.n {
+	for k := w; k < st.blocks; k += st.pool.Len() {
 		lo, hi := st.blockRows(k)
 		for i := lo; i < hi; i++ {
 			c := p.row(st.cbuf[w], i)[:p.m]
@@ -524,7 +526,7 @@ func (st *sinkState) iterWorker(w int) {
 	ie := 1 / st.eps
 	e := st.ebuf[w]
 	gh := st.gh[:p.m]
-	for k := w; k < st.blocks; k += st.pool.n {
+	for k := w; k < st.blocks; k += st.pool.Len() {
 		acc := st.acc[k][:p.m]
 		clear(acc)
 		lo, hi := st.blockRows(k)
@@ -586,7 +588,7 @@ func (st *sinkState) columnLogSum(j int) float64 {
 
 // transport returns ⟨C, π⟩ of the current plan.
 func (st *sinkState) transport() float64 {
-	st.pool.run(st.transFn)
+	st.pool.Run(st.transFn)
 	t := 0.0
 	for _, v := range st.part {
 		t += v
@@ -597,7 +599,7 @@ func (st *sinkState) transport() float64 {
 func (st *sinkState) transWorker(w int) {
 	p := st.p
 	ie := 1 / st.eps
-	for k := w; k < st.blocks; k += st.pool.n {
+	for k := w; k < st.blocks; k += st.pool.Len() {
 		lo, hi := st.blockRows(k)
 		t := 0.0
 		for i := lo; i < hi; i++ {

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"rgflow/generative/nn/internal/kernel"
+	"rgflow/internal/parallel"
 	"rgflow/lattice"
 )
 
@@ -85,7 +86,8 @@ type Network struct {
 	xOff                   int // saved input
 	stLen, scLen           int
 	workers                []*worker
-	pool                   *pool
+	pool                   *parallel.Pool
+	phaseFns               [phaseReduce + 1]func(w int) // run of each phase, bound once
 	nchunks                int
 	gradChunks             [][]float32
 	arena                  []float32
@@ -194,8 +196,11 @@ func New(l *lattice.Lattice, in int, body Layer, cfg Config) (*Network, error) {
 		n.workers[i] = w
 		n.embScratch[i] = make([]float32, 2*n.H)
 	}
-	n.pool = newPool(nw)
-	runtime.AddCleanup(n, func(p *pool) { p.close() }, n.pool)
+	n.pool = parallel.NewPool(nw)
+	for phase := range n.phaseFns {
+		n.phaseFns[phase] = func(w int) { n.run(phase, w) }
+	}
+	runtime.AddCleanup(n, func(p *parallel.Pool) { p.Close() }, n.pool)
 	return n, nil
 }
 
@@ -204,7 +209,7 @@ func New(l *lattice.Lattice, in int, body Layer, cfg Config) (*Network, error) {
 // must not be used afterwards.
 func (n *Network) Close() {
 	n.closed = true
-	n.pool.close()
+	n.pool.Close()
 }
 
 // Lattice returns the lattice the network is bound to.
@@ -270,7 +275,7 @@ func (n *Network) checkBatch(x []float32, t []float64) int {
 func (n *Network) dispatch(phase, B int) {
 	n.curChunks = min(n.nchunks, B)
 	n.next.Store(0)
-	n.pool.do(n, phase)
+	n.pool.Run(n.phaseFns[phase])
 }
 
 // Forward evaluates the network on the batch x (len(t) samples × In × V)
@@ -344,12 +349,13 @@ func (n *Network) Backward(dx, dy []float32) []float32 {
 	}
 	n.dispatch(phaseBackward, B)
 	n.reduceStride = (len(n.theta) + len(n.workers) - 1) / len(n.workers)
-	n.pool.do(n, phaseReduce)
+	n.pool.Run(n.phaseFns[phaseReduce])
 	n.curDy, n.curDx = nil, nil
 	return dx
 }
 
-// run implements runner.
+// run does worker wid's share of a phase; the pool calls it on every
+// worker through phaseFns, bound once so that dispatching allocates nothing.
 func (n *Network) run(phase, wid int) {
 	w := n.workers[wid]
 	if phase == phaseReduce {
