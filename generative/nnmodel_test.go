@@ -4,7 +4,6 @@ package generative
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"testing"
@@ -215,31 +214,8 @@ func TestNNLearnedPipeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	smp.FullVariance = true
-	ens, err := smp.Generate(500, 250, 9)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen, err := MeasureSpectrum(s.p, ens, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms := NewModeSet(s.p)
-	chi2, dof := 0.0, 0.0
-	for j, g := range s.exact.G0 {
-		if !ms.Distinct[j] {
-			continue
-		}
-		f := 1.0
-		if ms.Real[j] {
-			f = 2
-		}
-		sd := g * math.Sqrt(f/float64(ens.Len())+f/float64(s.train.Len()*ms.Size[ms.Orbit[j]]))
-		z := (gen.G[j] - g) / sd
-		chi2 += z * z
-		dof++
-	}
-	if q := chi2Quantile999(dof); chi2 > q {
-		t.Errorf("measured baseline + ScoreNet, ancestral sampler: spectrum χ² = %.1f over %v modes exceeds %.1f", chi2, dof, q)
+	if chi2, dof := s.generatedChi2(t, smp); chi2 > chi2Quantile999(dof) {
+		t.Errorf("measured baseline + ScoreNet, ancestral sampler: spectrum χ² = %.1f over %v modes exceeds %.1f", chi2, dof, chi2Quantile999(dof))
 	}
 }
 
@@ -252,26 +228,7 @@ func TestNNModelResume(t *testing.T) {
 	cfg.MaxSteps, cfg.EvalEvery, cfg.HeldOut, cfg.MinSteps = 40, 10, 64, 1000
 	run := func(stop int, from *TrainState) TrainState {
 		m := newScoreNetModel(t, s, 3, 0.01, 100)
-		tr, err := NewTrainer(s.base, m, s.train, s.held, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if from != nil {
-			if err := tr.Resume(*from); err != nil {
-				t.Fatal(err)
-			}
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		st, err := tr.Run(ctx, func(st TrainState) error {
-			if st.Step == stop {
-				cancel()
-			}
-			return nil
-		})
-		if stop < cfg.MaxSteps && !errors.Is(err, context.Canceled) {
-			t.Fatalf("interrupted run: %v", err)
-		}
+		st, _ := s.runTo(t, m, cfg, stop, from)
 		return st
 	}
 	full := run(cfg.MaxSteps, nil)

@@ -200,32 +200,8 @@ func TestTrainRecoversGaussianScore(t *testing.T) {
 	if rms > 0.025 || worst > 0.05 {
 		t.Errorf("learned sampler's variance deviates from the training spectrum by rms %.3g, max %.3g; want < 0.025, 0.05", rms, worst)
 	}
-	ens, err := smp.Generate(500, 250, 9)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen, err := MeasureSpectrum(s.p, ens, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chi2, dof := 0.0, 0.0
-	for j, g := range s.exact.G0 {
-		if !ms.Distinct[j] {
-			continue
-		}
-		f := 1.0
-		if ms.Real[j] {
-			f = 2
-		}
-		// Generation noise per mode plus the training set's noise on
-		// the orbit mean the score learned.
-		sd := g * math.Sqrt(f/float64(ens.Len())+f/float64(s.train.Len()*ms.Size[ms.Orbit[j]]))
-		z := (gen.G[j] - g) / sd
-		chi2 += z * z
-		dof++
-	}
-	if q := chi2Quantile999(dof); chi2 > q {
-		t.Errorf("learned score, RK4 sampler: spectrum χ² = %.1f over %v modes exceeds %.1f", chi2, dof, q)
+	if chi2, dof := s.generatedChi2(t, smp); chi2 > chi2Quantile999(dof) {
+		t.Errorf("learned score, RK4 sampler: spectrum χ² = %.1f over %v modes exceeds %.1f", chi2, dof, chi2Quantile999(dof))
 	}
 }
 
@@ -278,26 +254,7 @@ func testTrainResumeExact(t *testing.T, augment bool) {
 	cfg.Augment = augment
 	run := func(stop int, from *TrainState) TrainState {
 		m := newShellModel(s.p, 4, 0.02)
-		tr, err := NewTrainer(s.base, m, s.train, s.held, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if from != nil {
-			if err := tr.Resume(*from); err != nil {
-				t.Fatal(err)
-			}
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		st, err := tr.Run(ctx, func(st TrainState) error {
-			if st.Step == stop {
-				cancel()
-			}
-			return nil
-		})
-		if stop < cfg.MaxSteps && !errors.Is(err, context.Canceled) {
-			t.Fatalf("interrupted run: %v", err)
-		}
+		st, err := s.runTo(t, m, cfg, stop, from)
 		if stop == cfg.MaxSteps && err != nil {
 			t.Fatal(err)
 		}
@@ -460,4 +417,63 @@ func TestTrainOpenBasis(t *testing.T) {
 	if d := held - (lmin + excess); math.Abs(d) > 5*se {
 		t.Errorf("held-out loss %.4f ± %.4f, closed form %.4f", held, se, lmin+excess)
 	}
+}
+
+// generatedChi2 generates 500 fields with smp and returns the χ² of their
+// spectrum against the exact one over the distinct modes, and its number
+// of degrees of freedom. The error of a mode is its generation noise plus
+// the training set's noise on the orbit mean the score learned.
+func (s *trainSetup) generatedChi2(t *testing.T, smp *Sampler) (chi2, dof float64) {
+	t.Helper()
+	ens, err := smp.Generate(500, 250, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := MeasureSpectrum(s.p, ens, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := NewModeSet(s.p)
+	for j, g := range s.exact.G0 {
+		if !ms.Distinct[j] {
+			continue
+		}
+		f := 1.0
+		if ms.Real[j] {
+			f = 2
+		}
+		sd := g * math.Sqrt(f/float64(ens.Len())+f/float64(s.train.Len()*ms.Size[ms.Orbit[j]]))
+		z := (gen.G[j] - g) / sd
+		chi2 += z * z
+		dof++
+	}
+	return chi2, dof
+}
+
+// runTo trains m with cfg, resuming from the state from if not nil, and
+// cancels the run after step stop; a run stopped before cfg.MaxSteps must
+// end cancelled. It returns the state and the error of Run.
+func (s *trainSetup) runTo(t *testing.T, m Trainable, cfg TrainConfig, stop int, from *TrainState) (TrainState, error) {
+	t.Helper()
+	tr, err := NewTrainer(s.base, m, s.train, s.held, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if from != nil {
+		if err := tr.Resume(*from); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := tr.Run(ctx, func(st TrainState) error {
+		if st.Step == stop {
+			cancel()
+		}
+		return nil
+	})
+	if stop < cfg.MaxSteps && !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	return st, err
 }
