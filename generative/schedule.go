@@ -210,7 +210,7 @@ func (s VPLinear) AlphaBar(t, eps float64) float64 {
 func (s VPLinear) Beta(t, eps float64) float64 { return s.BetaMin + t*(s.BetaMax-s.BetaMin) }
 
 // FermiDirac is the momentum-dependent schedule of the frequency-domain
-// diffusion model (FDDM) of the seed note and of Ziashahabi et al., ISIT
+// diffusion model (FDDM) of Ziashahabi et al., ISIT
 // 2024 ("Frequency domain diffusion model with scale-dependent noise
 // schedule"):
 //
@@ -219,9 +219,7 @@ func (s VPLinear) Beta(t, eps float64) float64 { return s.BetaMin + t*(s.BetaMax
 // a Fermi–Dirac occupation of mode energy ε at chemical potential μ and
 // temperature T. The chemical potential moves on a grid of Steps values from
 // Mu0 to Mu1, exactly as the reference implementation's FourierScheduler
-// (noise_schedulers/fourier_scheduler.py in the FDDM code, Amir-zsh/FDDM;
-// the stored copy read for this port is
-// tomzheng787/Freuqency-Diffusion@0c28cc7 src/noise_schedulers/):
+// (noise_schedulers/fourier_scheduler.py in the FDDM code, Amir-zsh/FDDM):
 //
 //	μ_j = Mu0 + (Mu1 − Mu0) j/(Steps − 1),  j = 0 … Steps−1,
 //

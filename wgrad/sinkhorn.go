@@ -96,11 +96,11 @@ var ErrNotConverged = errors.New("wgrad: solver did not converge")
 // With Scaling = q ∈ (0, 1), ε-scaling (annealing) runs two iterations at
 // each ε_k = q^k·max C > ε before iterating to tolerance at ε (Schmitzer
 // 2019; Feydy 2020). The warm start only shortens the approach: the tail,
-// at Sinkhorn's linear rate at ε, dominates at tight tolerances. Measured
-// here (uniform clouds, tolerance 1e-5–1e-6): at ε ≈ 10⁻³ of the mean cost
-// q = 0.8 cuts the iterations 5× (19098 → 3519), q = 0.5 by 1.4×; at ε
-// above ~3% of the mean cost it saves nothing. Scaling = 0 runs plain
-// Sinkhorn from f = g = 0, as POT's sinkhorn_log does.
+// at Sinkhorn's linear rate at ε, dominates at tight tolerances. So it
+// pays at small ε (around 10⁻³ of the mean cost, with q near 0.8) and
+// saves nothing once ε is a few percent of the mean cost
+// (docs/performance.md). Scaling = 0 runs plain Sinkhorn from f = g = 0,
+// as POT's sinkhorn_log does.
 //
 // Each iteration costs one exponential per cost entry: the row update's
 // terms, divided by their row sums, are the column update's terms. Rows are

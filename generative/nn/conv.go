@@ -43,12 +43,9 @@ var colChannels = 8
 
 // blockSites is the number of sites (whole rows) per gemm in the per-tap
 // products: large planes are cut into row blocks so that the output block
-// and the shifted input block of one product stay in the core's L2 cache.
-// Measured on the benchmark network (process CPU time per forward and
-// backward, 15 interleaved rounds, batch 64, one worker): whole planes
-// 134 ms (32²) and 565 ms (64²); 512 sites 108 and 471 ms; 256 sites 108
-// and 481 ms; 1024 sites 580 ms (64²). A variable so that benchmarks can
-// compare.
+// and the shifted input block of one product stay in the core's L2 cache;
+// 512 sites is the fastest block of the benchmark network at 32² and 64²
+// (docs/performance.md). A variable so that benchmarks can compare.
 var blockSites = 512
 
 func (c ConvLayer) bind(b *binder, g *geom, cin int, name string) (node, error) {
