@@ -1,11 +1,11 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-// Package generative is the RG-inverse diffusion model: per-mode
-// linear-Gaussian forward processes (DDPM, the frequency-domain FDDM and
-// the Polchinski flow), exact and learned denoisers, training by denoising
-// score matching and reverse samplers. The network itself lives in
-// generative/nn; the comparison of a generated ensemble with its reference
-// in generative/evaluate.
+// Package generative generates lattice field ensembles with the RG-inverse
+// diffusion model: per-mode linear-Gaussian forward processes (DDPM, the
+// frequency-domain FDDM and the Polchinski flow), exact and learned
+// denoisers, training by denoising score matching and reverse samplers. The
+// network itself lives in generative/nn; the comparison of a generated
+// ensemble with its reference in generative/evaluate.
 //
 // # The process family
 //

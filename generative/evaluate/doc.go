@@ -40,4 +40,11 @@
 // difference between, say, the exact Gaussian score and a learned one is
 // sharp. Attached to a CompareConfig, it adds a check per score: no worse
 // than the first.
+//
+// # Differences at given |M|
+//
+// SplitGivenAbsM splits the action-density difference of a generated
+// ensemble from the reference into what the ensemble gets wrong at given
+// |M| and what its law of |M| contributes; DiffZ and RatioZ are the
+// z-scores of such differences.
 package evaluate

@@ -1,6 +1,6 @@
 // Copyright ©2026 The rgflow Authors. All rights reserved.
 
-// Package nn is the neural network of rgflow's learned scores: periodic
+// Package nn holds the neural network of rgflow's learned scores: periodic
 // convolutions on d-dimensional lattices, time conditioning, residual
 // blocks, a multiscale path built on block-spin blocking, a spectral layer
 // that holds the Gaussian part of a score exactly, and the optimiser that
