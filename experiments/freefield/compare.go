@@ -13,7 +13,6 @@ import (
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/generative"
 	"rgflow/generative/evaluate"
-	"rgflow/internal/rng"
 	"rgflow/wgrad"
 )
 
@@ -30,105 +29,95 @@ const (
 	dissipationZ    = 4     // Monte Carlo dissipation within 4σ of the closed form
 )
 
-func (s *state) denoiseTimes(p *erg.Process) []float64 {
-	n := s.cfg.Denoise.Times
-	ts := make([]float64, n)
-	for i := range ts {
-		ts[i] = p.T * float64(i+1) / float64(n)
-	}
-	return ts
-}
-
 func (s *state) compareStage(ctx context.Context) error {
 	if s.flow == nil {
 		// The flow finished in an earlier process: its diagnostics are in
 		// the file, and the checks below read them from there.
-		res, err := s.readFlow()
+		res, err := s.out.ReadFlow(s.proc, s.g0)
 		if err != nil {
 			return err
 		}
 		s.flow = res
 	}
-	m2 := s.cfg.Field.M2
-	ccfg := evaluate.CompareConfig{Action: s.act, Shells: s.out.Shells}
-	ref := evaluate.Sample{Name: "/ensemble/free_reference", Fields: s.ref}
+	cmp := &pipeline.Comparer{Out: s.out, Action: s.act, Seed: s.r.Seed, Log: s.r.Log,
+		Ref: evaluate.Sample{Name: "/ensemble/free_reference", Fields: s.ref}, Denoise: s.denoise,
+		StepsKey: func(m *pipeline.Method) string {
+			if m.Name == "ddpm" {
+				return "ddpm.steps"
+			}
+			return "generate.steps"
+		}}
 	var exactW2 float64
-	for _, meth := range s.methods {
-		if err := ctx.Err(); err != nil {
-			return err
+	err := cmp.CompareAll(ctx, s.methods, func(r *pipeline.Compared) []pipeline.Check {
+		if r.Method.Name == "inverse_rg_exact" {
+			exactW2 = r.C.W2Spectral
 		}
-		gen, err := s.out.ReadGenerated(meth.Name)
-		if err != nil {
-			return err
-		}
-		cc := ccfg
-		hi, lo := rng.Derive(s.r.Seed, rng.StageEvaluate, uint64(meth.Index))
-		cc.Seed = hi ^ lo
-		switch meth.Name {
-		case "learned":
-			d, err := evaluate.DenoiseMSE(s.proc, s.held, s.denoiseTimes(s.proc), s.r.Seed, []string{"inverse_rg_exact", "learned"}, s.exact, meth.Score)
-			if err != nil {
-				return err
-			}
-			cc.Denoise = d
-		case "ddpm":
-			ex, err := generative.NewGaussian(s.ddpmProc, mustFree(s.ddpmProc, m2))
-			if err != nil {
-				return err
-			}
-			d, err := evaluate.DenoiseMSE(s.ddpmProc, s.held, s.denoiseTimes(s.ddpmProc), s.r.Seed, []string{"exact", "ddpm"}, ex, meth.Score)
-			if err != nil {
-				return err
-			}
-			cc.Denoise = d
-		}
-		c, err := evaluate.Compare(ref, evaluate.Sample{Name: "/generated/" + meth.Name, Fields: gen}, cc)
-		if err != nil {
-			return err
-		}
-		stepsKey := "generate.steps"
-		if meth.Name == "ddpm" {
-			stepsKey = "ddpm.steps"
-		}
-		if w := pipeline.Divergence(c.Ratio, meth.Gen.Method, meth.Gen.Steps, "generate.method", stepsKey); w != "" {
-			c.Warnings = append(c.Warnings, w)
-			s.r.Log.Warn(meth.Name+": "+w, "method", meth.Name)
-		}
-		st, err := s.out.Measure(s.act, gen)
-		if err != nil {
-			return err
-		}
-		var checks []pipeline.Check
-		chi := st.Obs.Chi
-		switch meth.Name {
-		case "inverse_rg_exact":
-			exactW2 = c.W2Spectral
-			q := chi2Quantile(specConfidence, c.SpectrumDOF)
-			checks = append(checks,
-				pipeline.Bar("exact: shell spectrum χ²", c.SpectrumChi2, q, fmt.Sprintf("χ² over %d shells ≤ its %.1f%% quantile", c.SpectrumDOF, 100*specConfidence)),
-				pipeline.Bar("exact: χ vs 1/m²", math.Abs(chi.Value-1/m2)/chi.Err, exactChiSigmas, "|χ − 1/m²|/σ_χ ≤ 2"))
-		case "learned":
-			worst := 0.0
-			for _, r := range c.Ratio {
-				worst = math.Max(worst, math.Abs(r-1))
-			}
-			mse := 0.0
-			for i := range c.Denoise.Times {
-				mse = math.Max(mse, c.Denoise.MSE[1][i]/c.Denoise.MSE[0][i]-1)
-			}
-			checks = append(checks,
-				pipeline.Bar("learned: worst shell |G/G_ref − 1|", worst, learnedShellTol, "every shell of G(k) within 5% of the reference"),
-				pipeline.Bar("learned: χ vs 1/m²", math.Abs(chi.Value-1/m2)/chi.Err, learnedChiSig, "|χ − 1/m²|/σ_χ ≤ 3"),
-				pipeline.Bar("learned: W₂ / exact method's W₂", c.W2Spectral/exactW2, learnedW2Factor, "spectral W₂ to the reference ≤ 1.5 × inverse_rg_exact's"),
-				pipeline.Bar("learned: worst denoising MSE / exact − 1", mse, learnedMSETol, "held-out denoising MSE within 10% of the exact denoiser's at every recorded t"))
-		}
-		if err := s.out.WriteComparison(meth.Name, "/ensemble/free_reference", c, st, checks); err != nil {
-			return err
-		}
-		s.comps[meth.Name] = c
-		s.checks[meth.Name] = checks
+		return s.methodChecks(r, exactW2)
+	}, func(r *pipeline.Compared) error {
+		s.comps[r.Method.Name] = r.C
+		s.checks[r.Method.Name] = r.Checks
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	f := s.flow
+	s.checks["flow"] = flowChecks(s.flow)
+	if _, err := s.out.WriteChecks("flow", s.checks["flow"]); err != nil {
+		return err
+	}
+	if len(s.grad) > 0 {
+		s.checks["gradflow"] = s.gradChecks()
+		if _, err := s.out.WriteChecks("gradflow", s.checks["gradflow"]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// denoise returns the denoising-error curve of the learned methods on the
+// held-out fields against the exact denoiser of their process.
+func (s *state) denoise(meth *pipeline.Method) (*evaluate.DenoiseCurve, error) {
+	switch meth.Name {
+	case "learned":
+		return evaluate.DenoiseMSE(s.proc, s.held, pipeline.DenoiseTimes(s.proc, s.cfg.Denoise.Times), s.r.Seed, []string{"inverse_rg_exact", "learned"}, s.exact, meth.Score)
+	case "ddpm":
+		ex, err := generative.NewGaussian(s.ddpmProc, mustFree(s.ddpmProc, s.cfg.Field.M2))
+		if err != nil {
+			return nil, err
+		}
+		return evaluate.DenoiseMSE(s.ddpmProc, s.held, pipeline.DenoiseTimes(s.ddpmProc, s.cfg.Denoise.Times), s.r.Seed, []string{"exact", "ddpm"}, ex, meth.Score)
+	}
+	return nil, nil
+}
+
+// methodChecks are the acceptance checks of one generated ensemble: the
+// exact method's against the closed form, the learned one's against the
+// reference and the exact method (whose spectral W₂ is exactW2).
+func (s *state) methodChecks(r *pipeline.Compared, exactW2 float64) []pipeline.Check {
+	m2 := s.cfg.Field.M2
+	c, chi := r.C, r.Stats.Obs.Chi
+	switch r.Method.Name {
+	case "inverse_rg_exact":
+		q := chi2Quantile(specConfidence, c.SpectrumDOF)
+		return []pipeline.Check{
+			pipeline.Bar("exact: shell spectrum χ²", c.SpectrumChi2, q, fmt.Sprintf("χ² over %d shells ≤ its %.1f%% quantile", c.SpectrumDOF, 100*specConfidence)),
+			pipeline.Bar("exact: χ vs 1/m²", math.Abs(chi.Value-1/m2)/chi.Err, exactChiSigmas, "|χ − 1/m²|/σ_χ ≤ 2")}
+	case "learned":
+		mse := 0.0
+		for i := range c.Denoise.Times {
+			mse = math.Max(mse, c.Denoise.MSE[1][i]/c.Denoise.MSE[0][i]-1)
+		}
+		return []pipeline.Check{
+			pipeline.Bar("learned: worst shell |G/G_ref − 1|", pipeline.WorstShell(c), learnedShellTol, "every shell of G(k) within 5% of the reference"),
+			pipeline.Bar("learned: χ vs 1/m²", math.Abs(chi.Value-1/m2)/chi.Err, learnedChiSig, "|χ − 1/m²|/σ_χ ≤ 3"),
+			pipeline.Bar("learned: W₂ / exact method's W₂", c.W2Spectral/exactW2, learnedW2Factor, "spectral W₂ to the reference ≤ 1.5 × inverse_rg_exact's"),
+			pipeline.Bar("learned: worst denoising MSE / exact − 1", mse, learnedMSETol, "held-out denoising MSE within 10% of the exact denoiser's at every recorded t")}
+	}
+	return nil
+}
+
+// flowChecks are the acceptance checks of the Polchinski flow f.
+func flowChecks(f *pipeline.FlowResult) []pipeline.Check {
 	klUp := 0.0
 	for i := 1; i < len(f.KL); i++ {
 		klUp = math.Max(klUp, (f.KL[i]-f.KL[i-1])/pipeline.KLScale(f.KL[0]))
@@ -143,23 +132,13 @@ func (s *state) compareStage(ctx context.Context) error {
 			dz = math.Max(dz, math.Abs(f.DissMC[i]-f.Diss[i])/f.DissMCErr[i])
 		}
 	}
-	s.checks["flow"] = []pipeline.Check{
+	return []pipeline.Check{
 		pipeline.Bar("flow: KL increase (relative)", klUp, 0, "the analytic KL to the fixed point never increases (increase / max(KL₀, 1 nat))"),
 		{Name: "flow: smallest spectrum p-value", Value: minP, Threshold: flowPValue, Pass: minP >= flowPValue,
 			Rule: "sample spectra agree with the closed form at every snapshot (χ² per snapshot, p ≥ 10⁻³)"},
 		pipeline.Bar("flow: energy–dissipation identity", f.IdentityErr, identityTol, "|∫D dt − ΔKL|/max(KL₀, 1 nat) ≤ 10⁻⁶ on every snapshot interval (D integrated by 32-panel Simpson)"),
 		pipeline.Bar("flow: Monte Carlo dissipation |z|", dz, dissipationZ, "sample E Σ ½βσ²|∂log(p/π)|² within 4σ of −dKL/dt at every snapshot"),
 	}
-	if _, err := s.out.WriteChecks("flow", s.checks["flow"]); err != nil {
-		return err
-	}
-	if len(s.grad) > 0 {
-		s.checks["gradflow"] = s.gradChecks()
-		if _, err := s.out.WriteChecks("gradflow", s.checks["gradflow"]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // gradChecks are the acceptance checks of the Langevin flows.
@@ -198,38 +177,6 @@ func mustFree(p *erg.Process, m2 float64) []float64 {
 	return g
 }
 
-// readFlow reads the flow diagnostics the checks need back from the file.
-func (s *state) readFlow() (*pipeline.FlowResult, error) {
-	g := "/flow/polchinski/"
-	read := func(name string) ([]float64, error) {
-		d, err := s.out.F.OpenDataset(g + name)
-		if err != nil {
-			return nil, err
-		}
-		var v []float64
-		_, err = d.Read(&v)
-		return v, err
-	}
-	res := &pipeline.FlowResult{}
-	for _, x := range []struct {
-		name string
-		dst  *[]float64
-	}{
-		{"t", &res.Times}, {"kl_analytic", &res.KL}, {"kl_estimate", &res.KLEst}, {"w2_analytic", &res.W2}, {"w2_estimate", &res.W2Est},
-		{"entropy_analytic", &res.Entropy}, {"entropy_estimate", &res.EntropyEst},
-		{"dissipation", &res.Diss}, {"dissipation_estimate", &res.DissMC}, {"dissipation_estimate_error", &res.DissMCErr},
-		{"spectrum_chi2", &res.SpecChi2}, {"spectrum_p_value", &res.SpecP},
-	} {
-		v, err := read(x.name)
-		if err != nil {
-			return nil, err
-		}
-		*x.dst = v
-	}
-	res.IdentityErr = pipeline.IdentityError(s.proc, s.g0, res.Times, res.KL)
-	return res, nil
-}
-
 // chi2Quantile returns the q-quantile of χ² with k degrees of freedom
 // (Wilson–Hilferty; accurate to a few per mille for k ≥ 3).
 func chi2Quantile(q float64, k int) float64 {
@@ -253,13 +200,7 @@ func (s *state) reportStage(ctx context.Context) error {
 func (s *state) summary() error {
 	w := tabwriter.NewWriter(s.r.Stdout, 2, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "\nfreefield: %s lattice, m² = %g, flow %s (T = %.3g), seed %d → %s\n\n", s.lat, s.cfg.Field.M2, s.cfg.Flow.Regulator, s.proc.T, s.r.Seed, s.r.Out)
-	fmt.Fprintf(w, "stage\tseconds\n")
-	total := 0.0
-	for i, st := range s.runner.Stages {
-		fmt.Fprintf(w, "%s\t%.1f\n", st.Name, s.runner.Times[i].Seconds())
-		total += s.runner.Times[i].Seconds()
-	}
-	fmt.Fprintf(w, "total\t%.1f\n\n", total)
+	s.runner.PrintTimes(w)
 	fmt.Fprintf(w, "ensemble\tχ = V⟨M²⟩\tU₄\tS/V\tW₂(spectral)\tW₂ null\tverdict\n")
 	ro := s.refStats.Obs
 	fmt.Fprintf(w, "reference (exact, N=%d)\t%.4g ± %.2g\t%.3g ± %.2g\t%.5g ± %.2g\t\t\t(1/m² = %.4g)\n", s.ref.Len(),
@@ -269,17 +210,7 @@ func (s *state) summary() error {
 		if c == nil {
 			continue
 		}
-		var chi, u4, sd evaluate.ObservableZ
-		for _, z := range c.Observables {
-			switch z.Name {
-			case "Chi":
-				chi = z
-			case "Binder":
-				u4 = z
-			case "ActionDensity":
-				sd = z
-			}
-		}
+		chi, u4, sd := pipeline.Observable(c, "Chi"), pipeline.Observable(c, "Binder"), pipeline.Observable(c, "ActionDensity")
 		v := "pass"
 		if !c.Verdict.Pass {
 			v = "FAIL"
@@ -291,14 +222,7 @@ func (s *state) summary() error {
 	fmt.Fprintf(s.r.Stdout, "\nacceptance checks:\n")
 	var failed []string
 	for _, group := range []string{"flow", "gradflow", "inverse_rg_exact", "learned"} {
-		for _, c := range s.checks[group] {
-			mark := "pass"
-			if !c.Pass {
-				mark = "FAIL"
-				failed = append(failed, c.Name)
-			}
-			fmt.Fprintf(s.r.Stdout, "  %s  %-42s %-10.4g (threshold %.4g)  %s\n", mark, c.Name, c.Value, c.Threshold, c.Rule)
-		}
+		failed = append(failed, pipeline.PrintChecks(s.r.Stdout, 42, s.checks[group])...)
 	}
 	for _, m := range s.methods {
 		if c := s.comps[m.Name]; c != nil && !c.Verdict.Pass {

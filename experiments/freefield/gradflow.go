@@ -8,8 +8,6 @@ import (
 	"math"
 	"strings"
 
-	"gonum.org/v1/gonum/stat/distuv"
-
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/field"
 	"rgflow/internal/config"
@@ -58,14 +56,6 @@ func (c GradFlow) check(p *config.Problems, d int, m2 float64) {
 	p.Check(c.Store >= 0 && c.Store <= c.Samples, "gradflow.store", c.Store, "allowed 0 … gradflow.samples")
 }
 
-func (c GradFlow) times() []float64 {
-	t := make([]float64, c.Snapshots)
-	for i := range t {
-		t[i] = c.Time * float64(i) / float64(c.Snapshots-1)
-	}
-	return t
-}
-
 // gradFlowResult is what the checks and plots need from one method.
 type gradFlowResult struct {
 	method              string
@@ -83,19 +73,13 @@ type gradFlowResult struct {
 // ensemble and writes /flow/langevin_<method>.
 func (s *state) gradFlowStage(ctx context.Context) error {
 	c := s.cfg.GradFlow
-	startAct, err := field.NewFree(s.lat, c.StartM2)
+	start, err := pipeline.FreeStart(s.lat, c.StartM2, c.Samples, s.r.Seed, rng.StageSample, rng.SetStart)
 	if err != nil {
 		return err
 	}
-	smp, err := field.NewFreeSampler(startAct)
-	if err != nil {
-		return err
-	}
-	start := field.NewEnsemble(s.lat, c.Samples)
-	pipeline.SampleGaussian(start, smp, s.r.Seed, 0, rng.StageSample, rng.SetStart)
 	// The field sampler draws exp(−S) of the start action, β = 1.
 	v0 := wgrad.FreeSpectrum(s.lat, c.StartM2, 1)
-	times := c.times()
+	times := pipeline.EvenTimes(c.Time, c.Snapshots)
 	s.grad = s.grad[:0]
 	for mi, name := range c.Methods {
 		if err := ctx.Err(); err != nil {
@@ -127,28 +111,15 @@ func (s *state) gradFlowStage(ctx context.Context) error {
 	return nil
 }
 
-func (s *state) runLangevin(ctx context.Context, name string, l *wgrad.Langevin, gl *wgrad.GaussianLangevin, e *field.Ensemble, times []float64, scheme [][]float64, seed uint64) (*gradFlowResult, error) {
-	c := s.cfg.GradFlow
-	o := s.out
-	g := "/flow/langevin_" + name
-	attrs := map[string]any{
-		"method": name, "beta": c.Beta, "step": c.Step, "start_m2": c.StartM2, "m2": s.cfg.Field.M2,
-		"schedule":    "Langevin dynamics dφ = −𝕄⁻¹∂S/∂φ dt + √(2/β)𝕄^{−1/2}dW (𝕄 = 1, or the Fourier mobility), the W₂ gradient flow of F = E[S] + β⁻¹E[log ρ]",
-		"description": "Wasserstein gradient flow of the free energy toward the free action from exact samples of mass² start_m2",
-	}
-	if err := o.F.CreateGroup(g, attrs); err != nil {
-		return nil, err
-	}
-	tds, err := o.F.CreateExtendibleScale(g+"/t", "t", "1", "Langevin time of each snapshot")
-	if err != nil {
-		return nil, err
-	}
-	dss := []*h5io.Dataset{tds}
-	type col struct {
-		name, units, desc string
-		shell             bool
-	}
-	cols := []col{
+// gradColumn is one per-snapshot dataset of /flow/langevin_<method>.
+type gradColumn struct {
+	name, units, desc string
+	shell             bool
+}
+
+var (
+	// gradColumns are the datasets of every method.
+	gradColumns = []gradColumn{
 		{"spectrum", "", "shell-averaged sample spectrum v̂_t(k) of the flowing fields", true},
 		{"spectrum_analytic", "", "shell-averaged v_t(k) = G + (v₀ − G)e^{−2Ω_k t} of the continuous-time flow (closed form)", true},
 		{"free_energy_analytic", "nats", "F(ρ_t) − F(π) = β⁻¹KL(ρ_t‖π), continuous time (closed form)", false},
@@ -159,14 +130,39 @@ func (s *state) runLangevin(ctx context.Context, name string, l *wgrad.Langevin,
 		{"w2_estimate", "lattice units", "W₂ between the Gaussian with the sample spectrum and π (bias-corrected W₂², then ^½ of its positive part)", false},
 		{"spectrum_p_value", "1", "p-value of Σ_modes z² of the sample spectrum against spectrum_reference (χ², one degree of freedom per distinct mode)", false},
 	}
-	if scheme != nil {
-		cols = append(cols,
-			col{"spectrum_scheme", "", "shell-averaged variance of the Euler–Maruyama recursion v' = (1 − hΩ)²v + 2ha/β, exactly what the discrete flow samples (closed form)", true},
-			col{"free_energy_scheme", "nats", "F − F_eq of the Euler–Maruyama recursion's law (closed form)", false},
-			col{"w2_scheme", "lattice units", "W₂ to π of the Euler–Maruyama recursion's law (closed form)", false})
+	// schemeColumns are the closed forms of an unadjusted scheme's own
+	// recursion.
+	schemeColumns = []gradColumn{
+		{"spectrum_scheme", "", "shell-averaged variance of the Euler–Maruyama recursion v' = (1 − hΩ)²v + 2ha/β, exactly what the discrete flow samples (closed form)", true},
+		{"free_energy_scheme", "nats", "F − F_eq of the Euler–Maruyama recursion's law (closed form)", false},
+		{"w2_scheme", "lattice units", "W₂ to π of the Euler–Maruyama recursion's law (closed form)", false},
 	}
-	ds := map[string]*h5io.Dataset{}
-	for _, cl := range cols {
+)
+
+// gradTable is the extendible datasets of /flow/langevin_<method>.
+type gradTable struct {
+	t, snaps *h5io.Dataset // snaps is nil when no fields are stored
+	cols     []gradColumn
+	ds       map[string]*h5io.Dataset
+}
+
+// newGradTable creates (or opens) group g with its datasets, the scheme's
+// columns when scheme is true, and empties them.
+func (s *state) newGradTable(g string, attrs map[string]any, scheme bool) (*gradTable, error) {
+	o, c := s.out, s.cfg.GradFlow
+	if err := o.F.CreateGroup(g, attrs); err != nil {
+		return nil, err
+	}
+	tds, err := o.F.CreateExtendibleScale(g+"/t", "t", "1", "Langevin time of each snapshot")
+	if err != nil {
+		return nil, err
+	}
+	tb := &gradTable{t: tds, cols: gradColumns, ds: map[string]*h5io.Dataset{}}
+	if scheme {
+		tb.cols = append(append([]gradColumn(nil), gradColumns...), schemeColumns...)
+	}
+	all := []*h5io.Dataset{tds}
+	for _, cl := range tb.cols {
 		var d *h5io.Dataset
 		if cl.shell {
 			d, err = o.ShellSeries(g, cl.name, cl.desc)
@@ -176,125 +172,133 @@ func (s *state) runLangevin(ctx context.Context, name string, l *wgrad.Langevin,
 		if err != nil {
 			return nil, err
 		}
-		ds[cl.name] = d
-		dss = append(dss, d)
+		tb.ds[cl.name] = d
+		all = append(all, d)
 	}
-	var snaps *h5io.Dataset
 	if c.Store > 0 {
 		sp := h5io.FieldSpec("sample", o.Lat.Dims(), "lattice units", "the first flowing fields at each snapshot")
 		sp.Shape = append([]int64{0}, sp.Shape...)
 		sp.Shape[1] = int64(c.Store)
 		sp.Dims = append([]string{"t"}, sp.Dims...)
 		sp.Scales = append([]string{g + "/t"}, sp.Scales...)
-		if snaps, err = o.F.CreateDataset(g+"/snapshots", sp); err != nil {
+		if tb.snaps, err = o.F.CreateDataset(g+"/snapshots", sp); err != nil {
 			return nil, err
 		}
-		dss = append(dss, snaps)
+		all = append(all, tb.snaps)
 	}
 	// A rerun after an interruption replaces what the earlier attempt left.
-	for _, d := range dss {
+	for _, d := range all {
 		if err := d.Truncate(0); err != nil {
 			return nil, err
 		}
 	}
+	return tb, nil
+}
 
-	ref := "the continuous-time closed form: a diagnostic only (MALA's transient has no closed form; rejections slow it)"
-	if scheme != nil {
-		ref = "the exact Euler–Maruyama recursion (the discrete scheme's own law, bias included)"
-	}
-	if err := o.F.SetAttr(g, "spectrum_reference", ref); err != nil {
-		return nil, err
-	}
-	conj := s.lat.HalfConjugate()
-	wt := s.lat.HalfWeights()
-	dof := 0
-	for j := range conj {
-		if conj[j] < 0 || conj[j] >= j {
-			dof++
-		}
-	}
-	chi2dist := distuv.ChiSquared{K: float64(dof)}
-	// pval returns the p-value of the sample spectrum v against want.
-	pval := func(v, want []float64, n int) (float64, float64) {
-		chi2 := 0.0
-		for j := range v {
-			if conj[j] >= 0 && conj[j] < j {
-				continue
-			}
-			vr := 1.0 // |φ̃_k|²/V of a complex mode is v·Exp(1)
-			if conj[j] == j {
-				vr = 2 // a real mode's is v·χ²₁
-			}
-			z := (v[j] - want[j]) / (want[j] * math.Sqrt(vr/float64(n)))
-			chi2 += z * z
-		}
-		return chi2, chi2dist.Survival(chi2)
-	}
-	res := &gradFlowResult{method: name}
+// gradRow is one snapshot of a Langevin flow: its spectra per mode and
+// its scalar columns by name.
+type gradRow struct {
+	t                      float64
+	spectrum, vt, schemeVt []float64
+	vals                   map[string]float64
+}
+
+// append writes row to the table, with the first store fields of e.
+func (tb *gradTable) append(o *pipeline.Out, row gradRow, e *field.Ensemble, store int) error {
 	shell := make([]float64, o.Shells.Len())
-	bar := s.r.Progress("gradflow "+name, int64(len(times)), "snapshots")
-	defer bar.Done()
-	err = l.Run(e, seed, times, func(i int, t float64, e *field.Ensemble) error {
-		if err := ctx.Err(); err != nil {
+	wt := o.Lat.HalfWeights()
+	for _, cl := range tb.cols {
+		var err error
+		switch cl.name {
+		case "spectrum":
+			err = tb.ds[cl.name].Append(o.Shells.Average(shell, row.spectrum, wt))
+		case "spectrum_analytic":
+			err = tb.ds[cl.name].Append(o.Shells.Average(shell, row.vt, wt))
+		case "spectrum_scheme":
+			err = tb.ds[cl.name].Append(o.Shells.Average(shell, row.schemeVt, wt))
+		default:
+			err = tb.ds[cl.name].Append([]float64{row.vals[cl.name]})
+		}
+		if err != nil {
 			return err
 		}
+	}
+	if err := tb.t.Append([]float64{row.t}); err != nil {
+		return err
+	}
+	if tb.snaps != nil {
+		return tb.snaps.Append(e.Data[:store*o.Lat.Volume()])
+	}
+	return nil
+}
+
+// add appends a snapshot's values to the result.
+func (res *gradFlowResult) add(row gradRow) {
+	v := row.vals
+	res.times = append(res.times, row.t)
+	res.fe = append(res.fe, v["free_energy_analytic"])
+	res.feEst = append(res.feEst, v["free_energy_estimate"])
+	res.diss = append(res.diss, v["dissipation_analytic"])
+	res.dissEst = append(res.dissEst, v["dissipation_estimate"])
+	res.w2 = append(res.w2, v["w2_analytic"])
+	res.w2Est = append(res.w2Est, v["w2_estimate"])
+	res.specP = append(res.specP, v["spectrum_p_value"])
+	if row.schemeVt != nil {
+		res.feScheme = append(res.feScheme, v["free_energy_scheme"])
+		res.w2Scheme = append(res.w2Scheme, v["w2_scheme"])
+	}
+}
+
+// runLangevin runs the Langevin flow l of e through times and writes
+// /flow/langevin_<name>: the sample estimates beside the closed forms of
+// gl, and those of the scheme's recursion (scheme, nil for MALA).
+func (s *state) runLangevin(ctx context.Context, name string, l *wgrad.Langevin, gl *wgrad.GaussianLangevin, e *field.Ensemble, times []float64, scheme [][]float64, seed uint64) (*gradFlowResult, error) {
+	c := s.cfg.GradFlow
+	o := s.out
+	g := "/flow/langevin_" + name
+	attrs := map[string]any{
+		"method": name, "beta": c.Beta, "step": c.Step, "start_m2": c.StartM2, "m2": s.cfg.Field.M2,
+		"schedule":           "Langevin dynamics dφ = −𝕄⁻¹∂S/∂φ dt + √(2/β)𝕄^{−1/2}dW (𝕄 = 1, or the Fourier mobility), the W₂ gradient flow of F = E[S] + β⁻¹E[log ρ]",
+		"description":        "Wasserstein gradient flow of the free energy toward the free action from exact samples of mass² start_m2",
+		"spectrum_reference": "the continuous-time closed form: a diagnostic only (MALA's transient has no closed form; rejections slow it)",
+	}
+	if scheme != nil {
+		attrs["spectrum_reference"] = "the exact Euler–Maruyama recursion (the discrete scheme's own law, bias included)"
+	}
+	tb, err := s.newGradTable(g, attrs, scheme != nil)
+	if err != nil {
+		return nil, err
+	}
+	test := pipeline.NewSpectrumTest(s.lat)
+	res := &gradFlowResult{method: name}
+	bar := s.r.Progress("gradflow "+name, int64(len(times)), "snapshots")
+	defer bar.Done()
+	err = pipeline.RunLangevin(ctx, l, e, seed, times, bar, func(i int, t float64, e *field.Ensemble) error {
 		est := gl.Estimate(e)
-		vt := gl.Variance(nil, t)
-		want := vt
+		row := gradRow{t: t, spectrum: est.Spectrum, vt: gl.Variance(nil, t)}
+		want := row.vt
 		if scheme != nil {
+			row.schemeVt = scheme[i]
 			want = scheme[i]
 		}
-		_, p := pval(est.Spectrum, want, e.Len())
-		vals := map[string]float64{
+		_, p := test.Test(est.Spectrum, want, e.Len())
+		row.vals = map[string]float64{
 			"free_energy_analytic": gl.FreeEnergy(t), "free_energy_estimate": est.FreeEnergy,
 			"dissipation_analytic": gl.Dissipation(t), "dissipation_estimate": est.Dissipation,
 			"w2_analytic": math.Sqrt(gl.W2SqToEquilibrium(t)), "w2_estimate": math.Sqrt(math.Max(est.W2Sq, 0)),
 			"spectrum_p_value": p,
 		}
 		if scheme != nil {
-			vals["free_energy_scheme"] = gl.FreeEnergyOfSpectrum(scheme[i])
-			vals["w2_scheme"] = math.Sqrt(gl.W2SqOfSpectrum(scheme[i]))
+			row.vals["free_energy_scheme"] = gl.FreeEnergyOfSpectrum(scheme[i])
+			row.vals["w2_scheme"] = math.Sqrt(gl.W2SqOfSpectrum(scheme[i]))
 		}
-		for _, cl := range cols {
-			var err error
-			switch cl.name {
-			case "spectrum":
-				err = ds[cl.name].Append(o.Shells.Average(shell, est.Spectrum, wt))
-			case "spectrum_analytic":
-				err = ds[cl.name].Append(o.Shells.Average(shell, vt, wt))
-			case "spectrum_scheme":
-				err = ds[cl.name].Append(o.Shells.Average(shell, scheme[i], wt))
-			default:
-				err = ds[cl.name].Append([]float64{vals[cl.name]})
-			}
-			if err != nil {
-				return err
-			}
-		}
-		if err := tds.Append([]float64{t}); err != nil {
+		if err := tb.append(o, row, e, c.Store); err != nil {
 			return err
 		}
-		if snaps != nil {
-			if err := snaps.Append(e.Data[:c.Store*o.Lat.Volume()]); err != nil {
-				return err
-			}
-		}
-		res.times = append(res.times, t)
-		res.fe = append(res.fe, vals["free_energy_analytic"])
-		res.feEst = append(res.feEst, est.FreeEnergy)
-		res.diss = append(res.diss, vals["dissipation_analytic"])
-		res.dissEst = append(res.dissEst, est.Dissipation)
-		res.w2 = append(res.w2, vals["w2_analytic"])
-		res.w2Est = append(res.w2Est, vals["w2_estimate"])
-		res.specP = append(res.specP, p)
-		if scheme != nil {
-			res.feScheme = append(res.feScheme, vals["free_energy_scheme"])
-			res.w2Scheme = append(res.w2Scheme, vals["w2_scheme"])
-		}
+		res.add(row)
 		if i == len(times)-1 {
-			_, res.finalP = pval(est.Spectrum, gl.Equilibrium(nil), e.Len())
+			_, res.finalP = test.Test(est.Spectrum, gl.Equilibrium(nil), e.Len())
 		}
-		bar.Add(1)
 		return nil
 	})
 	if err != nil {

@@ -72,38 +72,13 @@ func (s *state) plots() error {
 			return err
 		}
 	}
-	tc := cli.LinePlot{Title: "training (held-out loss; 1 per site is the Gaussian baseline)", XLabel: "step", YLabel: "loss"}
-	for _, m := range []*pipeline.Model{s.learned, s.ddpm} {
-		if m == nil || len(m.State.Curve) == 0 {
-			continue
-		}
-		var x, y []float64
-		for _, c := range m.State.Curve {
-			x = append(x, float64(c.Step))
-			y = append(y, c.HeldOut)
-		}
-		tc.Series = append(tc.Series, cli.Series{Name: m.Name, X: x, Y: y})
+	if err := pipeline.TrainingPlot(r.PlotPath("training"), s.learned, s.ddpm); err != nil {
+		return err
 	}
-	if len(tc.Series) > 0 {
-		if err := tc.Save(r.PlotPath("training")); err != nil {
+	if c := s.comps["learned"]; c != nil {
+		if err := pipeline.DenoisePlot(r.PlotPath("denoise_mse"), c.Denoise); err != nil {
 			return err
 		}
 	}
-	if c := s.comps["learned"]; c != nil && c.Denoise != nil {
-		d := c.Denoise
-		mp := cli.LinePlot{Title: "denoising error on held-out data", XLabel: "RG time t", YLabel: "MSE per site", LogY: true}
-		for i, n := range d.Names {
-			mp.Series = append(mp.Series, cli.Series{Name: n, X: d.Times, Y: d.MSE[i], YErr: d.MSEErr[i], Points: i > 0})
-		}
-		if err := mp.Save(r.PlotPath("denoise_mse")); err != nil {
-			return err
-		}
-	}
-	panels := []pipeline.Panel{{Title: "exact sample", Field: s.ref.Field(0)}}
-	for _, m := range s.methods {
-		if gen, err := o.ReadGenerated(m.Name); err == nil {
-			panels = append(panels, pipeline.Panel{Title: m.Name, Field: gen.Field(0)})
-		}
-	}
-	return pipeline.FieldPanels(r.PlotPath("fields"), s.lat, panels)
+	return o.GeneratedPanels(r.PlotPath("fields"), pipeline.Panel{Title: "exact sample", Field: s.ref.Field(0)}, s.methods)
 }

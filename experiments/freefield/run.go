@@ -211,27 +211,9 @@ func (s *state) sampleStage(ctx context.Context) error {
 }
 
 func (s *state) flowStage(ctx context.Context) error {
-	cfg := s.cfg
-	coupling, err := erg.ParseCoupling(cfg.Flow.Coupling)
-	if err != nil {
-		return err
-	}
-	data, err := field.EnsembleOf(s.lat, s.train.Data[:cfg.Flow.Samples*s.lat.Volume()])
-	if err != nil {
-		return err
-	}
-	sched := s.proc.Sched.(erg.PolchinskiSchedule)
-	attrs := map[string]any{
-		"regulator": cfg.Flow.Regulator, "temperature": cfg.Flow.Temperature,
-		"schedule": "Polchinski: ᾱ_t(k) = K((k̂²+μ_IR²)/Λ_t²)/K((k̂²+μ_IR²)/Λ₀²), Λ_t = Λ₀e^{−t}",
-		"lambda0":  math.Sqrt(sched.Lambda02), "mu_ir2": sched.MuIR2, "m0_2": cfg.Flow.M02,
-		"zero_mode": cfg.Flow.ZeroMode, "basis": "fft", "coupling": cfg.Flow.Coupling, "end_time": s.proc.T,
-		"variables":   "x_t = φ_t/√ᾱ_t: the variance-preserving form x_t = √ᾱ x₀ + √(1−ᾱ) σ ξ, fixed point N(0, 1/(k̂²+m₀²))",
-		"description": "the Polchinski flow of the training ensemble to the Gaussian fixed point",
-	}
-	bar := s.r.Progress("flow", int64(cfg.Flow.Snapshots), "snapshots")
-	res, err := s.out.RunFlow(pipeline.FlowInput{Group: "/flow/polchinski", Proc: s.proc, Action: s.act, Data: data,
-		Times: cfg.Flow.Times(s.proc), Coupling: coupling, Store: cfg.Flow.Store, G0: s.g0, Seed: s.r.Seed, Attrs: attrs})
+	bar := s.r.Progress("flow", int64(s.cfg.Flow.Snapshots), "snapshots")
+	res, err := s.out.FlowStage(s.cfg.Flow, s.proc, s.act, s.train, s.g0, s.r.Seed,
+		map[string]any{"description": "the Polchinski flow of the training ensemble to the Gaussian fixed point"})
 	bar.Done()
 	if err != nil {
 		return err

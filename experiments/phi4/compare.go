@@ -3,23 +3,16 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
-	"os"
-	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"rgflow/erg"
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/generative/evaluate"
-	"rgflow/internal/rng"
 )
 
 // The acceptance bars, applied to the judged ensemble (bars.ensemble) at
@@ -35,99 +28,20 @@ const (
 	// two-sided 3σ level, and |⟨sign M⟩| under 3 standard errors.
 	mirrorConfidence = 0.997
 	signSigmas       = 3
-	// mirrorBins is the number of bins of the symmetric M histogram: half
-	// of them for M > 0, mirrored for M < 0 (so M = 0 is an edge).
-	mirrorBins = 40
+	mirrorBins       = pipeline.MirrorBins
 )
 
 // barObservables are the observables of the bars, by their Compare names.
 var barObservables = []string{"AbsM", "Chi", "Binder", "ActionDensity"}
 
-// mirror is the symmetry test of an M histogram under M → −M: the
-// samples are binned by |M| into mirrorBins/2 bins of equal count (edges at
-// quantiles of |M|), and each bin splits into its M > 0 and M < 0 halves.
-// Given the values of |M|, the signs are independent fair coins under the
-// symmetry, whatever bins |M| alone defines; so for each bin with
-// n₊ + n₋ ≥ 5 counts, (n₊ − n₋)²/(n₊ + n₋) is χ²₁, and the bins are
-// independent for independent samples; τ (2τ_int ≥ 1) deflates the
-// statistic for a Markov chain. Equal-count bins keep every bin in play
-// when the law of |M| is narrow (the broken phase: |M| ≈ M₀ ± 1%), where
-// equal-width bins from 0 would put nearly every sample in one or two.
-type mirror struct {
-	Chi2 float64
-	DOF  int
-	P    float64
-}
+// mirror and mirrorTest are pipeline's test of the M histogram's
+// symmetry under M → −M.
+type mirror = pipeline.Mirror
 
-func mirrorTest(m []float64, tau float64) mirror {
-	type signed struct {
-		abs float64
-		pos bool
-	}
-	a := make([]signed, 0, len(m))
-	for _, v := range m {
-		if v != 0 && !math.IsNaN(v) {
-			a = append(a, signed{math.Abs(v), v > 0})
-		}
-	}
-	if len(a) == 0 {
-		return mirror{P: 1}
-	}
-	// Stable: ties in |M| keep the sample order, which the signs do not
-	// enter.
-	slices.SortStableFunc(a, func(x, y signed) int { return cmp.Compare(x.abs, y.abs) })
-	half := mirrorBins / 2
-	var r mirror
-	for b := range half {
-		var pos, neg float64
-		for _, x := range a[b*len(a)/half : (b+1)*len(a)/half] {
-			if x.pos {
-				pos++
-			} else {
-				neg++
-			}
-		}
-		n := pos + neg
-		if n/tau < 5 {
-			continue
-		}
-		d := pos - neg
-		r.Chi2 += d * d / n / tau
-		r.DOF++
-	}
-	r.P = 1
-	if r.DOF > 0 {
-		r.P = distuv.ChiSquared{K: float64(r.DOF)}.Survival(r.Chi2)
-	}
-	return r
-}
+func mirrorTest(m []float64, tau float64) mirror { return pipeline.MirrorTest(m, tau) }
 
-func (s *state) denoiseTimes(p *erg.Process) []float64 {
-	n := s.cfg.Denoise.Times
-	ts := make([]float64, n)
-	for i := range ts {
-		ts[i] = p.T * float64(i+1) / float64(n)
-	}
-	return ts
-}
-
-func observable(c *evaluate.Comparison, name string) evaluate.ObservableZ {
-	for _, o := range c.Observables {
-		if o.Name == name {
-			return o
-		}
-	}
-	return evaluate.ObservableZ{Name: name, Z: math.NaN()}
-}
-
-// worstShell is the largest |G/G_ref − 1| over the momentum shells.
-func worstShell(c *evaluate.Comparison) float64 {
-	worst := 0.0
-	for _, r := range c.Ratio {
-		worst = math.Max(worst, math.Abs(r-1))
-	}
-	return worst
-}
+// observable and worstShell are pipeline's Observable and WorstShell.
+var observable, worstShell = pipeline.Observable, pipeline.WorstShell
 
 // bars returns the acceptance checks of one generated ensemble.
 func bars(method string, c *evaluate.Comparison, mir mirror) []pipeline.Check {
@@ -153,8 +67,6 @@ func bars(method string, c *evaluate.Comparison, mir mirror) []pipeline.Check {
 }
 
 func (s *state) compareStage(ctx context.Context) error {
-	ccfg := evaluate.CompareConfig{Action: s.act, Shells: s.out.Shells}
-	ref := evaluate.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}
 	refMir := mirrorTest(measuredM(s.refStats), math.Max(2*s.refStats.Obs.M2.TauInt, 1))
 	s.checks["reference"] = []pipeline.Check{{Name: "reference: M-histogram mirror p-value", Value: refMir.P, Threshold: 1 - mirrorConfidence,
 		Pass: refMir.P >= 1-mirrorConfidence, Rule: "the Monte Carlo reference itself is symmetric under M → −M (the cluster updates connect the sectors)"}}
@@ -167,67 +79,57 @@ func (s *state) compareStage(ctx context.Context) error {
 	}
 	s.terms = map[string]terms{"reference": refTerms}
 	s.givenM = map[string]evaluate.GivenAbsM{}
-	for _, meth := range s.methods {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		gen, err := s.out.ReadGenerated(meth.Name)
-		if err != nil {
-			return err
-		}
-		cc := ccfg
-		hi, lo := rng.Derive(s.r.Seed, rng.StageEvaluate, uint64(meth.Index))
-		cc.Seed = hi ^ lo
-		if meth.Name == "learned" {
-			d, err := evaluate.DenoiseMSE(s.proc, s.held, s.denoiseTimes(s.proc), s.r.Seed, []string{"gaussian", "learned"}, s.base, meth.Score)
-			if err != nil {
-				return err
-			}
-			cc.Denoise = d
-		}
-		c, err := evaluate.Compare(ref, evaluate.Sample{Name: "/generated/" + meth.Name, Fields: gen}, cc)
-		if err != nil {
-			return err
-		}
-		if w := pipeline.Divergence(c.Ratio, meth.Gen.Method, meth.Gen.Steps, "generate.method", "generate.steps"); w != "" {
-			c.Warnings = append(c.Warnings, w)
-			s.r.Log.Warn(meth.Name+": "+w, "method", meth.Name)
-		}
-		st, err := s.out.Measure(s.act, gen)
-		if err != nil {
-			return err
-		}
-		mir := mirrorTest(measuredM(st), 1)
-		checks := bars(meth.Name, c, mir)
-		if err := s.out.WriteComparison(meth.Name, grpRef, c, st, checks); err != nil {
-			return err
-		}
-		g := "/comparison/" + meth.Name
-		for k, v := range map[string]any{"mirror_chi2": mir.Chi2, "mirror_dof": int64(mir.DOF), "mirror_p_value": mir.P} {
-			if err := s.out.F.SetAttr(g, k, v); err != nil {
-				return err
-			}
-		}
-		gt, err := s.act.MeasureTerms(gen, 1)
-		if err != nil {
-			return err
-		}
-		if err := s.writeTerms(meth.Name, refTerms, gt); err != nil {
-			return err
-		}
-		s.terms[meth.Name] = gt
-		gm, err := evaluate.SplitGivenAbsM(s.refStats.Meas, st.Meas, s.refStats.Obs.ActionDensity.TauInt)
-		if err != nil {
-			return err
-		}
-		if err := s.writeGivenM(meth.Name, gm); err != nil {
-			return err
-		}
-		s.givenM[meth.Name] = gm
-		s.comps[meth.Name] = c
-		s.stats[meth.Name] = st
-		s.checks[meth.Name] = checks
+	cmp := &pipeline.Comparer{Out: s.out, Action: s.act, Seed: s.r.Seed, Log: s.r.Log,
+		Ref: evaluate.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}, Denoise: s.denoise}
+	mirrors := map[string]mirror{}
+	return cmp.CompareAll(ctx, s.methods, func(r *pipeline.Compared) []pipeline.Check {
+		mir := mirrorTest(measuredM(r.Stats), 1)
+		mirrors[r.Method.Name] = mir
+		return bars(r.Method.Name, r.C, mir)
+	}, func(r *pipeline.Compared) error {
+		return s.compared(r, mirrors[r.Method.Name], refTerms)
+	})
+}
+
+// denoise returns the learned method's denoising-error curve on the
+// held-out fields against the Gaussian denoiser.
+func (s *state) denoise(meth *pipeline.Method) (*evaluate.DenoiseCurve, error) {
+	if meth.Name != "learned" {
+		return nil, nil
 	}
+	return evaluate.DenoiseMSE(s.proc, s.held, pipeline.DenoiseTimes(s.proc, s.cfg.Denoise.Times), s.r.Seed, []string{"gaussian", "learned"}, s.base, meth.Score)
+}
+
+// compared writes what phi4 adds to a written comparison (the mirror test,
+// the action by term, the S/V error split at given |M|) and keeps the
+// results for the report.
+func (s *state) compared(r *pipeline.Compared, mir mirror, refTerms terms) error {
+	name := r.Method.Name
+	g := "/comparison/" + name
+	for k, v := range map[string]any{"mirror_chi2": mir.Chi2, "mirror_dof": int64(mir.DOF), "mirror_p_value": mir.P} {
+		if err := s.out.F.SetAttr(g, k, v); err != nil {
+			return err
+		}
+	}
+	gt, err := s.act.MeasureTerms(r.Gen, 1)
+	if err != nil {
+		return err
+	}
+	if err := s.writeTerms(name, refTerms, gt); err != nil {
+		return err
+	}
+	s.terms[name] = gt
+	gm, err := evaluate.SplitGivenAbsM(s.refStats.Meas, r.Stats.Meas, s.refStats.Obs.ActionDensity.TauInt)
+	if err != nil {
+		return err
+	}
+	if err := s.writeGivenM(name, gm); err != nil {
+		return err
+	}
+	s.givenM[name] = gm
+	s.comps[name] = r.C
+	s.stats[name] = r.Stats
+	s.checks[name] = r.Checks
 	return nil
 }
 
@@ -239,59 +141,17 @@ func measuredM(st *pipeline.Stats) []float64 {
 	return m
 }
 
-// cost is the comparison of the ways of producing independent
-// configurations on this machine, in this run.
-type cost struct {
-	Cores                  int
-	HMCRate, Tau, HMCIndep float64 // updates/s (all cores), τ_int (updates), independent/s
-	Gen                    map[string]float64
-	TrainSeconds           float64
-	BreakEven              float64 // samples beyond which training + learned generation is cheaper than HMC
-	PeakRSS                int64   // bytes (VmHWM)
-}
-
-func (s *state) cost() (cost, error) {
-	c := cost{Cores: runtime.GOMAXPROCS(0), HMCRate: s.mc.Rate, Tau: s.mc.Tau, Gen: map[string]float64{}, TrainSeconds: s.learned.Seconds}
+// cost is the cost table of the run: every model the learned method uses
+// counts toward its training time.
+func (s *state) cost() (pipeline.Cost, error) {
+	secs := s.learned.Seconds
 	for _, m := range s.experts {
-		c.TrainSeconds += m.Seconds
+		secs += m.Seconds
 	}
 	if s.ir != nil {
-		c.TrainSeconds += s.ir.Seconds
+		secs += s.ir.Seconds
 	}
-	c.HMCIndep = c.HMCRate / (2 * c.Tau)
-	for _, m := range s.methods {
-		var r float64
-		if err := s.out.F.Attr("/generated/"+m.Name, "samples_per_second", &r); err != nil {
-			return c, err
-		}
-		c.Gen[m.Name] = r
-	}
-	c.BreakEven = math.Inf(1)
-	if g := c.Gen["learned"]; g > c.HMCIndep {
-		c.BreakEven = c.TrainSeconds / (1/c.HMCIndep - 1/g)
-	}
-	c.PeakRSS = peakRSS()
-	return c, nil
-}
-
-// peakRSS returns the peak resident set size of the process (VmHWM of
-// /proc/self/status), or −1 where that is not available.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			f := strings.Fields(rest)
-			if len(f) >= 1 {
-				if kb, err := strconv.ParseInt(f[0], 10, 64); err == nil {
-					return kb * 1024
-				}
-			}
-		}
-	}
-	return -1
+	return s.out.NewCost(s.mc, s.methods, "learned", secs)
 }
 
 func (s *state) reportStage(ctx context.Context) error {
@@ -302,24 +162,7 @@ func (s *state) reportStage(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	attrs := map[string]any{
-		"description":                "cost of independent configurations on this machine, in this run: HMC + clusters (independent chains on all cores) against generation (all cores), and the training time (train_seconds: every model the learned method uses — lattice networks, time-window experts, IR block)",
-		"cores":                      int64(c.Cores),
-		"hmc_updates_per_second":     c.HMCRate,
-		"hmc_tau_int":                c.Tau,
-		"hmc_independent_per_second": c.HMCIndep,
-		"hmc_rule":                   "independent samples/s = updates/s ÷ 2τ_int, τ_int the largest Γ-method estimate of M, |M|, M², S/V (pilot run, in updates)",
-		"train_seconds":              c.TrainSeconds,
-		"break_even_samples":         c.BreakEven,
-		"break_even_rule":            "N at which training time + N/(learned samples/s) = N/(HMC independent samples/s); +Inf if generation is slower",
-		"peak_rss_bytes":             c.PeakRSS,
-	}
-	for m, r := range c.Gen {
-		attrs[m+"_samples_per_second"] = r
-		attrs[m+"_speedup"] = r / c.HMCIndep
-		attrs[m+"_seconds_per_sample"] = 1 / r
-	}
-	if err := s.out.F.CreateGroup("/cost", attrs); err != nil {
+	if err := s.out.WriteCost(c, "cost of independent configurations on this machine, in this run: HMC + clusters (independent chains on all cores) against generation (all cores), and the training time (train_seconds: every model the learned method uses — lattice networks, time-window experts, IR block)"); err != nil {
 		return err
 	}
 	if s.r.Plots {
@@ -334,13 +177,7 @@ func (s *state) summary() error {
 	h, cp := s.act.Hopping, s.act.Continuum
 	fmt.Fprintf(w, "\nphi4: %s lattice, κ = %.6g, λ = %.6g (m² = %.6g, g = %.6g), flow %s (T = %.3g), seed %d → %s\n\n",
 		s.lat, h.Kappa, h.Lambda, cp.M2, cp.G, s.cfg.Flow.Regulator, s.proc.T, s.r.Seed, s.r.Out)
-	fmt.Fprintf(w, "stage\tseconds\n")
-	total := 0.0
-	for i, st := range s.runner.Stages {
-		fmt.Fprintf(w, "%s\t%.1f\n", st.Name, s.runner.Times[i].Seconds())
-		total += s.runner.Times[i].Seconds()
-	}
-	fmt.Fprintf(w, "total\t%.1f\n\n", total)
+	s.runner.PrintTimes(w)
 	fmt.Fprintf(w, "ensemble\t⟨|M|⟩\tχ = V⟨M²⟩\tU₄\tS/V\t⟨sign M⟩\n")
 	ro := s.refStats.Obs
 	fmt.Fprintf(w, "reference (MC, N=%d)\t%.5g ± %.2g\t%.5g ± %.2g\t%.4f ± %.4f\t%.6g ± %.2g\t\n", s.ref.Len(),
@@ -395,15 +232,9 @@ func (s *state) summary() error {
 		groups = append(groups, m.Name)
 	}
 	for _, group := range groups {
-		for _, c := range s.checks[group] {
-			mark := "pass"
-			if !c.Pass {
-				mark = "FAIL"
-				if group == "reference" || group == judged {
-					failed = append(failed, c.Name)
-				}
-			}
-			fmt.Fprintf(s.r.Stdout, "  %s  %-40s %-10.4g (threshold %.4g)  %s\n", mark, c.Name, c.Value, c.Threshold, c.Rule)
+		f := pipeline.PrintChecks(s.r.Stdout, 40, s.checks[group])
+		if group == "reference" || group == judged {
+			failed = append(failed, f...)
 		}
 	}
 	fmt.Fprintf(s.r.Stdout, "  (the gaussian rows show what the Gaussian inverse RG misses, refined or not; only %s's rows and the reference's are judged)\n", judged)

@@ -17,17 +17,17 @@ type Config struct {
 
 	Lattice pipeline.Lattice `mapstructure:"lattice"`
 	Field   Field            `mapstructure:"field"`
-	MC      MC               `mapstructure:"mc"`
+	MC      pipeline.MC      `mapstructure:"mc"`
 	// Reference: see the help text.
 	Reference int               `mapstructure:"reference" help:"configurations of the fresh reference ensemble every generated ensemble is compared with (independent chains, thinned by the measured τ_int)"`
 	Symmetry  Symmetry          `mapstructure:"symmetry"`
 	IR        IR                `mapstructure:"ir"`
 	Flow      pipeline.Flow     `mapstructure:"flow"`
-	Langevin  Langevin          `mapstructure:"langevin"`
+	Langevin  pipeline.Langevin `mapstructure:"langevin"`
 	Network   pipeline.Network  `mapstructure:"network"`
 	Train     pipeline.Train    `mapstructure:"train"`
 	Generate  pipeline.Generate `mapstructure:"generate"`
-	Refine    Refine            `mapstructure:"refine"`
+	Refine    pipeline.Refine   `mapstructure:"refine"`
 	Bars      Bars              `mapstructure:"bars"`
 	Denoise   struct {
 		Times int `mapstructure:"times" help:"flow times of the denoising-error curve (evenly spaced in (0, T])"`
@@ -44,7 +44,7 @@ type Bars struct {
 // judged returns the name of the method the bars judge.
 func (c Config) judged() string {
 	if c.Bars.Ensemble == "refined" || (c.Bars.Ensemble == "auto" && c.Refine.Method != "none") {
-		return c.Refine.refineName("learned")
+		return c.Refine.Name("learned")
 	}
 	return "learned"
 }
@@ -69,28 +69,6 @@ func (f Field) action(c Config) (*field.Phi4, error) {
 		return field.NewPhi4(l, field.ContinuumParams{M2: f.M2, G: f.G})
 	}
 	return field.NewPhi4Hopping(l, field.HoppingParams{Kappa: f.Kappa, Lambda: f.Lambda})
-}
-
-// MC is the `mc:` section: the Markov chains of the training, held-out and
-// reference ensembles (package field: HMC + embedded-Ising clusters).
-type MC struct {
-	Chains     int     `mapstructure:"chains" help:"independent chains per ensemble (run on all cores; the result does not depend on the number of cores)"`
-	Thermalise int     `mapstructure:"thermalise" help:"updates per chain with step-size tuning before anything is kept"`
-	Pilot      int     `mapstructure:"pilot" help:"updates per chain of the pilot run that measures τ_int (its configurations are not used)"`
-	Every      int     `mapstructure:"every" help:"updates between kept configurations; 0 = ⌈2τ_int⌉ with τ_int the largest Γ-method estimate of the pilot run (M, |M|, M², S/V)"`
-	GlobalFlip bool    `mapstructure:"global_flip" help:"multiply each kept configuration by a random sign: the exact global Z₂ move φ → −φ, which connects the sectors of the broken phase"`
-	Clusters   int     `mapstructure:"clusters" help:"Wolff embedded-Ising cluster updates after each HMC trajectory (0 = HMC only: the broken phase then never changes sector)"`
-	Integrator string  `mapstructure:"integrator" help:"molecular-dynamics integrator: omelyan (2nd-order minimum norm) or leapfrog"`
-	TrajLength float64 `mapstructure:"traj_length" help:"trajectory length τ of HMC (the step is tuned to 80% acceptance)"`
-}
-
-// ChainConfig returns the field package's chain configuration.
-func (m MC) ChainConfig() field.ChainConfig {
-	in := field.Omelyan
-	if m.Integrator == "leapfrog" {
-		in = field.Leapfrog
-	}
-	return field.ChainConfig{HMC: field.HMCConfig{Integrator: in, TrajLength: m.TrajLength}, Clusters: m.Clusters}
 }
 
 // Symmetry is the `symmetry:` section: the exact Z₂ symmetry φ → −φ of
@@ -143,7 +121,7 @@ func defaults() Config {
 	c.Out = "results/phi4.h5"
 	c.Lattice.Dims = []int{16, 16}
 	c.Field = Field{Couplings: "hopping", Kappa: criticalKappa, Lambda: criticalLambda}
-	c.MC = MC{Chains: 8, Thermalise: 500, Pilot: 2000, Every: 0, GlobalFlip: true, Clusters: 2, Integrator: "omelyan", TrajLength: 1}
+	c.MC = pipeline.MC{Chains: 8, Thermalise: 500, Pilot: 2000, Every: 0, GlobalFlip: true, Clusters: 2, Integrator: "omelyan", TrajLength: 1}
 	c.Reference = 4096
 	c.Symmetry = Symmetry{Augment: true, Odd: true}
 	// The 5×5 block of modes |n_μ| ≤ 2 (shells 0–2 of 16²) gets its own
@@ -153,11 +131,11 @@ func defaults() Config {
 	c.IR = IR{Extent: 5, Width: 32, Blocks: 2, TimeDim: 32, Steps: 5000, Batch: 256, LR: 1e-3}
 	c.Flow = pipeline.Flow{Regulator: "fermi-dirac", Temperature: 0.2, M02: 1, ZeroMode: "integrate-out",
 		Snapshots: 17, Samples: 1024, Store: 8, Coupling: "trajectory"}
-	c.Langevin = Langevin{Method: "none", Step: 0.02, Time: 20, Snapshots: 11, Samples: 256, FourierM2: 1}
+	c.Langevin = pipeline.Langevin{Method: "none", Step: 0.02, Time: 20, Snapshots: 11, Samples: 256, FourierM2: 1}
 	// Langevin time 2 at h = 0.01: long enough for the action density of the
 	// critical learned ensemble to relax, short enough that ⟨|M|⟩, χ and U₄
 	// stay where the generator put them.
-	c.Refine = Refine{Method: "mala", Time: 2, Step: 0.01, Scan: []float64{0.05, 0.1, 0.25, 0.5, 1}}
+	c.Refine = pipeline.Refine{Method: "mala", Time: 2, Step: 0.01, Scan: []float64{0.05, 0.1, 0.25, 0.5, 1}}
 	// The bars judge the learned sampler with its exact corrector: the
 	// network alone leaves the action density off by several standard
 	// errors, and the short MALA flow that follows repairs that without
@@ -207,23 +185,14 @@ func (c Config) Validate() error {
 			p.Add("field", fmt.Sprintf("%+v", f), err.Error())
 		}
 	}
-	m := c.MC
-	p.Check(m.Chains >= 1, "mc.chains", m.Chains, "allowed ≥ 1")
-	p.Check(m.Thermalise >= 0, "mc.thermalise", m.Thermalise, "allowed ≥ 0")
-	p.Check(m.Every >= 0, "mc.every", m.Every, "allowed ≥ 0 (0 = from the measured τ_int)")
-	if m.Every == 0 {
-		p.Check(m.Pilot >= 100, "mc.pilot", m.Pilot, "allowed ≥ 100 when mc.every = 0 (τ_int needs a series)")
-	}
-	p.Check(m.Clusters >= 0, "mc.clusters", m.Clusters, "allowed ≥ 0")
-	p.Check(m.Integrator == "omelyan" || m.Integrator == "leapfrog", "mc.integrator", m.Integrator, "allowed omelyan, leapfrog")
-	p.Check(m.TrajLength > 0 && !math.IsInf(m.TrajLength, 0), "mc.traj_length", m.TrajLength, "allowed finite > 0")
+	c.MC.Check(&p)
 	p.Check(c.Reference >= 32, "reference", c.Reference, "allowed ≥ 32 (the comparison splits it into 16 blocks twice)")
 	c.Flow.Check(&p, c.Train.Samples)
 	if c.Flow.ZeroMode == "keep" {
 		p.Add("flow.zero_mode", c.Flow.ZeroMode, "allowed integrate-out: generation starts from the fixed point, which only a flow that integrates out every mode reaches")
 	}
-	c.Langevin.check(&p)
-	c.Refine.check(&p)
+	c.Langevin.Check(&p)
+	c.Refine.Check(&p)
 	switch {
 	case c.Bars.Ensemble == "refined" && c.Refine.Method == "none":
 		p.Add("bars.ensemble", c.Bars.Ensemble, "allowed network when refine.method = none (there is no refined ensemble to judge)")

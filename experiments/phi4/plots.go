@@ -19,6 +19,30 @@ func stepCurve(edges, h []float64) (x, y []float64) {
 
 // plots writes the PNG figures beside the HDF5 file.
 func (s *state) plots() error {
+	if err := s.comparisonPlots(); err != nil {
+		return err
+	}
+	if err := s.flowPlots(); err != nil {
+		return err
+	}
+	r := s.r
+	if err := pipeline.TrainingPlot(r.PlotPath("training"), s.learned); err != nil {
+		return err
+	}
+	if c := s.comps["learned"]; c != nil {
+		if err := pipeline.DenoisePlot(r.PlotPath("denoise_mse"), c.Denoise); err != nil {
+			return err
+		}
+	}
+	if err := s.scanPlot(); err != nil {
+		return err
+	}
+	return s.out.GeneratedPanels(r.PlotPath("fields"), pipeline.Panel{Title: "Monte Carlo", Field: s.ref.Field(0)}, s.methods)
+}
+
+// comparisonPlots draws every generated ensemble beside the reference: the
+// spectra, their ratio, the M histograms and the Binder cumulants.
+func (s *state) comparisonPlots() error {
 	r, o := s.r, s.out
 	k := o.Shells.KHat
 	sp := cli.LinePlot{Title: "G(k) by momentum shell", XLabel: "|k̂|", YLabel: "G(k)", LogY: true}
@@ -61,6 +85,12 @@ func (s *state) plots() error {
 			return err
 		}
 	}
+	return nil
+}
+
+// flowPlots draws the observables and the KL along the Polchinski flow.
+func (s *state) flowPlots() error {
+	r := s.r
 	if f := s.flow; f != nil {
 		var chi, chiE, u4, u4E, sd, sdE []float64
 		for _, ob := range f.Obs {
@@ -89,38 +119,7 @@ func (s *state) plots() error {
 			return err
 		}
 	}
-	if m := s.learned; len(m.State.Curve) > 0 {
-		var x, y []float64
-		for _, c := range m.State.Curve {
-			x = append(x, float64(c.Step))
-			y = append(y, c.HeldOut)
-		}
-		tc := cli.LinePlot{Title: "training (held-out loss; 1 per site is the Gaussian baseline)", XLabel: "step", YLabel: "loss",
-			Series: []cli.Series{{Name: "learned", X: x, Y: y}}}
-		if err := tc.Save(r.PlotPath("training")); err != nil {
-			return err
-		}
-	}
-	if c := s.comps["learned"]; c != nil && c.Denoise != nil {
-		d := c.Denoise
-		mp := cli.LinePlot{Title: "denoising error on held-out data", XLabel: "RG time t", YLabel: "MSE per site", LogY: true}
-		for i, n := range d.Names {
-			mp.Series = append(mp.Series, cli.Series{Name: n, X: d.Times, Y: d.MSE[i], YErr: d.MSEErr[i], Points: i > 0})
-		}
-		if err := mp.Save(r.PlotPath("denoise_mse")); err != nil {
-			return err
-		}
-	}
-	if err := s.scanPlot(); err != nil {
-		return err
-	}
-	panels := []pipeline.Panel{{Title: "Monte Carlo", Field: s.ref.Field(0)}}
-	for _, m := range s.methods {
-		if gen, err := o.ReadGenerated(m.Name); err == nil {
-			panels = append(panels, pipeline.Panel{Title: m.Name, Field: gen.Field(0)})
-		}
-	}
-	return pipeline.FieldPanels(r.PlotPath("fields"), s.lat, panels)
+	return nil
 }
 
 // scanPlot draws, for each refining ensemble, the bars' z-scores against

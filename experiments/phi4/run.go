@@ -29,7 +29,7 @@ type state struct {
 	refChains        int
 	refStats         *pipeline.Stats
 	// mc holds the cost figures of the Monte Carlo ensembles.
-	mc mcCost
+	mc pipeline.MCCost
 
 	// base is the Gaussian part: the measured (symmetrised) spectrum of the
 	// training fields. The gaussian method samples with it; the learned
@@ -59,14 +59,6 @@ type state struct {
 	// scans are the refinement scans (refine stage) by refined method.
 	scans  map[string]*refineScan
 	runner *pipeline.Runner
-}
-
-// mcCost are the Monte Carlo figures the cost table needs.
-type mcCost struct {
-	Tau        float64 // largest τ_int of the pilot run, in updates
-	Every      int     // updates between kept configurations
-	Rate       float64 // updates per second on all cores (reference chains)
-	Acceptance float64
 }
 
 // Ensemble groups in the file.
@@ -146,7 +138,7 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 	for _, m := range s.methods {
 		stages = append(stages, s.out.GenerateStage(s.runner, m, r.Seed))
 	}
-	refined := s.refineMethods(s.methods)
+	refined := cfg.Refine.Methods(s.methods, "φ⁴")
 	for i, m := range refined {
 		stages = append(stages, s.refineStage(s.methods[i], m))
 	}
@@ -173,134 +165,40 @@ func (s *state) couplingAttrs() map[string]any {
 	}
 }
 
+// mcEnsembles are the Monte Carlo ensembles of the run, the reference last.
+func (s *state) mcEnsembles() []*pipeline.MCEnsemble {
+	return []*pipeline.MCEnsemble{
+		{Set: setTrain, Name: setNames[setTrain], N: s.cfg.Train.Samples, Group: grpTrain, Desc: "the training ensemble (flowed and learned from)"},
+		{Set: setHeld, Name: setNames[setHeld], N: s.cfg.Train.HeldOut, Group: grpHeld, Desc: "held-out configurations for the validation loss and the denoising-error curve"},
+		{Set: setRef, Name: setNames[setRef], N: s.cfg.Reference, Group: grpRef, Desc: "a fresh ensemble from independent chains that every generated ensemble is compared with"},
+	}
+}
+
 func (s *state) sampleStage(ctx context.Context) error {
-	cfg := s.cfg
-	m := cfg.MC
-	log := s.r.Log
-	every := m.Every
-	var pilot *mcResult
-	if every == 0 {
-		bar := s.r.Progress("sample pilot", 1, "runs")
-		var err error
-		pilot, err = runChains(s.act, m, s.r.Seed, setPilot, m.Chains*m.Pilot, 1)
-		bar.Done()
-		if err != nil {
-			return err
-		}
-		s.mc.Tau = tauMax(pilot.Obs)
-		every = stride(s.mc.Tau)
-		log.Info("pilot run", "tau_int", s.mc.Tau, "every", every, "acceptance", pilot.Acceptance)
-		if pilot.ObsErr != nil {
-			log.Warn("pilot run too short for its autocorrelation time: τ_int is a lower estimate; raise mc.pilot", "err", pilot.ObsErr)
-		}
-	}
-	s.mc.Every = every
-	sets := []struct {
-		set  int
-		n    int
-		dst  **field.Ensemble
-		grp  string
-		desc string
-	}{
-		{setTrain, cfg.Train.Samples, &s.train, grpTrain, "the training ensemble (flowed and learned from)"},
-		{setHeld, cfg.Train.HeldOut, &s.held, grpHeld, "held-out configurations for the validation loss and the denoising-error curve"},
-		{setRef, cfg.Reference, &s.ref, grpRef, "a fresh ensemble from independent chains that every generated ensemble is compared with"},
-	}
 	if err := s.out.WriteLattice(); err != nil {
 		return err
 	}
-	for _, st := range sets {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		bar := s.r.Progress("sample "+setNames[st.set], int64(st.n), "configurations")
-		res, err := runChains(s.act, m, s.r.Seed, st.set, st.n, every)
-		bar.Done()
-		if err != nil {
-			return err
-		}
-		*st.dst = res.Ens
-		if st.set == setRef {
-			s.refChains = res.Chains
-			s.mc.Rate = float64(res.Updates) / res.Seconds
-			s.mc.Acceptance = res.Acceptance
-			if pilot == nil {
-				// No pilot run: τ_int per update from the thinned chains.
-				s.mc.Tau = tauMax(res.Obs) * float64(every)
-			}
-		}
-		attrs := s.couplingAttrs()
-		for k, v := range map[string]any{
-			"description": st.desc, "sampler": "HMC (" + m.Integrator + ") + Wolff embedded-Ising clusters",
-			"n_samples": int64(res.Ens.Len()), "n_chains": int64(res.Chains), "n_thermalization": int64(m.Thermalise),
-			"stride": int64(every), "clusters_per_trajectory": int64(m.Clusters), "trajectory_length": m.TrajLength,
-			"acceptance": res.Acceptance, "step_size": res.StepSize, "cluster_fraction": res.ClusterFraction,
-			"updates": res.Updates, "seconds": res.Seconds, "updates_per_second": float64(res.Updates) / res.Seconds,
-			"tau_int_pilot": s.mc.Tau,
-			"layout":        "chain-major: configuration i of chain c is sample c·(n_samples/n_chains) + i",
-		} {
-			attrs[k] = v
-		}
-		if err := s.out.F.CreateGroup(st.grp, attrs); err != nil {
-			return err
-		}
-		if err := s.out.WriteFields(st.grp+"/fields", res.Ens, "φ⁴ configurations ϕ_x (continuum-like normalisation)"); err != nil {
-			return err
-		}
-		stats, err := s.out.Measure(s.act, chainsOf(res.Ens, res.Chains)...)
-		if err != nil {
-			return err
-		}
-		if stats.Err != nil {
-			log.Warn("statistics of "+setNames[st.set], "err", stats.Err)
-		}
-		if st.set == setRef {
-			s.refStats = stats
-		}
-		if err := s.out.WriteStats(st.grp, stats); err != nil {
-			return err
-		}
+	ens := s.mcEnsembles()
+	var err error
+	s.mc, err = s.out.MCStage(ctx, s.r, pipeline.MCRun{Action: s.act, MC: s.cfg.MC, Pilot: setPilot, Ensembles: ens,
+		Attrs: s.couplingAttrs, Fields: "φ⁴ configurations ϕ_x (continuum-like normalisation)"})
+	if err != nil {
+		return err
 	}
+	s.train, s.held, s.ref = ens[0].Ens, ens[1].Ens, ens[2].Ens
+	s.refChains, s.refStats = ens[2].Chains, ens[2].Stats
 	return s.measureBaseline()
-}
-
-// chainsOf splits e into n equally long consecutive chains.
-func chainsOf(e *field.Ensemble, n int) []*field.Ensemble {
-	V := e.Lat.Volume()
-	per := e.Len() / n
-	out := make([]*field.Ensemble, n)
-	for c := range out {
-		out[c] = &field.Ensemble{Lat: e.Lat, Data: e.Data[c*per*V : (c+1)*per*V]}
-	}
-	return out
 }
 
 // restoreSample reads the ensembles back for a resumed run.
 func (s *state) restoreSample(ctx context.Context) error {
+	ens := s.mcEnsembles()
 	var err error
-	for _, x := range []struct {
-		grp string
-		dst **field.Ensemble
-	}{{grpTrain, &s.train}, {grpHeld, &s.held}, {grpRef, &s.ref}} {
-		if *x.dst, err = s.out.ReadFields(x.grp + "/fields"); err != nil {
-			return err
-		}
-	}
-	var chains int64
-	var every int64
-	f := s.out.F
-	for _, a := range []struct {
-		name string
-		dst  any
-	}{{"n_chains", &chains}, {"stride", &every}, {"tau_int_pilot", &s.mc.Tau}, {"updates_per_second", &s.mc.Rate}, {"acceptance", &s.mc.Acceptance}} {
-		if err := f.Attr(grpRef, a.name, a.dst); err != nil {
-			return err
-		}
-	}
-	s.refChains, s.mc.Every = int(chains), int(every)
-	if s.refStats, err = s.out.Measure(s.act, chainsOf(s.ref, s.refChains)...); err != nil {
+	if s.mc, err = s.out.ReadMC(s.act, ens); err != nil {
 		return err
 	}
+	s.train, s.held, s.ref = ens[0].Ens, ens[1].Ens, ens[2].Ens
+	s.refChains, s.refStats = ens[2].Chains, ens[2].Stats
 	return s.measureBaseline()
 }
 
@@ -325,30 +223,14 @@ func (s *state) measureBaseline() error {
 }
 
 func (s *state) flowStage(ctx context.Context) error {
-	cfg := s.cfg
-	coupling, err := erg.ParseCoupling(cfg.Flow.Coupling)
-	if err != nil {
-		return err
-	}
-	data, err := field.EnsembleOf(s.lat, s.train.Data[:cfg.Flow.Samples*s.lat.Volume()])
-	if err != nil {
-		return err
-	}
-	sched := s.proc.Sched.(erg.PolchinskiSchedule)
 	attrs := map[string]any{
-		"regulator": cfg.Flow.Regulator, "temperature": cfg.Flow.Temperature,
-		"schedule": "Polchinski: ᾱ_t(k) = K((k̂²+μ_IR²)/Λ_t²)/K((k̂²+μ_IR²)/Λ₀²), Λ_t = Λ₀e^{−t}",
-		"lambda0":  math.Sqrt(sched.Lambda02), "mu_ir2": sched.MuIR2, "m0_2": cfg.Flow.M02,
-		"zero_mode": cfg.Flow.ZeroMode, "basis": "fft", "coupling": cfg.Flow.Coupling, "end_time": s.proc.T,
 		"max_alpha_bar_end": s.proc.MaxAlphaBar(s.proc.T),
 		"start_bias":        s.startBias(),
-		"variables":         "x_t = φ_t/√ᾱ_t: the variance-preserving form x_t = √ᾱ x₀ + √(1−ᾱ) σ ξ, fixed point N(0, 1/(k̂²+m₀²))",
 		"analytic":          "the *_analytic columns are the closed forms of the Gaussian with the measured spectrum of the training fields (the data's Gaussian part)",
 		"description":       "the Polchinski flow of the φ⁴ training ensemble to the Gaussian fixed point",
 	}
-	bar := s.r.Progress("flow", int64(cfg.Flow.Snapshots), "snapshots")
-	res, err := s.out.RunFlow(pipeline.FlowInput{Group: "/flow/polchinski", Proc: s.proc, Action: s.act, Data: data,
-		Times: cfg.Flow.Times(s.proc), Coupling: coupling, Store: cfg.Flow.Store, G0: s.base.G0, Seed: s.r.Seed, Attrs: attrs})
+	bar := s.r.Progress("flow", int64(s.cfg.Flow.Snapshots), "snapshots")
+	res, err := s.out.FlowStage(s.cfg.Flow, s.proc, s.act, s.train, s.base.G0, s.r.Seed, attrs)
 	bar.Done()
 	if err != nil {
 		return err

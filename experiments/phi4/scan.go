@@ -13,7 +13,6 @@ import (
 	"rgflow/field"
 	"rgflow/generative/evaluate"
 	"rgflow/internal/h5io"
-	"rgflow/internal/rng"
 )
 
 // The refinement scan (refine.scan): the refining ensemble compared with
@@ -46,9 +45,7 @@ type refineScan struct {
 // scanRow compares the refining ensemble e at Langevin time t with the
 // reference and appends the row to sc.
 func (s *state) scanRow(sc *refineScan, dst *pipeline.Method, t, acc float64, e *field.Ensemble) error {
-	cc := evaluate.CompareConfig{Action: s.act, Shells: s.out.Shells}
-	hi, lo := rng.Derive(s.r.Seed, rng.StageEvaluate, uint64(dst.Index))
-	cc.Seed = hi ^ lo
+	cc := evaluate.CompareConfig{Action: s.act, Shells: s.out.Shells, Seed: pipeline.EvalSeed(s.r.Seed, dst.Index)}
 	ref := evaluate.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}
 	c, err := evaluate.Compare(ref, evaluate.Sample{Name: "/generated/" + dst.Name, Fields: e}, cc)
 	if err != nil {

@@ -23,6 +23,27 @@ func (o *Out) WriteComparison(method, reference string, c *evaluate.Comparison, 
 		}
 	}
 	g := "/comparison/" + method
+	if err := o.F.CreateGroup(g, comparisonAttrs(method, reference, c, extra)); err != nil {
+		return err
+	}
+	if err := o.writeComparisonData(g, c); err != nil {
+		return err
+	}
+	if err := o.writeCheckTable(g, append(checksOf(c.Verdict), extra...)); err != nil {
+		return err
+	}
+	if c.Denoise != nil {
+		if err := o.writeDenoise("/generated/"+method, c.Denoise); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// comparisonAttrs are the attributes of /comparison/<method>: the verdict
+// (the comparison's own checks and the extra ones), its criteria and the
+// scalar statistics.
+func comparisonAttrs(method, reference string, c *evaluate.Comparison, extra []Check) map[string]any {
 	pass := c.Verdict.Pass
 	var failed []string
 	for _, ch := range c.Verdict.Checks {
@@ -58,9 +79,13 @@ func (o *Out) WriteComparison(method, reference string, c *evaluate.Comparison, 
 		"warnings":    strings.Join(c.Warnings, "; "),
 		"description": "the generated ensemble against the reference: spectrum ratio, observable z-scores, M histogram, W₂ and KL with null yardsticks (between halves of the reference), verdict",
 	}
-	if err := o.F.CreateGroup(g, attrs); err != nil {
-		return err
-	}
+	return attrs
+}
+
+// writeComparisonData writes the datasets of the comparison group g: the
+// spectra by shell, the distances with their null yardsticks, the z-scores
+// and the M histograms.
+func (o *Out) writeComparisonData(g string, c *evaluate.Comparison) error {
 	shell := func(name, units, desc string, v []float64) error {
 		_, err := o.F.Put(g+"/"+name, h5io.Spec{Units: units, Description: desc, Dims: []string{"shell"}, Scales: []string{ShellScale}}, v)
 		return err
@@ -123,7 +148,12 @@ func (o *Out) WriteComparison(method, reference string, c *evaluate.Comparison, 
 			}
 		}
 	}
-	all := append(checksOf(c.Verdict), extra...)
+	return nil
+}
+
+// writeCheckTable writes <g>/checks: the value, threshold and outcome of
+// every check, in the order of the group's names attribute.
+func (o *Out) writeCheckTable(g string, all []Check) error {
 	names := make([]string, len(all))
 	vals := make([]float64, len(all))
 	ths := make([]float64, len(all))
@@ -143,11 +173,6 @@ func (o *Out) WriteComparison(method, reference string, c *evaluate.Comparison, 
 		v          any
 	}{{"value", "value of each check", vals}, {"threshold", "threshold of each check", ths}, {"pass", "1 where the check passed, 0 where it failed", ok}} {
 		if _, err := o.F.Put(g+"/checks/"+d.name, h5io.Spec{Units: "1", Description: d.desc, Dims: []string{"check"}}, d.v); err != nil {
-			return err
-		}
-	}
-	if c.Denoise != nil {
-		if err := o.writeDenoise("/generated/"+method, c.Denoise); err != nil {
 			return err
 		}
 	}

@@ -9,11 +9,13 @@ import (
 	"strings"
 
 	"rgflow/erg"
+	"rgflow/field"
 	"rgflow/generative"
 	"rgflow/generative/nn"
 	"rgflow/internal/config"
 	"rgflow/internal/rng"
 	"rgflow/lattice"
+	"rgflow/wgrad"
 )
 
 // Lattice is the `lattice:` section.
@@ -287,4 +289,93 @@ func (c Generate) Sampler(p *erg.Process, s generative.Score, fullVariance bool)
 	}
 	smp.FullVariance = fullVariance && m == generative.Ancestral
 	return smp, nil
+}
+
+// MC is the `mc:` section: the Markov chains of the ensembles of an
+// interacting action (package field: HMC + embedded-Ising clusters).
+type MC struct {
+	Chains     int     `mapstructure:"chains" help:"independent chains per ensemble (run on all cores; the result does not depend on the number of cores)"`
+	Thermalise int     `mapstructure:"thermalise" help:"updates per chain with step-size tuning before anything is kept"`
+	Pilot      int     `mapstructure:"pilot" help:"updates per chain of the pilot run that measures τ_int (its configurations are not used)"`
+	Every      int     `mapstructure:"every" help:"updates between kept configurations; 0 = ⌈2τ_int⌉ with τ_int the largest Γ-method estimate of the pilot run (M, |M|, M², S/V)"`
+	GlobalFlip bool    `mapstructure:"global_flip" help:"multiply each kept configuration by a random sign: the exact global Z₂ move φ → −φ, which connects the sectors of the broken phase"`
+	Clusters   int     `mapstructure:"clusters" help:"Wolff embedded-Ising cluster updates after each HMC trajectory (0 = HMC only: the broken phase then never changes sector)"`
+	Integrator string  `mapstructure:"integrator" help:"molecular-dynamics integrator: omelyan (2nd-order minimum norm) or leapfrog"`
+	TrajLength float64 `mapstructure:"traj_length" help:"trajectory length τ of HMC (the step is tuned to 80% acceptance)"`
+}
+
+// ChainConfig returns the field package's chain configuration.
+func (m MC) ChainConfig() field.ChainConfig {
+	in := field.Omelyan
+	if m.Integrator == "leapfrog" {
+		in = field.Leapfrog
+	}
+	return field.ChainConfig{HMC: field.HMCConfig{Integrator: in, TrajLength: m.TrajLength}, Clusters: m.Clusters}
+}
+
+// Check adds the section's problems to p.
+func (m MC) Check(p *config.Problems) {
+	p.Check(m.Chains >= 1, "mc.chains", m.Chains, "allowed ≥ 1")
+	p.Check(m.Thermalise >= 0, "mc.thermalise", m.Thermalise, "allowed ≥ 0")
+	p.Check(m.Every >= 0, "mc.every", m.Every, "allowed ≥ 0 (0 = from the measured τ_int)")
+	if m.Every == 0 {
+		p.Check(m.Pilot >= 100, "mc.pilot", m.Pilot, "allowed ≥ 100 when mc.every = 0 (τ_int needs a series)")
+	}
+	p.Check(m.Clusters >= 0, "mc.clusters", m.Clusters, "allowed ≥ 0")
+	p.Check(m.Integrator == "omelyan" || m.Integrator == "leapfrog", "mc.integrator", m.Integrator, "allowed omelyan, leapfrog")
+	p.Check(m.TrajLength > 0 && !math.IsInf(m.TrajLength, 0), "mc.traj_length", m.TrajLength, "allowed finite > 0")
+}
+
+// Langevin is the `langevin:` section.
+type Langevin struct {
+	Method    string  `mapstructure:"method" help:"stochastic-quantisation snapshots of the φ⁴ action (wgrad Langevin, into /flow/langevin): none, euler, mala, fourier, fourier-mala"`
+	Step      float64 `mapstructure:"step" help:"largest Langevin time step h (euler and fourier are unadjusted: biased at finite h, unstable at large h; mala and fourier-mala keep exp(−S) exactly at any h, with acceptance falling as h grows: 0.74 at h = 0.02 on the quick 8² lattice)"`
+	Time      float64 `mapstructure:"time" help:"Langevin time of the last snapshot"`
+	Snapshots int     `mapstructure:"snapshots" help:"snapshot times, evenly spaced in [0, time]"`
+	Samples   int     `mapstructure:"samples" help:"fields that flow (independent samples: every snapshot is one ensemble)"`
+	FourierM2 float64 `mapstructure:"fourier_m2" help:"M² > 0 of the Fourier mobility (k̂² + M²)/(4d + M²) (fourier methods)"`
+}
+
+// Check adds the section's problems to p.
+func (c Langevin) Check(p *config.Problems) {
+	if c.Method == "none" {
+		return
+	}
+	if _, err := wgrad.ParseMethod(c.Method); err != nil {
+		p.Add("langevin.method", c.Method, "allowed none, euler, mala, fourier, fourier-mala")
+		return
+	}
+	p.Check(c.Step > 0 && !math.IsInf(c.Step, 0), "langevin.step", c.Step, "allowed > 0")
+	p.Check(c.Time > 0 && !math.IsInf(c.Time, 0), "langevin.time", c.Time, "allowed > 0")
+	p.Check(c.Snapshots >= 2, "langevin.snapshots", c.Snapshots, "allowed ≥ 2")
+	p.Check(c.Samples >= 32, "langevin.samples", c.Samples, "allowed ≥ 32 (the observables' errors need a few blocks)")
+	p.Check(c.FourierM2 > 0 && !math.IsInf(c.FourierM2, 0), "langevin.fourier_m2", c.FourierM2, "allowed > 0")
+}
+
+// Refine is the `refine:` section.
+type Refine struct {
+	Method string    `mapstructure:"method" help:"finish every generated ensemble with the exact Langevin flow of the φ⁴ action into /generated/<method>_<refine.method>: none, mala (Metropolis-adjusted: keeps exp(−S) exactly) or fourier-mala (the same with the Fourier mobility of mass² langevin.fourier_m2)"`
+	Time   float64   `mapstructure:"time" help:"Langevin time of the refinement (the local structure relaxes in O(1); the magnetisation needs ~L^z)"`
+	Step   float64   `mapstructure:"step" help:"Langevin step h of the refinement (MALA's acceptance falls as h·V^{1/3} grows: 0.79 at h = 0.01 on 16²)"`
+	Scan   []float64 `mapstructure:"scan" help:"Langevin times, increasing inside (0, refine.time), at which the refining ensembles are also compared with the reference (/generated/<method>_<refine.method>/scan, beside t = 0 and refine.time): how long an exact local flow each generator needs; [] = none"`
+}
+
+// Check adds the section's problems to p.
+func (c Refine) Check(p *config.Problems) {
+	switch c.Method {
+	case "none":
+		return
+	case "mala", "fourier-mala":
+	default:
+		p.Add("refine.method", c.Method, "allowed none, mala, fourier-mala (only Metropolis-adjusted flows keep exp(−S) exactly)")
+		return
+	}
+	p.Check(c.Time > 0 && !math.IsInf(c.Time, 0), "refine.time", c.Time, "allowed finite > 0")
+	p.Check(c.Step > 0 && c.Step <= c.Time, "refine.step", c.Step, "allowed in (0, refine.time]")
+	for i, t := range c.Scan {
+		if !(t > 0 && t < c.Time) || (i > 0 && !(t > c.Scan[i-1])) {
+			p.Check(false, "refine.scan", c.Scan, fmt.Sprintf("allowed increasing Langevin times inside (0, refine.time = %g), e.g. [0.1, 0.5]", c.Time))
+			break
+		}
+	}
 }
