@@ -16,7 +16,7 @@ func (s *state) refineStage(src, dst *pipeline.Method) pipeline.Stage {
 	return pipeline.Stage{Name: "refine " + src.Name, Run: func(ctx context.Context) error {
 		c := s.cfg.Refine
 		bar := s.r.Progress("refine "+src.Name, int64(len(c.Scan)+2), "snapshots")
-		sc := &refineScan{Method: dst.Name}
+		sc := &refineScan{Method: dst.Name, Observables: barObservables}
 		err := s.out.Refine(ctx, c, s.cfg.Langevin.FourierM2, s.act, src, dst, s.r.Seed, bar, func(t, acc float64, e *field.Ensemble) error {
 			return s.scanRow(sc, dst, t, acc, e)
 		})
@@ -24,8 +24,8 @@ func (s *state) refineStage(src, dst *pipeline.Method) pipeline.Stage {
 		if err != nil {
 			return err
 		}
-		s.logScan(sc)
+		sc.Log(s.r.Log)
 		s.scans[dst.Name] = sc
-		return s.writeScan("/generated/"+dst.Name, sc)
+		return s.out.WriteScan("/generated/"+dst.Name, grpRef, sc)
 	}}
 }

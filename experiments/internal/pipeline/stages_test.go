@@ -354,3 +354,25 @@ func TestPrintChecks(t *testing.T) {
 		t.Errorf("%d lines, want 3:\n%s", n, b.String())
 	}
 }
+
+// TestRefineScan: a row passes when all its checks do, the first-pass time
+// is where the trailing run of passing rows begins, and the magnetisation
+// kept from t = 0 has correlation 1 and shift 0 at t = 0.
+func TestRefineScan(t *testing.T) {
+	sc := &RefineScan{Method: "m", Observables: []string{"Chi"}}
+	c := &evaluate.Comparison{Ratio: []float64{1, 1.1}, Observables: []evaluate.ObservableZ{{Name: "Chi", Z: 0.5}}}
+	m := []float64{1, -2, 3, -4}
+	for i, pass := range []bool{false, true, false, true, true} {
+		sc.Add(float64(i), 1, c, m, []Check{{Name: "x", Pass: pass}})
+	}
+	if got := sc.FirstPass(); got != 3 {
+		t.Errorf("first pass at %v, want 3", got)
+	}
+	if sc.MCorr[0] != 1 || sc.MShift[0] != 0 || math.Abs(sc.Shell[0]-0.1) > 1e-15 || sc.Obs[0][0].Z != 0.5 {
+		t.Errorf("row 0: corr %v, shift %v, worst shell %v, z %v", sc.MCorr[0], sc.MShift[0], sc.Shell[0], sc.Obs[0][0].Z)
+	}
+	sc.Add(5, 1, c, m, []Check{{Name: "x", Pass: false}})
+	if got := sc.FirstPass(); !math.IsNaN(got) {
+		t.Errorf("last row failing: first pass %v, want NaN", got)
+	}
+}
