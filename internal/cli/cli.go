@@ -229,7 +229,7 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	start := time.Now()
 	err = protect(func() error { return exp.Run(ctx, run, cfg) })
 	run.endProgress()
-	return finish(f, log, err, ctx, exp.Name, time.Since(start))
+	return finish(f, log, err, ctx, rs.Out, time.Since(start))
 }
 
 // parseArgs parses the command line into o and checks the flags that
@@ -368,7 +368,7 @@ func openOut(o *options, name string, rs *config.Run, yml string, tk *task) (*h5
 	if o.resume {
 		return h5io.Resume(rs.Out)
 	}
-	f, err := h5io.Create(rs.Out, h5io.Meta{Experiment: name, Config: yml, Seed: rs.Seed}, h5io.CreateOptions{Overwrite: o.force})
+	f, err := h5io.Create(rs.Out, h5io.Meta{Experiment: name, Config: yml, Seed: rs.Seed}, h5io.CreateOptions{Replace: o.force})
 	if err == nil && tk != nil {
 		if err = tk.writeAttrs(f); err != nil {
 			f.Close()
@@ -388,7 +388,10 @@ func protect(fn func() error) (err error) {
 	return fn()
 }
 
-func finish(f *h5io.File, log *logger, err error, ctx context.Context, name string, took time.Duration) int {
+// finish records how the run ended in its file, commits a forced run's
+// file over the previous one when complete, closes it and returns the exit
+// code.
+func finish(f *h5io.File, log *logger, err error, ctx context.Context, out string, took time.Duration) int {
 	code := ExitOK
 	status := h5io.StatusComplete
 	switch {
@@ -400,14 +403,23 @@ func finish(f *h5io.File, log *logger, err error, ctx context.Context, name stri
 		f.SetAttr("/", "error", err.Error())
 	}
 	serr := f.SetStatus(status)
+	if serr == nil && status == h5io.StatusComplete {
+		serr = f.Commit()
+	}
 	cerr := f.Close()
 	switch code {
 	case ExitOK:
 		log.Info("complete", "file", f.Path(), "elapsed", took.Round(time.Millisecond).String())
 	case ExitInterrupted:
 		log.Warn("interrupted after a checkpoint; continue with the same command plus --resume", "file", f.Path(), "cause", context.Cause(ctx))
+		if f.Path() != out {
+			log.Warn("the forced run keeps its file beside the previous one, which it replaces only when complete", "partial", f.Path(), "file", out)
+		}
 	default:
 		log.Error("run failed", "err", err, "file", f.Path())
+		if f.Path() != out {
+			log.Error("the previous file is left as it was", "file", out)
+		}
 	}
 	if serr != nil || cerr != nil {
 		log.Error("could not finalise the output file", "err", errors.Join(serr, cerr))
@@ -436,7 +448,7 @@ func resumeConfig[T any](defaults T, src config.Sources, out string) (T, error) 
 	if out == "" {
 		return zero, errors.New("--resume: no output file given (--out PATH)")
 	}
-	f, err := h5io.Open(out)
+	f, err := h5io.Open(h5io.ResumePath(out))
 	if err != nil {
 		return zero, fmt.Errorf("--resume: %w", err)
 	}
@@ -482,6 +494,9 @@ func checkOut(out string, resume, force bool) error {
 		return fmt.Errorf("invalid setting: out = %q: cannot create its directory: %v", out, err)
 	}
 	st, err := os.Stat(out)
+	if resume {
+		st, err = os.Stat(h5io.ResumePath(out))
+	}
 	switch {
 	case err == nil && st.IsDir():
 		return fmt.Errorf("invalid setting: out = %q: is a directory; give a file name such as %s", out, filepath.Join(out, "run.h5"))

@@ -65,8 +65,10 @@ type Info struct {
 // each sends its work to the HDF5 goroutine and waits for the answer.
 type File struct {
 	path     string
+	final    string // the name Commit renames the file to ("": written in place)
 	writable bool
 	resumed  bool
+	lock     *writerLock // the writer lock, released by Close
 
 	h      *hdf5.File // touched only on the HDF5 goroutine
 	open   []*Dataset // datasets opened through this File, closed in reverse at Close
@@ -82,38 +84,68 @@ type File struct {
 	staged   []*Dataset  // datasets that stage appends (direct.go)
 }
 
-// Path returns the file's name as given to Create or Open.
+// Path returns the file's name on disk: as given to Create or Open, or,
+// until Commit, the partial file of a replacing Create or Resume.
 func (f *File) Path() string { return f.path }
+
+// PartialPath returns the name under which a replacing run writes the file
+// path until Commit: results/run.h5 gives results/run.partial.h5 (the same
+// directory, so the final rename is atomic; the same extension, so the
+// XDMF sidecar of the partial file has a name of its own).
+func PartialPath(path string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + ".partial" + ext
+}
 
 // Resumed reports whether the file was opened by Resume.
 func (f *File) Resumed() bool { return f.resumed }
 
 // CreateOptions adjust Create.
 type CreateOptions struct {
-	// Overwrite replaces an existing file. Without it, Create refuses to
-	// touch an existing file.
+	// Overwrite truncates an existing file and writes the new one in its
+	// place. Without it (or Replace), Create refuses to touch an existing
+	// file.
 	Overwrite bool
+	// Replace leaves an existing file untouched: the new one is written as
+	// PartialPath(path) and replaces it only when Commit renames it, so a
+	// run that fails or is killed leaves the old file whole.
+	Replace bool
 }
 
 // Create creates the file at path (and its directory), writes the root
 // attributes of meta with status running, and flushes, so the file is a
-// valid (if empty) result from the start.
+// valid (if empty) result from the start. The file's writer lock
+// (LockPath) is held until Close; Create fails with ErrLocked when another
+// writer holds it.
 func Create(path string, meta Meta, opt CreateOptions) (*File, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("h5io: create %s: %w", path, err)
 		}
 	}
-	if !opt.Overwrite {
+	lock, err := acquireLock(path)
+	if err != nil {
+		return nil, err
+	}
+	if !opt.Overwrite && !opt.Replace {
 		if _, err := os.Stat(path); err == nil {
+			lock.release()
 			return nil, fmt.Errorf("h5io: create %s: file exists (continue it with --resume, or choose another --out)", path)
 		}
 	}
-	f := &File{path: path, writable: true, byPath: map[string]*Dataset{}}
-	err := do(func() error {
-		h, err := hdf5.CreateFile(path, hdf5.F_ACC_TRUNC)
+	f := &File{path: path, writable: true, byPath: map[string]*Dataset{}, lock: lock}
+	if opt.Replace {
+		f.path, f.final = PartialPath(path), path
+	} else {
+		// The partial file of an earlier replacing run that never committed
+		// would otherwise be what Resume continues.
+		os.Remove(PartialPath(path))
+		os.Remove(XDMFPath(PartialPath(path)))
+	}
+	err = do(func() error {
+		h, err := hdf5.CreateFile(f.path, hdf5.F_ACC_TRUNC)
 		if err != nil {
-			return h5fail(err, "create %s", path)
+			return h5fail(err, "create %s", f.path)
 		}
 		f.h = h
 		if err := f.holdMetadata(true); err != nil {
@@ -145,6 +177,7 @@ func Create(path string, meta Meta, opt CreateOptions) (*File, error) {
 		if f.h != nil {
 			do(func() error { return f.closeAll() })
 		}
+		lock.release()
 		return nil, err
 	}
 	return f, nil
@@ -159,12 +192,24 @@ func Open(path string) (*File, error) {
 // it: it checks the schema version, sets status to running and flushes.
 // Datasets are then reopened by CreateDataset with the same Spec, and
 // RestoreCheckpoint returns the saved state and rolls extendible datasets
-// back to their checkpointed lengths.
+// back to their checkpointed lengths. When a replacing run left its partial
+// file (PartialPath), Resume continues that one, and Commit replaces path
+// with it. The writer lock is held as by Create.
 func Resume(path string) (*File, error) {
-	f, err := open(path, true)
+	lock, err := acquireLock(path)
 	if err != nil {
 		return nil, err
 	}
+	target, final := ResumePath(path), ""
+	if target != path {
+		final = path
+	}
+	f, err := open(target, true)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	f.lock, f.final = lock, final
 	f.resumed = true
 	err = f.call(func() (err error) {
 		f.restored, f.hasRestored, err = f.restoreCheckpoint()
@@ -179,6 +224,39 @@ func Resume(path string) (*File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// ResumePath returns the file Resume continues for path: the partial file
+// of a replacing run if there is one, else path.
+func ResumePath(path string) string {
+	if _, err := os.Stat(PartialPath(path)); err == nil {
+		return PartialPath(path)
+	}
+	return path
+}
+
+// Commit gives a file written under its partial name (Create with Replace,
+// or Resume of such a file) its final name, replacing the file there by an
+// atomic rename, and rewrites the XDMF sidecar under the final name. Commit
+// the file once it is complete; a file written in place needs no Commit.
+func (f *File) Commit() error {
+	if err := f.drainAll(); err != nil {
+		return err
+	}
+	return f.call(func() error {
+		if f.final == "" {
+			return nil
+		}
+		if err := f.flush(); err != nil {
+			return err
+		}
+		if err := os.Rename(f.path, f.final); err != nil {
+			return fmt.Errorf("h5io: replace %s by %s: %w", f.final, f.path, err)
+		}
+		os.Remove(XDMFPath(f.path))
+		f.path, f.final = f.final, ""
+		return f.writeXDMF()
+	})
 }
 
 func open(path string, writable bool) (*File, error) {
@@ -358,6 +436,10 @@ func (f *File) Close() error {
 		if err := f.closeAll(); first == nil {
 			first = err
 		}
+		if err := f.lock.release(); first == nil {
+			first = err
+		}
+		f.lock = nil
 		return first
 	})
 	if derr != nil {
