@@ -29,10 +29,10 @@ import (
 // A lock is stale, and is taken over, when its holder is certainly gone:
 // on the same host, when the host has rebooted since (another boot id) or no
 // process with the holder's pid exists; on another host, when the lock has
-// not been refreshed for LockStaleAfter. A taker renames the stale lock to a
-// name of its own before removing it, so of two processes that find the
-// same stale lock only one removes it, and it can tell whether what it moved
-// was the stale lock it judged.
+// not been refreshed for LockStaleAfter. A taker removes a stale lock only
+// while it holds LockPath(path)+".takeover" (created with O_EXCL) and only
+// if the lock still holds what it judged stale, so of several processes
+// that find the same stale lock exactly one removes it.
 
 // LockRefresh is how often a writer refreshes its lock's modification time.
 const LockRefresh = time.Minute
@@ -112,7 +112,7 @@ func acquireLock(path string) (*writerLock, error) {
 		return nil, err
 	}
 	content = append(content, '\n')
-	for attempt := 0; attempt < 5; attempt++ {
+	for attempt := 0; attempt < 500; attempt++ {
 		fh, err := os.OpenFile(lp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 		if err == nil {
 			_, werr := fh.Write(content)
@@ -160,27 +160,26 @@ func takeOver(path, lp string) error {
 	if !h.stale(st.ModTime()) {
 		return fmt.Errorf("%w: %s is being written by %s (lock %s; if that run is dead, remove the lock)", ErrLocked, path, h, lp)
 	}
-	tok := make([]byte, 8)
-	rand.Read(tok)
-	moved := lp + ".stale-" + hex.EncodeToString(tok)
-	if err := os.Rename(lp, moved); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // another taker moved it first
+	// Only the holder of the takeover file may remove a stale lock, and
+	// only when it still holds what was judged: of several writers that
+	// found the same stale lock, one removes it and the others find the
+	// lock gone or replaced.
+	tl := lp + ".takeover"
+	fh, err := os.OpenFile(tl, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		if st, serr := os.Stat(tl); serr == nil && time.Since(st.ModTime()) > 10*time.Second {
+			os.Remove(tl) // left by a writer killed while taking over
 		}
-		return fmt.Errorf("h5io: take over the stale lock %s: %w", lp, err)
-	}
-	got, err := os.ReadFile(moved)
-	if err == nil && !bytes.Equal(got, old) {
-		// Another taker replaced the stale lock between our reading and our
-		// rename: what we moved is its live lock. Put it back.
-		err = os.Link(moved, lp)
-		os.Remove(moved)
-		if err != nil {
-			return fmt.Errorf("%w: %s: two runs took over the stale lock %s at once", ErrLocked, path, lp)
-		}
+		time.Sleep(10 * time.Millisecond)
 		return nil
 	}
-	os.Remove(moved)
+	fh.Close()
+	defer os.Remove(tl)
+	if now, err := os.ReadFile(lp); err == nil && bytes.Equal(now, old) {
+		if err := os.Remove(lp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("h5io: take over the stale lock %s: %w", lp, err)
+		}
+	}
 	return nil
 }
 

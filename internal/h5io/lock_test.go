@@ -91,7 +91,7 @@ func TestLockStale(t *testing.T) {
 func TestLockTakeOverOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.h5")
 	host, _ := os.Hostname()
-	for round := 0; round < 20; round++ {
+	for round := 0; round < 100; round++ {
 		writeLock(t, path, lockHolder{Host: host + "-elsewhere", PID: 1, Token: "old"}, time.Hour)
 		var wg sync.WaitGroup
 		locks := make([]*writerLock, 8)
