@@ -123,7 +123,7 @@ func (q *quarticSampler) draw(u float64) float64 {
 // test takes h = x̃_t (per mode) and h = the modes of x_t(x)³ (a nonlinear
 // function) at three times and requires |z| < 4.5 for all 2 × 3 × 10
 // orbit-sums of Re(h̄·D) over 6000 draws (3000 with -short; Bonferroni: a
-// false failure below 4·10⁻⁴; measured largest |z| 2.2). Mutations it
+// false failure below 4·10⁻⁴). Mutations it
 // catches (checked): r_C scaled by 2 (|z| up to 22), the force's modes
 // divided by √V as with a unitary transform (|z| up to 94) or by V (up
 // to 21).

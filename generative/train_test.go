@@ -117,13 +117,13 @@ func heldOutStats(tr *Trainer) (mean, se float64) {
 }
 
 // TestTrainRecoversGaussianScore trains the per-orbit linear model (a
-// stand-in for the nn network, which had not landed) by DSM on 4000
-// free-field samples from a white baseline — so that it has to learn the
-// whole Gaussian structure — for 4000 steps of 32 examples with a cosine
+// stand-in for the nn network whose loss is known in closed form) by DSM
+// on 4000 free-field samples from a white baseline — so that it has to
+// learn the whole Gaussian structure — for 4000 steps of 32 examples with a cosine
 // learning-rate decay, and checks that it recovers the Gaussian denoiser:
 //
 //   - the excess of its loss over the exact minimum, both in closed form
-//     (lossGap), is below 0.5% of that minimum (measured: 0.01–0.03%);
+//     (lossGap), is below 0.5% of that minimum;
 //   - the held-out loss, an unbiased estimate of L* + excess, agrees with
 //     it within 5 standard errors of its 1024 examples;
 //   - the run converges by the held-out criterion;
@@ -131,10 +131,9 @@ func heldOutStats(tr *Trainer) (mean, se float64) {
 //     the fixed point), propagated exactly (the model is linear),
 //     reproduces the spectrum Ĝ of the training set — which is what DSM
 //     learns — with an rms deviation over orbits below 2.5% and a largest
-//     one below 5% (measured here 1.4% and 2.9%; 0.6% and 2.3% at 6000
-//     steps of 64, 2.1% and 4.2% at 2500 of 32: the residual is SGD noise,
-//     falling with the number of examples, in random directions over
-//     orbits and times — the bounds are about twice the measured values);
+//     one below 5% (about twice what this run leaves: the residual is SGD
+//     noise, falling with the number of examples, in random directions
+//     over orbits and times);
 //   - 500 fields generated with it match the exact G₀ by χ² at the 99.9%
 //     level, with each mode's variance the generation noise plus the
 //     training set's own sampling noise, which the learned score inherits

@@ -20,39 +20,18 @@ import (
 // yardsticks — and the verdict.
 func ExampleCompare() {
 	l := lattice.MustNew(8, 8)
-	act, err := field.NewFree(l, 0.5)
-	if err != nil {
-		panic(err)
-	}
-	exactSampler, err := field.NewFreeSampler(act)
-	if err != nil {
-		panic(err)
-	}
+	act := must(field.NewFree(l, 0.5))
+	exactSampler := must(field.NewFreeSampler(act))
 	ref, rnd := field.NewEnsemble(l, 1000), rng.NewRand(1, rng.StageSample)
 	for i := range ref.Len() {
 		exactSampler.Sample(ref.Field(i), rnd)
 	}
 
-	p, err := generative.NewVP(l, erg.Periodic, generative.SongVP, nil)
-	if err != nil {
-		panic(err)
-	}
-	g0, err := generative.FreeSpectrum(generative.Dispersion(l, erg.Periodic), 0.5)
-	if err != nil {
-		panic(err)
-	}
-	exact, err := generative.NewGaussian(p, g0)
-	if err != nil {
-		panic(err)
-	}
-	smp, err := generative.NewSampler(p, exact, generative.HeunODE, generative.PowerTimes(p.T, 50, 3))
-	if err != nil {
-		panic(err)
-	}
-	gen, err := smp.Generate(1000, 500, 2)
-	if err != nil {
-		panic(err)
-	}
+	p := must(generative.NewVP(l, erg.Periodic, generative.SongVP, nil))
+	g0 := must(generative.FreeSpectrum(generative.Dispersion(l, erg.Periodic), 0.5))
+	exact := must(generative.NewGaussian(p, g0))
+	smp := must(generative.NewSampler(p, exact, generative.HeunODE, generative.PowerTimes(p.T, 50, 3)))
+	gen := must(smp.Generate(1000, 500, 2))
 
 	c, err := evaluate.Compare(
 		evaluate.Sample{Name: "free field", Fields: ref},
@@ -81,4 +60,12 @@ func ExampleCompare() {
 	// sliced_w2 true
 	// kl_gauss true
 	// verdict: true
+}
+
+// must returns v, or panics on an error.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
