@@ -14,7 +14,7 @@
 // --quick runs every stage in seconds; --preset d1 or d3 changes dimension.
 // Every configuration key can be set in a YAML/TOML file (--config), the
 // environment (RGFLOW_FLOW_REGULATOR=litim) or with --set key=value;
-// --help lists them. See README.md for the walk-through of the output.
+// --help lists them. docs/freefield.md walks through the output.
 //
 // Stages: sample, flow, gradflow, train learned, train ddpm, generate
 // (inverse_rg_exact, learned, ddpm), compare, report. The run checkpoints

@@ -49,7 +49,7 @@ with h5py.File(path, "r") as f:
     d = len(dims)
     V = int(np.prod(dims))
 
-    # Both parametrisations, related by DESIGN.md §2.
+    # Both parametrisations, related as in docs/design.md ("Phi4 parametrisations").
     e = f["ensemble/phi4"].attrs
     kappa, lam, m2, g = e["kappa"], e["lambda"], e["m2"], e["g"]
     check(abs(m2 - ((1 - 2 * lam) / kappa - 2 * d)) < 1e-12 * max(1, abs(m2)), "m² = (1−2λ)/κ − 2d")
