@@ -323,22 +323,17 @@ func (s *state) readGradFlow(ctx context.Context) error {
 	for _, name := range s.cfg.GradFlow.Methods {
 		g := "/flow/langevin_" + name + "/"
 		res := &gradFlowResult{method: name}
-		cols := []struct {
+		type col struct {
 			name string
 			dst  *[]float64
-		}{
+		}
+		cols := []col{
 			{"t", &res.times}, {"free_energy_analytic", &res.fe}, {"free_energy_estimate", &res.feEst},
 			{"dissipation_analytic", &res.diss}, {"dissipation_estimate", &res.dissEst},
 			{"w2_analytic", &res.w2}, {"w2_estimate", &res.w2Est}, {"spectrum_p_value", &res.specP},
 		}
 		if m, _ := wgrad.ParseMethod(name); !m.Metropolised() {
-			cols = append(cols, struct {
-				name string
-				dst  *[]float64
-			}{"free_energy_scheme", &res.feScheme}, struct {
-				name string
-				dst  *[]float64
-			}{"w2_scheme", &res.w2Scheme})
+			cols = append(cols, col{"free_energy_scheme", &res.feScheme}, col{"w2_scheme", &res.w2Scheme})
 		}
 		for _, c := range cols {
 			d, err := s.out.F.OpenDataset(g + c.name)

@@ -137,7 +137,7 @@ func (c Network) Check(p *config.Problems, dims []int) {
 	}
 }
 
-// Knots returns the spectral gain's time knots in t/T, crowded toward 0 as
+// KnotTimes returns the spectral gain's time knots in t/T, crowded toward 0 as
 // u² where the denoiser changes fastest.
 func (c Network) KnotTimes() []float64 {
 	k := make([]float64, c.Knots)

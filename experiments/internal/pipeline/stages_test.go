@@ -376,3 +376,77 @@ func TestRefineScan(t *testing.T) {
 		t.Errorf("last row failing: first pass %v, want NaN", got)
 	}
 }
+
+// TestLangevinStageEquilibrium: the stochastic-quantisation snapshots of
+// the free action started at its own equilibrium (m₀² = m²) stay there
+// under MALA, which keeps exp(−S) exactly: χ = V⟨M²⟩ = 1/m² within errors
+// at every snapshot, and every snapshot is written.
+func TestLangevinStageEquilibrium(t *testing.T) {
+	o := newOut(t, 4, 4)
+	const m2 = 0.5
+	act, err := field.NewFree(o.Lat, m2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Langevin{Method: "mala", Step: 0.1, Time: 1, Snapshots: 3, Samples: 512, FourierM2: 1}
+	last, err := o.LangevinStage(context.Background(), c, act, m2, 9, map[string]any{"description": "test"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := o.F.OpenDataset("/flow/langevin/chi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chi []float64
+	if _, err := d.Read(&chi); err != nil {
+		t.Fatal(err)
+	}
+	if len(chi) != c.Snapshots {
+		t.Fatalf("%d snapshots of χ, want %d", len(chi), c.Snapshots)
+	}
+	if z := math.Abs(last.Obs.Chi.Value-1/m2) / last.Obs.Chi.Err; z > 4 {
+		t.Errorf("χ at the last snapshot %v ± %v, want 1/m² = %v (|z| = %.2g)", last.Obs.Chi.Value, last.Obs.Chi.Err, 1/m2, z)
+	}
+}
+
+// TestRefineStops: the refinement stops at t = 0, at every scan time and at
+// the end, and writes the refined ensemble beside its source with its
+// cost share.
+func TestRefineStops(t *testing.T) {
+	o := newOut(t, 4, 4)
+	act, e := freeEnsemble(t, o.Lat, 0.5, 16, 4, rng.StageSample, rng.SetRef)
+	if err := o.F.CreateGroup("/generated/src", map[string]any{"samples_per_second": 100.0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.WriteFields("/generated/src/fields", e, "source"); err != nil {
+		t.Fatal(err)
+	}
+	c := Refine{Method: "mala", Time: 0.5, Step: 0.1, Scan: []float64{0.1, 0.3}}
+	src := &Method{Name: "src"}
+	dst := c.Methods([]*Method{src}, "free")[0]
+	var stops []float64
+	err := o.Refine(context.Background(), c, 1, act, src, dst, 4, nil, func(tt, _ float64, _ *field.Ensemble) error {
+		stops = append(stops, tt)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float64{0, 0.1, 0.3, 0.5}; len(stops) != len(want) || stops[1] != 0.1 || stops[3] != 0.5 {
+		t.Errorf("stops %v, want %v", stops, want)
+	}
+	if dst.Name != "src_mala" || dst.Index != 16 {
+		t.Errorf("refined method %q with stream index %d, want src_mala and 16", dst.Name, dst.Index)
+	}
+	got, err := o.ReadGenerated(dst.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Len() != e.Len() {
+		t.Errorf("%d refined fields, want %d", got.Len(), e.Len())
+	}
+	var rate float64
+	if err := o.F.Attr("/generated/"+dst.Name, "samples_per_second", &rate); err != nil || !(rate > 0 && rate < 100) {
+		t.Errorf("refined samples per second %v (err %v), want below the source's 100", rate, err)
+	}
+}
