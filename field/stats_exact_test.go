@@ -313,3 +313,68 @@ func TestGammaAnticorrelatedFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestGammaWindowEdges checks the window at its two edges against the
+// literal implementation: a series whose lag-1 autocovariance vanishes
+// exactly (1, 0, 0, −1: Γ(1) = 0, so τ_int(1) = ½, where Wolff sets
+// τ = 10⁻⁶) stops at W = 1, and a window that converges exactly at the cap
+// (independent normals beside a replica of 2 values: the cap is 1) is not
+// a short series.
+func TestGammaWindowEdges(t *testing.T) {
+	x := []float64{1, 0, 0, -1}
+	got, err := Gamma(nil, DefaultS, [][]float64{x})
+	W, tau, e, conv := wolffReplicas([][]float64{x}, DefaultS)
+	if err != nil || !conv || got.Window != 1 || W != 1 {
+		t.Errorf("Γ(1) = 0: window %d (reference %d, converged %v), error %v; want 1, nil", got.Window, W, conv, err)
+	}
+	// Γ(0) = ½, C(1) = ½ + 3·(½/4): τ_int = C/(2(Γ(0) + ½/4)) = 0.7.
+	if !(math.Abs(got.TauInt-0.7) <= 1e-15 && math.Abs(tau-0.7) <= 1e-15 && math.Abs(got.Err-e) <= 1e-15) {
+		t.Errorf("Γ(1) = 0: τ_int %v err %v, want 0.7 and %v", got.TauInt, got.Err, e)
+	}
+	rnd := rand.New(rand.NewPCG(25, 26))
+	long := make([]float64, 1000)
+	for i := range long {
+		long[i] = rnd.NormFloat64()
+	}
+	reps := [][]float64{long, {0.3, -0.2}}
+	W, _, e, conv = wolffReplicas(reps, DefaultS)
+	got, err = Gamma(nil, DefaultS, [][]float64{reps[0]}, [][]float64{reps[1]})
+	if !conv || W != 1 {
+		t.Fatalf("reference window %d converged %v: the test needs convergence at the cap 1", W, conv)
+	}
+	if err != nil || got.Window != 1 || !(math.Abs(got.Err-e) <= 1e-12*e) {
+		t.Errorf("convergence at the cap: window %d, err %v, error %v; want 1, %v, nil", got.Window, got.Err, err, e)
+	}
+}
+
+// TestGammaDerivedCentralDifference: Gamma takes f's gradient by central
+// differences of step h = √(Γ_αα(0)/N), which for f(m) = m³ is exactly
+// 3m̄² + h². Few independent values with a large mean make h² a visible
+// part of the gradient; the error must equal the literal Γ-method's on the
+// series projected with that gradient.
+func TestGammaDerivedCentralDifference(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(27, 28))
+	x := make([]float64, 12)
+	mean := 0.0
+	for i := range x {
+		x[i] = 3 + 2*rnd.NormFloat64()
+		mean += x[i] / float64(len(x))
+	}
+	g0 := 0.0
+	for _, v := range x {
+		g0 += (v - mean) * (v - mean) / float64(len(x))
+	}
+	grad := 3*mean*mean + g0/float64(len(x))
+	proj := make([]float64, len(x))
+	for i, v := range x {
+		proj[i] = grad * v
+	}
+	_, _, e, _ := wolffReplicas([][]float64{proj}, DefaultS)
+	got, err := Gamma(func(m []float64) float64 { return m[0] * m[0] * m[0] }, DefaultS, [][]float64{x})
+	if err != nil && !errors.Is(err, ErrShortSeries) {
+		t.Fatal(err)
+	}
+	if !(math.Abs(got.Value-mean*mean*mean) <= 1e-12*mean*mean*mean) || !(math.Abs(got.Err-e) <= 1e-10*e) {
+		t.Errorf("m³: %v ± %v, want %v ± %v", got.Value, got.Err, mean*mean*mean, e)
+	}
+}
