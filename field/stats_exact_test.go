@@ -244,6 +244,26 @@ func TestJackknifeExact(t *testing.T) {
 	if want := xbar*xbar - s2/B; !(math.Abs(v-want) <= 1e-12) {
 		t.Errorf("square of the mean: %.15g, want x̄² − s²/B = %.15g", v, want)
 	}
+	// The extreme bin counts: 2, and one value per bin, where the
+	// jackknife error of the mean is the plain standard error √(s²/n).
+	for _, nb := range []int{2, len(x)} {
+		bm, vm := 0.0, 0.0
+		size := len(x) / nb
+		for i := 0; i < nb*size; i++ {
+			bm += x[i] / float64(nb*size)
+		}
+		for b := 0; b < nb; b++ {
+			m := 0.0
+			for i := b * size; i < (b+1)*size; i++ {
+				m += x[i] / float64(size)
+			}
+			vm += (m - bm) * (m - bm) / float64(nb-1)
+		}
+		v, e, err := Jackknife(func(m []float64) float64 { return m[0] }, nb, data)
+		if err != nil || !(math.Abs(v-bm) <= 1e-9) || !(math.Abs(e-math.Sqrt(vm/float64(nb))) <= 1e-9*e) {
+			t.Errorf("%d bins: %v ± %v, %v; want %v ± %v", nb, v, e, err, bm, math.Sqrt(vm/float64(nb)))
+		}
+	}
 	for _, nb := range []int{1, len(x) + 1} {
 		if _, _, err := Jackknife(func(m []float64) float64 { return m[0] }, nb, data); err == nil {
 			t.Errorf("%d bins of %d values: want error", nb, len(x))
@@ -287,6 +307,9 @@ func TestBootstrapMean(t *testing.T) {
 	}
 	if _, _, err := Bootstrap(func(m []float64) float64 { return m[0] }, B, 1, [][]float64{x}, rand.New(rand.NewPCG(1, 2))); err == nil {
 		t.Error("one resample: want error")
+	}
+	if _, _, err := Bootstrap(func(m []float64) float64 { return m[0] }, B, 2, [][]float64{x}, rand.New(rand.NewPCG(1, 2))); err != nil {
+		t.Errorf("two resamples: %v", err)
 	}
 	if _, _, err := Bootstrap(func(m []float64) float64 { return m[0] }, 1, 10, [][]float64{x}, rand.New(rand.NewPCG(1, 2))); err == nil {
 		t.Error("one block: want error")
