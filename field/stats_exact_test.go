@@ -401,3 +401,30 @@ func TestGammaDerivedCentralDifference(t *testing.T) {
 		t.Errorf("m³: %v ± %v, want %v ± %v", got.Value, got.Err, mean*mean*mean, e)
 	}
 }
+
+// TestBootstrapSampleStd: with the same stream drawing the blocks, the
+// bootstrap error is the sample standard deviation (denominator n − 1) of
+// f over the resamples, computed here directly for a few resamples.
+func TestBootstrapSampleStd(t *testing.T) {
+	x := []float64{1, 2, 3, 4, 10, 11, 12, 13, 5, 5, 5, 6}
+	bm := []float64{2.5, 11.5, 5.25}
+	for _, nboot := range []int{2, 3, 7} {
+		ref := rand.New(rand.NewPCG(29, 30))
+		fs := make([]float64, nboot)
+		mean := 0.0
+		for k := range fs {
+			for b := 0; b < len(bm); b++ {
+				fs[k] += bm[ref.IntN(len(bm))] / float64(len(bm))
+			}
+			mean += fs[k] / float64(nboot)
+		}
+		v := 0.0
+		for _, f := range fs {
+			v += (f - mean) * (f - mean) / float64(nboot-1)
+		}
+		_, e, err := Bootstrap(func(m []float64) float64 { return m[0] }, len(bm), nboot, [][]float64{x}, rand.New(rand.NewPCG(29, 30)))
+		if err != nil || !(math.Abs(e-math.Sqrt(v)) <= 1e-12) {
+			t.Errorf("%d resamples: error %v, %v; want %v", nboot, e, err, math.Sqrt(v))
+		}
+	}
+}
