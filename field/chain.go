@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
 
+	"rgflow/internal/parallel"
 	"rgflow/internal/rng"
 )
 
@@ -264,44 +263,27 @@ func runChains(a Action, chains []*Chain, rc RunConfig) (*RunResult, error) {
 	if rc.Every < 1 {
 		return nil, fmt.Errorf("field: updates between configurations = %d: must be ≥ 1", rc.Every)
 	}
-	workers := rc.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, len(chains))
+	workers := parallel.Workers(rc.Workers, len(chains))
 	res := &RunResult{
 		Ensemble:     NewEnsemble(a.Lattice(), len(chains)*rc.Configs),
 		Measurements: make([][]Measurement, len(chains)),
 		Final:        make([]ChainState, len(chains)),
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ci := range next {
-				c := chains[ci]
-				if rc.Thermalise > 0 {
-					c.Thermalise(rc.Thermalise)
-				}
-				ms := make([]Measurement, rc.Configs)
-				for i := 0; i < rc.Configs; i++ {
-					for k := 0; k < rc.Every; k++ {
-						c.Update(false)
-					}
-					copy(res.Ensemble.Field(ci*rc.Configs+i), c.phi)
-					ms[i] = Measure(a, c.phi)
-				}
-				res.Measurements[ci] = ms
-				res.Final[ci] = c.Checkpoint()
+	parallel.For(workers, len(chains), func(_, ci int) {
+		c := chains[ci]
+		if rc.Thermalise > 0 {
+			c.Thermalise(rc.Thermalise)
+		}
+		ms := make([]Measurement, rc.Configs)
+		for i := 0; i < rc.Configs; i++ {
+			for k := 0; k < rc.Every; k++ {
+				c.Update(false)
 			}
-		}()
-	}
-	for i := range chains {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+			copy(res.Ensemble.Field(ci*rc.Configs+i), c.phi)
+			ms[i] = Measure(a, c.phi)
+		}
+		res.Measurements[ci] = ms
+		res.Final[ci] = c.Checkpoint()
+	})
 	return res, nil
 }
