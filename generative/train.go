@@ -13,6 +13,14 @@ import (
 	"rgflow/internal/rng"
 )
 
+// The streams of a training run under rng.StageTrain (rng.TrainInit and
+// above are the networks' initial weights).
+const (
+	stepStream  uint64 = 0 // the examples of the optimiser steps
+	heldStream  uint64 = 1 // the fixed held-out examples
+	forceStream uint64 = 2 // the training fields' draws that measure the force blend's λ*
+)
+
 // DefaultTMin is the smallest training time, as a fraction of T, of a
 // TrainConfig that leaves TMin at 0.
 const DefaultTMin = 1e-3
@@ -259,7 +267,7 @@ func NewTrainer(base *Gaussian, model Trainable, train, held *field.Ensemble, cf
 	if cfg.Force != nil {
 		tr.rD = make([]complex128, M)
 		lo, hi := tr.forceRange()
-		tr.fb = newForceBlend(cfg.Force, &tr.ex, base, tr.pc, train, lo, hi, rng.NewRand(cfg.Seed, rng.StageTrain, 2), tr.rD, tr.m)
+		tr.fb = newForceBlend(cfg.Force, &tr.ex, base, tr.pc, train, lo, hi, rng.NewRand(cfg.Seed, rng.StageTrain, forceStream), tr.rD, tr.m)
 	}
 	if cfg.Augment {
 		if tr.sym, err = newSymmetry(p); err != nil {
@@ -267,7 +275,7 @@ func NewTrainer(base *Gaussian, model Trainable, train, held *field.Ensemble, cf
 		}
 		tr.aug = make([]float64, V)
 	}
-	tr.pcg = rng.New(cfg.Seed, rng.StageTrain, 0)
+	tr.pcg = rng.New(cfg.Seed, rng.StageTrain, stepStream)
 	tr.rnd = rand.New(tr.pcg)
 	tr.st = TrainState{Best: math.Inf(1)}
 	tr.drawHeldOut()
@@ -326,7 +334,7 @@ func (tr *Trainer) example(in, tgt []float32, f []float64, t float64, rnd *rand.
 
 func (tr *Trainer) drawHeldOut() {
 	V, H := tr.Proc.Lat.Volume(), tr.Cfg.HeldOut
-	rnd := rng.NewRand(tr.Cfg.Seed, rng.StageTrain, 1)
+	rnd := rng.NewRand(tr.Cfg.Seed, rng.StageTrain, heldStream)
 	C := tr.inp.c
 	tr.heldIn = make([]float32, H*C*V)
 	tr.heldTgt = make([]float32, H*V)

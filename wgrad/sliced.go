@@ -29,17 +29,14 @@ type Sliced struct {
 	dirs []float64 // K × dim, row-major
 }
 
-// slicedStream names the random stream of NewSliced's directions.
-const slicedStream = 0x736c69636564 // "sliced"
-
 // NewSliced returns k directions in R^dim drawn uniformly on the unit sphere
-// from the stream rng.New(seed, rng.StageEvaluate, "sliced"): the same seed
-// gives the same directions on every machine.
+// from the stream rng.New(seed, rng.StageEvaluate, rng.EvalSliced): the
+// same seed gives the same directions on every machine.
 func NewSliced(dim, k int, seed uint64) (*Sliced, error) {
 	if dim <= 0 || k <= 0 {
 		return nil, fmt.Errorf("wgrad: sliced distance with %d directions in dimension %d: both must be positive", k, dim)
 	}
-	rnd := rng.NewRand(seed, rng.StageEvaluate, slicedStream)
+	rnd := rng.NewRand(seed, rng.StageEvaluate, rng.EvalSliced)
 	return &Sliced{dim: dim, dirs: SliceDirections(nil, dim, k, rnd)}, nil
 }
 

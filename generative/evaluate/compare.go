@@ -13,6 +13,13 @@ import (
 	"rgflow/wgrad"
 )
 
+// The streams of evaluation under rng.StageEvaluate (rng.EvalSliced is
+// wgrad.NewSliced's).
+const (
+	compareStream uint64 = 0 // Compare: the slice directions, then the null splits
+	denoiseStream uint64 = 1 // DenoiseMSE: then the time's index
+)
+
 // Sample is an ensemble to compare and how it was produced.
 type Sample struct {
 	Name   string
@@ -139,7 +146,7 @@ func Compare(ref, gen Sample, cfg CompareConfig) (*Comparison, error) {
 	// Slice directions: unit vectors in R^V, wgrad's generator on this
 	// comparison's own stream, which then draws the null splits.
 	V := l.Volume()
-	rnd := rng.NewRand(cfg.Seed, rng.StageEvaluate, 0)
+	rnd := rng.NewRand(cfg.Seed, rng.StageEvaluate, compareStream)
 	flat := wgrad.SliceDirections(nil, V, cfg.Slices, rnd)
 	dirs := make([][]float64, cfg.Slices)
 	for k := range dirs {

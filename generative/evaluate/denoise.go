@@ -40,7 +40,8 @@ func (d *DenoiseCurve) MeanDiff(s int) (float64, float64) { return d.AvgDiff[s],
 
 // DenoiseMSE measures the DenoiseCurve of scores (named by names) under p
 // on the held-out fields, at times (each in (0, T]), with one noise draw per
-// field and time from the streams rng.New(seed, rng.StageEvaluate, 1, i).
+// field and time from the streams rng.New(seed, rng.StageEvaluate, 1, i)
+// (denoiseStream = 1).
 func DenoiseMSE(p *generative.Process, held *field.Ensemble, times []float64, seed uint64, names []string, scores ...generative.Score) (*DenoiseCurve, error) {
 	if len(scores) == 0 || len(names) != len(scores) {
 		return nil, fmt.Errorf("evaluate: %d names for %d scores (need at least one score)", len(names), len(scores))
@@ -85,7 +86,7 @@ func DenoiseMSE(p *generative.Process, held *field.Ensemble, times []float64, se
 		perField[s] = make([]float64, N)
 	}
 	for i, t := range times {
-		rnd := rng.NewRand(seed, rng.StageEvaluate, 1, uint64(i))
+		rnd := rng.NewRand(seed, rng.StageEvaluate, denoiseStream, uint64(i))
 		for b0 := 0; b0 < N; b0 += batch {
 			B := min(batch, N-b0)
 			for b := 0; b < B; b++ {
