@@ -26,7 +26,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 // Published values the quick run is checked against: Bervillier, Jüttner
-// and Litim, Nucl. Phys. B 783 (2007) 213 (see erg/lpa_test.go). The quick
+// and Litim, Nucl. Phys. B 783 (2007) 213 (see the tests of package erg/lpa). The quick
 // preset integrates at step 1/128 without Richardson extrapolation, which
 // leaves deviations of 4·10⁻¹¹ (ν), 3·10⁻¹⁰ (ω) and 2·10⁻⁹ (ω₂); the
 // tolerances are ten times those.

@@ -34,7 +34,7 @@ type reference struct {
 // the optimised Wetterich LPA): C. Bervillier, A. Jüttner and D. F. Litim,
 // Nucl. Phys. B 783 (2007) 213, arXiv:hep-th/0701172, as cited and
 // reproduced to 5·10⁻¹² by package lpa's TestLPAIsingThreeDimensions.
-const bjl = "Bervillier, Jüttner, Litim, Nucl. Phys. B 783 (2007) 213 (as cited in erg/lpa_test.go)"
+const bjl = "Bervillier, Jüttner, Litim, Nucl. Phys. B 783 (2007) 213 (as cited in the tests of package erg/lpa)"
 
 func references(d float64, r row) []reference {
 	var out []reference

@@ -294,7 +294,7 @@ func (s *state) trainIRStage(ctx context.Context) error {
 		return err
 	}
 	for k, v := range map[string]any{"z2_augmented": s.cfg.Symmetry.Augment, "block_dims": s.block.Small.Dims(), "coefficient_scale": s.block.C,
-		"data": "projections of the training fields onto the modes |n_μ| ≤ (extent−1)/2, as fields of the block lattice (see experiments/phi4/ir.go)"} {
+		"data": "projections of the training fields onto the modes |n_μ| ≤ (extent−1)/2, as fields of the block lattice (see generative.IRBlock)"} {
 		if err := s.out.F.SetAttr(s.ir.Group, k, v); err != nil {
 			return err
 		}

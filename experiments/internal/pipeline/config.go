@@ -42,7 +42,7 @@ func (c Lattice) Check(p *config.Problems) {
 // Flow is the `flow:` section: the Polchinski flow used as the forward
 // process of the RG-inverse diffusion model.
 type Flow struct {
-	Regulator   string  `mapstructure:"regulator" help:"regulator K of the Polchinski flow: fermi-dirac (the seed note's schedule), exp, litim, sharp"`
+	Regulator   string  `mapstructure:"regulator" help:"regulator K of the Polchinski flow: fermi-dirac (the default: a smooth Fermi–Dirac occupation of the modes, docs/design.md), exp, litim, sharp"`
 	Temperature float64 `mapstructure:"temperature" help:"Fermi–Dirac temperature in units of the cutoff Λ_t² (fermi-dirac only)"`
 	M02         float64 `mapstructure:"m0_2" help:"m₀² of the reference propagator 1/(k̂²+m₀²), the Gaussian fixed point the flow ends at"`
 	ZeroMode    string  `mapstructure:"zero_mode" help:"integrate-out (the flow ends at the fixed point: needed to generate) or keep (the textbook flow; the magnetisation is never integrated out)"`
