@@ -15,7 +15,7 @@ import numpy as np
 
 SKIP_GROUPS = ("timing", "cost", "checkpoint")
 SKIP_ATTRS = {
-    "created", "finished", "updated", "host", "hostname", "version", "revision",
+    "created", "finished", "updated", "host", "hostname", "version", "revision", "rgflow_version",
     "go_version", "command", "elapsed_s", "wall_s", "pid", "user", "cwd",
     "started", "argv", "out", "path", "train_s", "duration_s",
 }
