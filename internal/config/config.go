@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -78,7 +79,11 @@ func Load[T any](defaults T, src Sources) (Result[T], error) {
 			return res, fmt.Errorf("config: bind %s: %w", k.Name, err)
 		}
 	}
+	origin := origins{}
 	if src.Base != nil {
+		if err := origin.note(src.Base, "yaml", "the stored configuration"); err != nil {
+			return res, err
+		}
 		if err := checkKeys(src.Base, "yaml", "the stored configuration", known); err != nil {
 			return res, err
 		}
@@ -99,6 +104,9 @@ func Load[T any](defaults T, src Sources) (Result[T], error) {
 		if err := checkKeys(data, typ, file, known, src.Sections...); err != nil {
 			return res, err
 		}
+		if err := origin.note(data, typ, "file "+file); err != nil {
+			return res, err
+		}
 		if err := mergeFile(v, data, typ, file, src.Sections); err != nil {
 			return res, err
 		}
@@ -108,6 +116,11 @@ func Load[T any](defaults T, src Sources) (Result[T], error) {
 		environ = os.Environ()
 	}
 	res.Warnings = unknownEnv(environ, keys)
+	for _, k := range keys {
+		if val, ok := os.LookupEnv(EnvName(k.Name)); ok && val != "" {
+			origin[k.Name] = "environment variable " + EnvName(k.Name)
+		}
+	}
 	for _, s := range src.Sets {
 		name, val, ok := strings.Cut(s, "=")
 		name = strings.ToLower(strings.TrimSpace(name))
@@ -118,15 +131,11 @@ func Load[T any](defaults T, src Sources) (Result[T], error) {
 			return res, fmt.Errorf("config: --set %s: unknown key%s", name, suggest(name, keys))
 		}
 		v.Set(name, parseValue(val))
+		origin[name] = "--set " + s
 	}
 	var cfg T
-	err := v.UnmarshalExact(&cfg, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
-		integralHook,
-		mapstructure.StringToTimeDurationHookFunc(),
-		stringToList,
-	)))
-	if err != nil {
-		return res, decodeError(err, v)
+	if err := v.UnmarshalExact(&cfg, strict); err != nil {
+		return res, decodeError(err, v, origin)
 	}
 	res.Config = cfg
 	if err := validate(&res.Config); err != nil {
@@ -137,8 +146,56 @@ func Load[T any](defaults T, src Sources) (Result[T], error) {
 
 var quotedKey = regexp.MustCompile(`'([a-z0-9_.]+)(\[[0-9]+\])?'`)
 
-// decodeError rewrites mapstructure's message to name the value given.
-func decodeError(err error, v *viper.Viper) error {
+// strict decodes values without mapstructure's weak typing: a bool is not
+// a number, a single value is not a list, and a string (from the
+// environment, or an element of "64,64") must parse as the key's type.
+func strict(c *mapstructure.DecoderConfig) {
+	c.WeaklyTypedInput = false
+	c.DecodeHook = mapstructure.ComposeDecodeHookFunc(
+		mapstructure.StringToTimeDurationHookFunc(),
+		stringToList,
+		stringToScalar,
+		scalarToString,
+		singleToList,
+		integralHook,
+	)
+}
+
+// origins records which layer gave each key its value: "file x.yaml",
+// "environment variable RGFLOW_X", "--set x=1", "the stored configuration".
+type origins map[string]string
+
+// note records the keys of one configuration layer as coming from where.
+func (o origins) note(data []byte, typ, where string) error {
+	fv := viper.New()
+	fv.SetConfigType(typ)
+	if err := fv.ReadConfig(bytes.NewReader(data)); err != nil {
+		return fmt.Errorf("config: %s: %w", where, err)
+	}
+	for _, k := range fv.AllKeys() {
+		o[k] = where
+	}
+	return nil
+}
+
+// of returns where key got its value, or "the defaults".
+func (o origins) of(key string) string {
+	for k := key; k != ""; {
+		if w, ok := o[k]; ok {
+			return w
+		}
+		i := strings.LastIndex(k, ".")
+		if i < 0 {
+			break
+		}
+		k = k[:i]
+	}
+	return "the defaults"
+}
+
+// decodeError rewrites mapstructure's message to name the key, the value
+// given and where it came from.
+func decodeError(err error, v *viper.Viper, origin origins) error {
 	msg := strings.TrimSpace(strings.ReplaceAll(err.Error(), "decoding failed due to the following error(s):\n\n", ""))
 	var parts []string
 	for _, line := range strings.Split(msg, "\n") {
@@ -147,7 +204,7 @@ func decodeError(err error, v *viper.Viper) error {
 			continue
 		}
 		if m := quotedKey.FindStringSubmatch(line); m != nil && v.IsSet(m[1]) {
-			line += fmt.Sprintf(" (value given: %s)", show(v.Get(m[1])))
+			line += fmt.Sprintf(" (value given: %s, from %s)", show(v.Get(m[1])), origin.of(m[1]))
 		}
 		parts = append(parts, line)
 	}
@@ -246,11 +303,7 @@ func Section(files []string, name string, dst any) (found bool, err error) {
 	if _, ok := sub.(map[string]any); !ok {
 		return true, fmt.Errorf("config: %s: want a section of keys, got %s", name, show(sub))
 	}
-	err = v.UnmarshalKey(name, dst, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
-		integralHook,
-		mapstructure.StringToTimeDurationHookFunc(),
-		stringToList,
-	)), func(c *mapstructure.DecoderConfig) { c.ErrorUnused = true })
+	err = v.UnmarshalKey(name, dst, strict, func(c *mapstructure.DecoderConfig) { c.ErrorUnused = true })
 	if err != nil {
 		msg := strings.TrimSpace(strings.ReplaceAll(err.Error(), "decoding failed due to the following error(s):\n\n", ""))
 		msg = strings.ReplaceAll(msg, "\n", "; ")
@@ -320,7 +373,7 @@ func unknownEnv(environ []string, keys []Key) []string {
 	for _, e := range environ {
 		name, _, _ := strings.Cut(e, "=")
 		if strings.HasPrefix(name, EnvPrefix+"_") && !names[name] {
-			w = append(w, fmt.Sprintf("environment variable %s names no configuration key; ignored", name))
+			w = append(w, fmt.Sprintf("environment variable %s names no configuration key; ignored%s", name, suggestEnv(name, keys)))
 		}
 	}
 	sort.Strings(w)
@@ -348,6 +401,21 @@ func suggest(name string, keys []Key) string {
 		all[i] = k.Name
 	}
 	return " (known keys: " + strings.Join(all, ", ") + ")"
+}
+
+// suggestEnv returns ` (did you mean X?)` for the variable of the nearest
+// key, or "" when none is near.
+func suggestEnv(name string, keys []Key) string {
+	best, bd := "", 1<<30
+	for _, k := range keys {
+		if d := editDistance(name, EnvName(k.Name)); d < bd {
+			best, bd = EnvName(k.Name), d
+		}
+	}
+	if best != "" && bd <= 2+(len(name)-len(EnvPrefix)-1)/4 {
+		return fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return ""
 }
 
 func editDistance(a, b string) int {
@@ -424,6 +492,71 @@ func stringToList(f, t reflect.Type, data any) (any, error) {
 		parts[i] = strings.TrimSpace(parts[i])
 	}
 	return parts, nil
+}
+
+// stringToScalar parses a string (an environment variable, an element of
+// "64,64") as the number or bool the key takes.
+func stringToScalar(f, t reflect.Type, data any) (any, error) {
+	if f.Kind() != reflect.String {
+		return data, nil
+	}
+	s := strings.TrimSpace(data.(string))
+	switch t.Kind() {
+	case reflect.Bool:
+		switch strings.ToLower(s) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+		return nil, fmt.Errorf("%q is not a bool (allowed: true, false)", s)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return i, nil
+		}
+		if u, err := strconv.ParseUint(s, 10, 64); err == nil {
+			return u, nil
+		}
+		if x, err := strconv.ParseFloat(s, 64); err == nil {
+			return x, nil // integralHook refuses a fraction
+		}
+		return nil, fmt.Errorf("%q is not an integer", s)
+	case reflect.Float32, reflect.Float64:
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", s)
+		}
+		return x, nil
+	}
+	return data, nil
+}
+
+// scalarToString keeps a number or bool given for a string key as its text
+// (--set name=2024 parses as a number).
+func scalarToString(f, t reflect.Type, data any) (any, error) {
+	if t.Kind() != reflect.String {
+		return data, nil
+	}
+	switch f.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return fmt.Sprint(data), nil
+	}
+	return data, nil
+}
+
+// singleToList refuses a single value for a list key, showing the list form.
+func singleToList(f, t reflect.Type, data any) (any, error) {
+	if t.Kind() != reflect.Slice || data == nil {
+		return data, nil
+	}
+	switch f.Kind() {
+	case reflect.Slice, reflect.Array, reflect.String:
+		return data, nil
+	}
+	return nil, fmt.Errorf("a single value (%s) where a list is expected: write it as a list, e.g. [%s] (YAML, --set) or %s (environment)", show(data), show(data), show(data))
 }
 
 // Problem is one thing wrong with a configuration.
