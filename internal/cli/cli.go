@@ -156,7 +156,7 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	if done {
 		return code
 	}
-	src, err := o.sources(fs)
+	src, err := o.sources(fs, exp.Name)
 	if err != nil {
 		return usage(err)
 	}
@@ -274,9 +274,6 @@ func parseArgs[T any](o *options, args []string, stdout io.Writer, exp Experimen
 	if err == nil {
 		defaults, err = withPreset(exp, o.preset)
 	}
-	if err == nil && o.preset != "" && o.resume {
-		err = errors.New("--preset with --resume: a resumed run keeps the configuration stored in its file")
-	}
 	if err != nil {
 		return fs, defaults, usage(err), true
 	}
@@ -286,7 +283,7 @@ func parseArgs[T any](o *options, args []string, stdout io.Writer, exp Experimen
 // sources are the configuration sources of the command line: the --config
 // files, --set, --out and --seed, and the configuration stored in the
 // --from file.
-func (o *options) sources(fs *pflag.FlagSet) (config.Sources, error) {
+func (o *options) sources(fs *pflag.FlagSet, name string) (config.Sources, error) {
 	src := config.Sources{Files: o.configs, Sets: append([]string(nil), o.sets...), Sections: []string{SweepSection}}
 	if fs.Changed("out") {
 		src.Sets = append(src.Sets, "out="+o.out)
@@ -295,11 +292,11 @@ func (o *options) sources(fs *pflag.FlagSet) (config.Sources, error) {
 		src.Sets = append(src.Sets, fmt.Sprintf("seed=%d", o.seed))
 	}
 	if o.from != "" {
-		stored, err := storedConfig(o.from)
+		in, err := storedInfo(o.from, name)
 		if err != nil {
 			return src, fmt.Errorf("--from: %w", err)
 		}
-		src.Base = []byte(stored)
+		src.Base = []byte(in.Config)
 	}
 	return src, nil
 }
@@ -315,7 +312,7 @@ func resolve[T any](o *options, exp Experiment[T], defaults T, src config.Source
 	cfg := res.Config
 	rs := any(&cfg).(interface{ RunSettings() *config.Run }).RunSettings()
 	if o.resume {
-		if cfg, err = resumeConfig(exp.Defaults, src, rs.Out); err != nil {
+		if cfg, err = resumeConfig(exp, defaults, o.preset != "", src, rs.Out); err != nil {
 			return cfg, nil, err
 		}
 		rs = any(&cfg).(interface{ RunSettings() *config.Run }).RunSettings()
@@ -409,7 +406,7 @@ func finish(f *h5io.File, log *logger, err error, ctx context.Context, out strin
 	cerr := f.Close()
 	switch code {
 	case ExitOK:
-		log.Info("complete", "file", f.Path(), "elapsed", took.Round(time.Millisecond).String())
+		log.Info("complete", "file", f.Path(), "elapsed_s", round4(took.Seconds()))
 	case ExitInterrupted:
 		log.Warn("interrupted after a checkpoint; continue with the same command plus --resume", "file", f.Path(), "cause", context.Cause(ctx))
 		if f.Path() != out {
@@ -428,47 +425,61 @@ func finish(f *h5io.File, log *logger, err error, ctx context.Context, out strin
 	return code
 }
 
-func storedConfig(path string) (string, error) {
+// storedInfo reads the root of the run file path, which the experiment
+// called name must have written.
+func storedInfo(path, name string) (h5io.Info, error) {
 	f, err := h5io.Open(path)
 	if err != nil {
-		return "", err
+		return h5io.Info{}, err
 	}
 	defer f.Close()
 	in, err := f.Info()
 	if err != nil {
-		return "", err
+		return in, err
 	}
-	return in.Config, nil
+	if in.Experiment != name {
+		return in, fmt.Errorf("%s was written by %s, not by %s (run %s with it)", path, in.Experiment, name, in.Experiment)
+	}
+	return in, nil
 }
 
 // resumeConfig returns the configuration stored in the file to resume, after
-// checking that the command line asks for the same one.
-func resumeConfig[T any](defaults T, src config.Sources, out string) (T, error) {
+// checking that the command line asks for the same one. A command with a
+// preset is the command that started the run: its configuration (the
+// preset, files, environment, --set) must be the stored one, except a seed
+// it leaves at 0 (drawn at random then). A command without one fills what
+// it does not set from the stored configuration. The file is the one given
+// by out, wherever the run had it (--out is not compared): the configuration
+// returned has out = out.
+func resumeConfig[T any](exp Experiment[T], defaults T, preset bool, src config.Sources, out string) (T, error) {
 	var zero T
 	if out == "" {
 		return zero, errors.New("--resume: no output file given (--out PATH)")
 	}
-	f, err := h5io.Open(h5io.ResumePath(out))
-	if err != nil {
-		return zero, fmt.Errorf("--resume: %w", err)
-	}
-	in, err := f.Info()
-	f.Close()
+	in, err := storedInfo(h5io.ResumePath(out), exp.Name)
 	if err != nil {
 		return zero, fmt.Errorf("--resume: %w", err)
 	}
 	if in.Status == h5io.StatusComplete {
 		return zero, fmt.Errorf("--resume: %s is already complete: nothing to continue", out)
 	}
-	stored, err := config.Load(defaults, config.Sources{Base: []byte(in.Config), Environ: []string{}})
+	stored, err := config.Load(exp.Defaults, config.Sources{Base: []byte(in.Config), Environ: []string{}})
 	if err != nil {
 		return zero, fmt.Errorf("--resume: the configuration stored in %s: %w", out, err)
 	}
-	src.Base = []byte(in.Config)
+	if !preset {
+		src.Base = []byte(in.Config)
+	}
 	asked, err := config.Load(defaults, src)
 	if err != nil {
 		return zero, err
 	}
+	srs := any(&stored.Config).(interface{ RunSettings() *config.Run }).RunSettings()
+	ars := any(&asked.Config).(interface{ RunSettings() *config.Run }).RunSettings()
+	if ars.Seed == 0 {
+		ars.Seed = srs.Seed
+	}
+	ars.Out, srs.Out = out, out
 	if diff := diffConfig(stored.Config, asked.Config); diff != "" {
 		return zero, fmt.Errorf("--resume: the command asks for a different configuration than the run stored in %s:%s\n(resume with the original settings, or start a new run with another --out)", out, diff)
 	}

@@ -100,7 +100,7 @@ func TestExitCodes(t *testing.T) {
 		{"preset then set", []string{"--quick", "--set", "samples=5", "--print-config"}, 0, "samples: 5"},
 		{"unknown preset", []string{"--preset", "huge"}, 2, "allowed quick, wide"},
 		{"quick and preset", []string{"--quick", "--preset", "wide"}, 2, "exclude each other"},
-		{"preset and resume", []string{"--preset", "wide", "--resume", "--out", existing}, 2, "keeps the configuration"},
+		{"preset and resume", []string{"--preset", "wide", "--resume", "--out", existing}, 2, "already complete"},
 	} {
 		code, o, e := runDemoArgs(c.args...)
 		if code != c.code || !strings.Contains(o+e, c.want) {
@@ -194,15 +194,25 @@ func TestJSONLogs(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, e)
 	}
 	var msgs []string
+	number := func(rec map[string]any, k string) bool { _, ok := rec[k].(float64); return ok }
 	for _, line := range strings.Split(strings.TrimSpace(e), "\n") {
 		var rec map[string]any
 		if err := json.Unmarshal([]byte(line), &rec); err != nil {
 			t.Fatalf("not JSON: %q", line)
 		}
 		msgs = append(msgs, rec["msg"].(string))
-		if rec["msg"] == "progress" && (rec["stage"] != "sample" || rec["rate"] == nil || rec["step"].(float64) > 0 && rec["mean"] == nil) {
-			t.Errorf("progress record lacks stage/rate/figures: %v", rec)
+		if rec["msg"] == "progress" && (rec["stage"] != "sample" || !number(rec, "rate_per_s") || rec["unit"] != "rows" || rec["step"].(float64) > 0 && (rec["mean"] == nil || !number(rec, "eta_s"))) {
+			t.Errorf("progress record lacks stage, numeric rate_per_s and eta_s, unit or figures: %v", rec)
 		}
+		if rec["msg"] == "stage done" && (!number(rec, "elapsed_s") || rec["step"] != rec["total"]) {
+			t.Errorf("stage done record: %v", rec)
+		}
+		if rec["msg"] == "complete" && !number(rec, "elapsed_s") {
+			t.Errorf("complete record: %v", rec)
+		}
+	}
+	if n := strings.Count(e, `"msg":"stage done"`); n != 1 {
+		t.Errorf("%d stage done records for one stage", n)
 	}
 	for _, w := range []string{"starting", "progress", "stage done", "complete"} {
 		if !slices.Contains(msgs, w) {

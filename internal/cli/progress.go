@@ -202,14 +202,17 @@ func (p *Progress) report(force bool) {
 	}
 }
 
+// logRecord logs a progress or stage-done record. Its figures are numbers
+// with the unit in the key (rate_per_s: steps of unit per second; eta_s,
+// elapsed_s: seconds), so that a JSON reader needs no parsing.
 func (p *Progress) logRecord(msg string, now time.Time) {
 	r, eta := p.rate(now)
-	args := []any{"stage", p.stage, "step", p.done, "total", p.total, "rate", fmt.Sprintf("%.4g %s/s", r, p.unit)}
+	args := []any{"stage", p.stage, "step", p.done, "total", p.total, "unit", p.unit, "rate_per_s", round4(r)}
 	if eta >= 0 && msg == "progress" {
-		args = append(args, "eta", eta.Round(time.Second).String())
+		args = append(args, "eta_s", math.Round(eta.Seconds()))
 	}
 	if msg != "progress" {
-		args = append(args, "elapsed", now.Sub(p.start).Round(time.Millisecond).String())
+		args = append(args, "elapsed_s", round4(now.Sub(p.start).Seconds()))
 	}
 	p.log.log.Log(context.Background(), slog.LevelInfo, msg, append(args, p.attrs...)...)
 }
@@ -239,6 +242,15 @@ func (p *Progress) line(now time.Time) string {
 		}
 	}
 	return s
+}
+
+// round4 rounds x to 4 significant digits.
+func round4(x float64) float64 {
+	if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return x
+	}
+	e := math.Pow(10, 3-math.Floor(math.Log10(math.Abs(x))))
+	return math.Round(x*e) / e
 }
 
 func human(x float64) string {
