@@ -54,6 +54,12 @@ type Experiment[T any] struct {
 	// still override it, and the resolved configuration stored in the file
 	// holds every value, so a run is repeatable without knowing its preset.
 	Presets []Preset[T]
+	// Memory, if set, estimates the bytes a run with cfg holds at its
+	// peak; Main refuses (exit 2) a configuration that needs more than the
+	// process may use, before anything is written. Without it, a
+	// configuration with lattice.dims is checked against a floor (see
+	// memory.go).
+	Memory func(cfg T) int64
 }
 
 // Preset is a named variant of an experiment's defaults.
@@ -188,6 +194,19 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 		return usage(err)
 	}
 	if err := checkOut(rs.Out, o.resume, o.force); err != nil {
+		return usage(err)
+	}
+	resize := func(dims []int) (T, error) {
+		d := make([]string, len(dims))
+		for i, x := range dims {
+			d[i] = fmt.Sprint(x)
+		}
+		s := src
+		s.Sets = append(append([]string(nil), src.Sets...), latticeKey+"=["+strings.Join(d, ",")+"]")
+		c, _, err := resolve(&o, exp, defaults, s)
+		return c, err
+	}
+	if err := checkMemory(exp, cfg, memoryLimit(), resize); err != nil {
 		return usage(err)
 	}
 
