@@ -70,10 +70,11 @@ type Dataset struct {
 
 	// Set when the dataset is opened and never changed (so any goroutine
 	// may read them): elements per row, and the direct chunk-write mode.
-	rowLen int64
-	direct int
-	level  int
-	pool   *sync.Pool
+	rowLen   int64
+	direct   int
+	level    int
+	fletcher bool // Fletcher-32 follows deflate: direct chunks carry its checksum
+	pool     *sync.Pool
 
 	// Staged rows of an extendible deflated dataset (see direct.go),
 	// guarded by smu; stageCap 0 means appends are written at once.
@@ -358,6 +359,13 @@ func createProps(p string, s Spec) (*hdf5.PropList, error) {
 			dcpl.Close()
 			return nil, h5fail(err, "dataset %s: deflate %d", p, s.Deflate)
 		}
+	}
+	// Every chunk carries a Fletcher-32 checksum of its stored bytes, which
+	// HDF5 (h5py, netCDF, ParaView) checks at every read and Resume checks
+	// for the whole file.
+	if err := h5check(C.rg_set_fletcher32(C.hid_t(dcpl.ID())), "dataset %s: fletcher32", p); err != nil {
+		dcpl.Close()
+		return nil, err
 	}
 	return dcpl, nil
 }

@@ -6,6 +6,7 @@ package h5io
 import "C"
 
 import (
+	"encoding/binary"
 	"fmt"
 	"runtime"
 	"sync"
@@ -51,11 +52,12 @@ func (d *Dataset) initDirect() {
 	if d.dtype == Complex128 || d.dtype == Bool {
 		return
 	}
-	var level C.int
-	d.direct = int(C.rg_chunk_mode(d.id(), C.int(d.dtype), &level))
+	var level, fletcher C.int
+	d.direct = int(C.rg_chunk_mode(d.id(), C.int(d.dtype), &level, &fletcher))
 	d.level = int(level)
+	d.fletcher = fletcher != 0
 	if d.direct == C.RG_DIRECT_DEFLATE {
-		cap := int(C.rg_deflate_bound(C.size_t(d.rowLen * d.dtype.size())))
+		cap := max(int(C.rg_deflate_bound(C.size_t(d.rowLen*d.dtype.size()))), int(d.rowLen*d.dtype.size())) + 4
 		d.pool = &sync.Pool{New: func() any { b := make([]byte, cap); return &b }}
 		rowBytes := d.rowLen * d.dtype.size()
 		if n := min(int64(StageRows), MaxStageBytes/max(rowBytes, 1)); d.ext && n > 1 {
@@ -150,11 +152,21 @@ func (d *Dataset) compressRows(b buffer, rows int64) []chunk {
 			n = C.rg_deflate(C.int(d.level), src, C.size_t(rowBytes), unsafe.Pointer(&(*buf)[0]), C.size_t(len(*buf)))
 		}
 		if n == 0 || int64(n) >= rowBytes {
-			d.pool.Put(buf)
-			out[i] = chunk{mask: 1} // store raw, deflate skipped
-			return
+			if !d.fletcher {
+				d.pool.Put(buf)
+				out[i] = chunk{mask: 1} // store raw, deflate skipped
+				return
+			}
+			n = C.size_t(copy(*buf, unsafe.Slice((*byte)(src), rowBytes)))
+			out[i].mask = 1
 		}
-		out[i] = chunk{buf: buf, n: int(n)}
+		if d.fletcher {
+			// The Fletcher-32 filter follows deflate: the checksum of the
+			// stored bytes, little-endian, after them.
+			binary.LittleEndian.PutUint32((*buf)[n:], uint32(C.rg_fletcher32(unsafe.Pointer(&(*buf)[0]), n)))
+			n += 4
+		}
+		out[i].buf, out[i].n = buf, int(n)
 	}
 	workers := int64(runtime.GOMAXPROCS(0))
 	if rows < 2 || workers < 2 {

@@ -212,6 +212,9 @@ func Resume(path string) (*File, error) {
 	f.lock, f.final = lock, final
 	f.resumed = true
 	err = f.call(func() (err error) {
+		if err := f.verify(); err != nil {
+			return err
+		}
 		f.restored, f.hasRestored, err = f.restoreCheckpoint()
 		return err
 	})
@@ -224,6 +227,43 @@ func Resume(path string) (*File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// ErrDamaged: a chunk of a dataset fails its Fletcher-32 checksum.
+var ErrDamaged = errors.New("h5io: damaged file")
+
+// Verify checks the Fletcher-32 checksum of every stored chunk of every
+// dataset that has them (every chunked dataset this package writes), and
+// returns an error wrapping ErrDamaged that names the first damaged
+// dataset and chunk. Resume verifies the file before anything else.
+func (f *File) Verify() error {
+	return f.call(f.verify)
+}
+
+func (f *File) verify() error {
+	paths, err := f.datasets()
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		d, err := f.openDataset(p)
+		if err != nil {
+			return err
+		}
+		bad := make([]C.hsize_t, max(len(d.shape), 1))
+		switch C.rg_verify(d.id(), &bad[0]) {
+		case 0:
+		case 1:
+			off := make([]int64, len(d.shape))
+			for i := range off {
+				off[i] = int64(bad[i])
+			}
+			return fmt.Errorf("%w: %s: the chunk of %s at %v fails its Fletcher-32 checksum: the file was damaged after it was written (restore a copy, or start the run again with --force)", ErrDamaged, f.path, p, off)
+		default:
+			return h5fail(nil, "verify the checksums of %s in %s", p, f.path)
+		}
+	}
+	return nil
 }
 
 // ResumePath returns the file Resume continues for path: the partial file

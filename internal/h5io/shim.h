@@ -79,7 +79,13 @@ char *rg_list_datasets(hid_t loc, size_t *n);
 // Direct chunk writes, which bypass HDF5's selection, conversion and filter
 // pipeline: rg_chunk_mode says whether a dataset qualifies.
 enum { RG_DIRECT_NONE = 0, RG_DIRECT_RAW = 1, RG_DIRECT_DEFLATE = 2 };
-int rg_chunk_mode(hid_t dset, int kind, int *level);
+// Fletcher-32: rg_chunk_mode sets *fletcher when the deflate filter is
+// followed by Fletcher-32, rg_fletcher32 computes HDF5's checksum,
+// rg_set_fletcher32 adds the filter, rg_verify checks every stored chunk.
+uint32_t rg_fletcher32(const void *buf, size_t n);
+herr_t rg_set_fletcher32(hid_t dcpl);
+int rg_verify(hid_t dset, hsize_t *bad);
+int rg_chunk_mode(hid_t dset, int kind, int *level, int *fletcher);
 size_t rg_deflate_bound(size_t n);
 size_t rg_deflate(int level, const void *src, size_t n, void *dst, size_t cap);
 herr_t rg_write_chunk(hid_t dset, unsigned mask, const hsize_t *off, size_t n, const void *buf);
