@@ -163,7 +163,7 @@ func (p *Progress) finish() {
 		p.log.clearBar(p.line(time.Now()))
 		return
 	}
-	p.logRecord("stage done", time.Now())
+	p.logRecord("progress", time.Now())
 }
 
 // rate returns steps per second of this process and the ETA.
@@ -202,17 +202,20 @@ func (p *Progress) report(force bool) {
 	}
 }
 
-// logRecord logs a progress or stage-done record. Its figures are numbers
-// with the unit in the key (rate_per_s: steps of unit per second; eta_s,
-// elapsed_s: seconds), so that a JSON reader needs no parsing.
+// logRecord logs a progress record. Its figures are numbers with the unit
+// in the key (rate_per_s: steps of unit per second; eta_s, elapsed_s:
+// seconds), so that a JSON reader needs no parsing. The last record of a
+// bar has final = true and elapsed_s instead of eta_s; the completion of a
+// stage of the run ("stage done") is logged by whatever runs the stages,
+// once, not by its progress bars.
 func (p *Progress) logRecord(msg string, now time.Time) {
 	r, eta := p.rate(now)
 	args := []any{"stage", p.stage, "step", p.done, "total", p.total, "unit", p.unit, "rate_per_s", round4(r)}
-	if eta >= 0 && msg == "progress" {
+	switch {
+	case p.finished:
+		args = append(args, "final", true, "elapsed_s", round4(now.Sub(p.start).Seconds()))
+	case eta >= 0:
 		args = append(args, "eta_s", math.Round(eta.Seconds()))
-	}
-	if msg != "progress" {
-		args = append(args, "elapsed_s", round4(now.Sub(p.start).Seconds()))
 	}
 	p.log.log.Log(context.Background(), slog.LevelInfo, msg, append(args, p.attrs...)...)
 }
