@@ -196,17 +196,7 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	if err := checkOut(rs.Out, o.resume, o.force); err != nil {
 		return usage(err)
 	}
-	resize := func(dims []int) (T, error) {
-		d := make([]string, len(dims))
-		for i, x := range dims {
-			d[i] = fmt.Sprint(x)
-		}
-		s := src
-		s.Sets = append(append([]string(nil), src.Sets...), latticeKey+"=["+strings.Join(d, ",")+"]")
-		c, _, err := resolve(&o, exp, defaults, s)
-		return c, err
-	}
-	if err := checkMemory(exp, cfg, memoryLimit(), resize); err != nil {
+	if err := fitsMemory(&o, exp, defaults, src, cfg); err != nil {
 		return usage(err)
 	}
 

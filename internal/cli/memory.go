@@ -98,6 +98,23 @@ func meminfo(field string) (float64, bool) {
 	return 0, false
 }
 
+// fitsMemory checks the memory cfg needs against memoryLimit; the largest
+// lattice that fits is found by resolving the configuration again with
+// another lattice.dims.
+func fitsMemory[T any](o *options, exp Experiment[T], defaults T, src config.Sources, cfg T) error {
+	resize := func(dims []int) (T, error) {
+		d := make([]string, len(dims))
+		for i, x := range dims {
+			d[i] = strconv.Itoa(x)
+		}
+		s := src
+		s.Sets = append(append([]string(nil), src.Sets...), latticeKey+"=["+strings.Join(d, ",")+"]")
+		c, _, err := resolve(o, exp, defaults, s)
+		return c, err
+	}
+	return checkMemory(exp, cfg, memoryLimit(), resize)
+}
+
 // checkMemory refuses a configuration whose estimate exceeds the limit,
 // naming the estimate and the largest lattice of the same dimension that
 // fits; resize returns cfg with lattice.dims set to the given extents.
