@@ -65,6 +65,13 @@ func TestChecksums(t *testing.T) {
 			}
 		}
 	}
+	// Datasets without chunks have no checksums and pass Verify.
+	if _, err := f.Put("/scalar", h5io.Spec{Dtype: h5io.Int64, Shape: []int64{}}, []int64{7}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Put("/contiguous", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{3}}, []float64{1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
 	if err := f.SetStatus(h5io.StatusInterrupted); err != nil {
 		t.Fatal(err)
 	}

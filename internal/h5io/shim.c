@@ -614,6 +614,7 @@ int rg_verify(hid_t dset, hsize_t *bad) {
 	dcpl = H5Dget_create_plist(dset);
 	sp = H5Dget_space(dset);
 	if (dcpl < 0 || sp < 0) goto done;
+	if (H5Pget_layout(dcpl) != H5D_CHUNKED) { rc = 0; goto done; } // scalars, contiguous, virtual
 	rank = H5Sget_simple_extent_ndims(sp);
 	if (rank < 1 || rank > 32 || H5Sget_simple_extent_dims(sp, dims, NULL) < 0) goto done;
 	nf = H5Pget_nfilters(dcpl);
