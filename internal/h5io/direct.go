@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"sync"
 	"unsafe"
+
+	"rgflow/internal/parallel"
 )
 
 // Direct chunk writes. A dataset whose chunk is one whole row (one sample,
@@ -168,25 +170,8 @@ func (d *Dataset) compressRows(b buffer, rows int64) []chunk {
 		}
 		out[i].buf, out[i].n = buf, int(n)
 	}
-	workers := int64(runtime.GOMAXPROCS(0))
-	if rows < 2 || workers < 2 {
-		for i := int64(0); i < rows; i++ {
-			work(i)
-		}
-		return out
-	}
-	workers = min(workers, rows)
-	var wg sync.WaitGroup
-	for w := int64(0); w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < rows; i += workers {
-				work(i)
-			}
-		}()
-	}
-	wg.Wait()
+	n := int(rows)
+	parallel.For(parallel.Workers(0, n), n, func(_, i int) { work(int64(i)) })
 	return out
 }
 
