@@ -18,7 +18,8 @@
 #
 # gremlins' own --test-cpu is not used: v0.6.0 passes "-cpu N" to go test as
 # one argument, which fails every test run (every mutant NOT VIABLE). The
-# -short mode and one CPU per test run go through GOFLAGS instead.
+# -short mode and one CPU per test run go through GOFLAGS instead. Each
+# package's gremlins output is kept in results/mutation/<package>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -63,11 +64,15 @@ for d in $pkgs; do
     [ $keep = 1 ] || excl+=(-E "^${rel//./\\.}\$")
   done < <(find "$d" -name '*.go' ! -name '*_test.go' | sort)
   out=$root/results/mutation/${d//\//-}.json
+  log=${out%.json}.log
+  rm -f "$out"
   echo "mutation.sh: $d: ${files[$d]}" >&2
   start=$(date +%s)
+  # gremlins writes the JSON only at the end; the log (one line per mutant)
+  # is what an interrupted run leaves, and the report reads it instead.
   (cd "$d" && GOFLAGS="-short -cpu=1 -p=1" nice -n 19 "$GREMLINS" unleash \
     --workers "$MUTATION_WORKERS" --timeout-coefficient "$MUTATION_TIMEOUT_COEFF" \
-    -o "$out" "${excl[@]}" "$root/$d") || echo "mutation.sh: gremlins exited $? on $d" >&2
+    -o "$out" "${excl[@]}" "$root/$d") 2>&1 | tee "$log" || echo "mutation.sh: gremlins failed on $d" >&2
   echo "mutation.sh: $d took $(( $(date +%s) - start )) s" >&2
 done
 "$PYTHON" scripts/mutation_report.py results/mutation docs/mutation.md

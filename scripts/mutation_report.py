@@ -10,6 +10,7 @@
 import glob
 import json
 import os
+import re
 import sys
 import time
 
@@ -36,12 +37,31 @@ def row(name, c, extra=""):
         name, c["KILLED"], c["LIVED"], c["NOT COVERED"], c["TIMED OUT"], c["NOT VIABLE"], efficacy(c), extra)
 
 
+LINE = re.compile(r"^\s*(KILLED|LIVED|NOT COVERED|TIMED OUT|NOT VIABLE|SKIPPED) (\w+) at (.+):(\d+):(\d+)\s*$")
+
+
+def from_log(path):
+    """The mutants of an interrupted run, from gremlins' output (no JSON)."""
+    files = {}
+    for line in open(path, errors="replace"):
+        m = LINE.match(line)
+        if m:
+            files.setdefault(m.group(3), []).append(
+                {"type": m.group(2), "status": m.group(1), "line": int(m.group(4)), "column": int(m.group(5))})
+    return {"files": [{"file_name": f, "mutations": ms} for f, ms in files.items()], "partial": True}
+
+
 def generate(src):
     reports = {}
-    for path in sorted(glob.glob(os.path.join(src, "*.json"))):
-        with open(path) as f:
-            rep = json.load(f)
-        pkg = os.path.basename(path)[:-5].replace("-", "/")
+    for path in sorted(glob.glob(os.path.join(src, "*.json")) + glob.glob(os.path.join(src, "*.log"))):
+        pkg = os.path.basename(path).rsplit(".", 1)[0].replace("-", "/")
+        if path.endswith(".log"):
+            if pkg in reports:
+                continue  # the run finished: its JSON is complete
+            rep = from_log(path)
+        else:
+            with open(path) as f:
+                rep = json.load(f)
         reports[pkg] = (rep, time.strftime("%Y-%m-%d", time.gmtime(os.path.getmtime(path))))
     out = [BEGIN, "", "## Results", ""]
     out.append("| package | killed | lived | not covered | timed out | not viable | efficacy | files | minutes | run on |")
@@ -57,7 +77,8 @@ def generate(src):
         for s in STATUSES:
             total[s] += c[s]
         names = ", ".join(sorted(os.path.basename(f["file_name"]) for f in rep["files"]))
-        out.append(row(pkg, c, " %s | %.0f | %s |" % (names, rep.get("elapsed_time", 0) / 60, day)))
+        mins = "interrupted" if rep.get("partial") else "%.0f" % (rep.get("elapsed_time", 0) / 60)
+        out.append(row(pkg, c, " %s | %s | %s |" % (names, mins, day)))
     out.append(row("**all run**", total, " | | |"))
     out += ["", "### Per file", ""]
     out.append("| file | killed | lived | not covered | timed out | not viable | efficacy |")
