@@ -2,9 +2,10 @@
 # Mutation testing of the core files of the physics and I/O packages with
 # gremlins: each mutant (a flipped comparison, a changed operator, a negated
 # sign, an off-by-one) is applied alone and the package's tests are run in
-# -short mode; a mutant the tests do not notice LIVED. One JSON per package
-# goes to results/mutation/, and scripts/mutation_report.py turns every JSON
-# there into the generated part of docs/mutation.md.
+# -short mode; a mutant the tests do not notice LIVED. One JSON per file
+# (results/mutation/<package>--<file>.json, package slashes as dashes), and
+# scripts/mutation_report.py turns the newest result of every file there
+# into the generated part of docs/mutation.md.
 #
 #   scripts/mutation.sh                      every package of MUTATION_PKGS, its core files
 #   MUTATION_PKGS="lattice field" scripts/mutation.sh
@@ -54,25 +55,27 @@ fi
 [ -x "$GREMLINS" ] || { echo "mutation.sh: gremlins not found (make mutation installs it)" >&2; exit 2; }
 mkdir -p results/mutation
 for d in $pkgs; do
-  # gremlins mutates every non-test .go file under the directory it is given
-  # (subpackages included) unless excluded: exclude all but the chosen files.
-  excl=()
-  while IFS= read -r f; do
-    rel=${f#"$d"/}
-    keep=0
-    for c in ${files[$d]}; do [ "$rel" = "$c" ] && keep=1; done
-    [ $keep = 1 ] || excl+=(-E "^${rel//./\\.}\$")
-  done < <(find "$d" -name '*.go' ! -name '*_test.go' | sort)
-  out=$root/results/mutation/${d//\//-}.json
-  log=${out%.json}.log
-  rm -f "$out"
-  echo "mutation.sh: $d: ${files[$d]}" >&2
-  start=$(date +%s)
-  # gremlins writes the JSON only at the end; the log (one line per mutant)
-  # is what an interrupted run leaves, and the report reads it instead.
-  (cd "$d" && GOFLAGS="-short -cpu=1 -p=1" nice -n 19 "$GREMLINS" unleash \
-    --workers "$MUTATION_WORKERS" --timeout-coefficient "$MUTATION_TIMEOUT_COEFF" \
-    -o "$out" "${excl[@]}" "$root/$d") 2>&1 | tee "$log" || echo "mutation.sh: gremlins failed on $d" >&2
-  echo "mutation.sh: $d took $(( $(date +%s) - start )) s" >&2
+  for file in ${files[$d]}; do
+    # One run per file, so that running some files of a package keeps the
+    # results of its others. gremlins mutates every non-test .go file under
+    # the directory it is given (subpackages included) unless excluded:
+    # exclude all but this one.
+    excl=()
+    while IFS= read -r f; do
+      rel=${f#"$d"/}
+      [ "$rel" = "$file" ] || excl+=(-E "^${rel//./\\.}\$")
+    done < <(find "$d" -name '*.go' ! -name '*_test.go' | sort)
+    out=$root/results/mutation/${d//\//-}--$file.json
+    log=${out%.json}.log
+    rm -f "$out"
+    echo "mutation.sh: $d/$file" >&2
+    start=$(date +%s)
+    # gremlins writes the JSON only at the end; the log (one line per
+    # mutant) is what an interrupted run leaves, and the report reads it.
+    (cd "$d" && GOFLAGS="-short -cpu=1 -p=1" nice -n 19 "$GREMLINS" unleash \
+      --workers "$MUTATION_WORKERS" --timeout-coefficient "$MUTATION_TIMEOUT_COEFF" \
+      -o "$out" "${excl[@]}" "$root/$d") 2>&1 | tee "$log" || echo "mutation.sh: gremlins failed on $d/$file" >&2
+    echo "mutation.sh: $d/$file took $(( $(date +%s) - start )) s" >&2
+  done
 done
 "$PYTHON" scripts/mutation_report.py results/mutation docs/mutation.md

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-# Turns the gremlins JSON reports of scripts/mutation.sh (one per package, in
-# results/mutation/) into the generated section of docs/mutation.md: per
-# package and per file the mutants killed, lived, not covered, timed out and
-# not viable, the efficacy (killed over killed + lived) and the list of
-# every mutant that lived or timed out. The text of docs/mutation.md outside
-# the markers (the explanations of equivalent mutants) is kept.
+# Turns the results of scripts/mutation.sh in results/mutation/ (gremlins'
+# JSON, one per file, or its output where a run was interrupted) into the
+# generated section of docs/mutation.md: per package and per file, from the
+# newest result of each file, the mutants killed, lived, not covered, timed
+# out and not viable, the efficacy (killed over killed + lived) and every
+# mutant that lived or timed out. The text of docs/mutation.md outside the
+# markers (the explanations of the survivors) is kept.
 #
 #   scripts/mutation_report.py results/mutation docs/mutation.md
 import glob
@@ -51,47 +52,64 @@ def from_log(path):
     return {"files": [{"file_name": f, "mutations": ms} for f, ms in files.items()], "partial": True}
 
 
-def generate(src):
-    reports = {}
-    for path in sorted(glob.glob(os.path.join(src, "*.json")) + glob.glob(os.path.join(src, "*.log"))):
-        pkg = os.path.basename(path).rsplit(".", 1)[0].replace("-", "/")
-        if path.endswith(".log"):
-            if pkg in reports:
-                continue  # the run finished: its JSON is complete
+def records(src):
+    """The newest result of every file: {pkg/file: (mtime, source, report, mutations)}."""
+    newest = {}
+    paths = glob.glob(os.path.join(src, "*.json")) + glob.glob(os.path.join(src, "*.log"))
+    for path in paths:
+        stem, ext = os.path.basename(path).rsplit(".", 1)
+        if ext == "log" and os.path.exists(os.path.join(src, stem + ".json")):
+            continue  # the run finished: its JSON is complete
+        if ext == "log":
             rep = from_log(path)
         else:
             with open(path) as f:
                 rep = json.load(f)
-        reports[pkg] = (rep, time.strftime("%Y-%m-%d", time.gmtime(os.path.getmtime(path))))
+        pkg = stem.split("--")[0].replace("-", "/")
+        mtime = os.path.getmtime(path)
+        for f in rep["files"]:
+            key = pkg + "/" + os.path.basename(f["file_name"])
+            if key not in newest or newest[key][0] < mtime:
+                newest[key] = (mtime, path, rep, f["mutations"])
+    return newest
+
+
+def generate(src):
+    newest = records(src)
+    bypkg = {}
+    for key, rec in newest.items():
+        bypkg.setdefault(key.rsplit("/", 1)[0], []).append((key, rec))
     out = [BEGIN, "", "## Results", ""]
     out.append("| package | killed | lived | not covered | timed out | not viable | efficacy | files | minutes | run on |")
     out.append("|---|---:|---:|---:|---:|---:|---:|---|---:|---|")
     total = {s: 0 for s in STATUSES}
-    for pkg in PKGS + sorted(set(reports) - set(PKGS)):
-        if pkg not in reports:
+    for pkg in PKGS + sorted(set(bypkg) - set(PKGS)):
+        if pkg not in bypkg:
             out.append("| %s | | | | | | not run | | | |" % pkg)
             continue
-        rep, day = reports[pkg]
-        muts = [m for f in rep["files"] for m in f["mutations"]]
-        c = counts(muts)
+        recs = sorted(bypkg[pkg])
+        c = counts([m for _, r in recs for m in r[3]])
         for s in STATUSES:
             total[s] += c[s]
-        names = ", ".join(sorted(os.path.basename(f["file_name"]) for f in rep["files"]))
-        mins = "interrupted" if rep.get("partial") else "%.0f" % (rep.get("elapsed_time", 0) / 60)
-        out.append(row(pkg, c, " %s | %s | %s |" % (names, mins, day)))
+        names = ", ".join(k.rsplit("/", 1)[1] for k, _ in recs)
+        sources = {r[1]: r[2] for _, r in recs}
+        partial = any(rep.get("partial") for rep in sources.values())
+        mins = sum(rep.get("elapsed_time", 0) for rep in sources.values()) / 60
+        mins = ("%.0f" % mins) + (", one interrupted" if partial else "") if mins else "interrupted"
+        days = sorted({time.strftime("%Y-%m-%d", time.gmtime(r[0])) for _, r in recs})
+        out.append(row(pkg, c, " %s | %s | %s |" % (names, mins, ", ".join(days))))
     out.append(row("**all run**", total, " | | |"))
     out += ["", "### Per file", ""]
     out.append("| file | killed | lived | not covered | timed out | not viable | efficacy |")
     out.append("|---|---:|---:|---:|---:|---:|---:|")
     survivors = []
-    for pkg in sorted(reports):
-        rep, _ = reports[pkg]
-        for f in sorted(rep["files"], key=lambda f: f["file_name"]):
-            name = pkg + "/" + os.path.basename(f["file_name"])
-            out.append(row(name, counts(f["mutations"])))
-            for m in sorted(f["mutations"], key=lambda m: (m["line"], m["column"])):
-                if m["status"] in ("LIVED", "TIMED OUT"):
-                    survivors.append("| %s:%d:%d | %s | %s |" % (name, m["line"], m["column"], m["type"], m["status"]))
+    for key in sorted(newest):
+        _, _, rep, muts = newest[key]
+        name = key + (" (interrupted)" if rep.get("partial") else "")
+        out.append(row(name, counts(muts)))
+        for m in sorted(muts, key=lambda m: (m["line"], m["column"])):
+            if m["status"] in ("LIVED", "TIMED OUT"):
+                survivors.append("| %s:%d:%d | %s | %s |" % (key, m["line"], m["column"], m["type"], m["status"]))
     out += ["", "### Mutants that lived or timed out", ""]
     if survivors:
         out += ["| where | mutation | status |", "|---|---|---|"] + survivors
