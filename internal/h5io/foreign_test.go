@@ -4,6 +4,7 @@ package h5io_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/hdf5"
@@ -49,8 +50,8 @@ func TestOpenForeignElementType(t *testing.T) {
 // TestWriteAtChecksTheBuffer: on an extendible compressed dataset (rows
 // written as whole compressed chunks) WriteAt of whole rows with a buffer
 // longer than the selection, or of another element type, panics as on any
-// other dataset instead of writing; the right buffer is written and read
-// back.
+// other dataset instead of writing; the right buffer, and a slab of part
+// of a row, are written and read back.
 func TestWriteAtChecksTheBuffer(t *testing.T) {
 	f, _ := mustCreate(t, h5io.Meta{})
 	defer f.Close()
@@ -81,8 +82,14 @@ func TestWriteAtChecksTheBuffer(t *testing.T) {
 	if err := d.WriteAt(want, []int64{0, 0}, []int64{2, 3}); err != nil {
 		t.Fatal(err)
 	}
+	// A slab that is not whole rows (row 1, columns 0…1) goes through
+	// libhdf5's own hyperslab write.
+	if err := d.WriteAt([]float64{8, 9}, []int64{1, 0}, []int64{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	want = []float64{1, 2, 3, 8, 9, 6}
 	var got []float64
-	if _, err := d.Read(&got); err != nil || len(got) != 6 || got[5] != 6 || got[0] != 1 {
+	if _, err := d.Read(&got); err != nil || !slices.Equal(got, want) {
 		t.Errorf("read back %v, %v; want %v", got, err, want)
 	}
 }
