@@ -4,6 +4,7 @@ package lattice
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -133,5 +134,31 @@ func TestEqualAndString(t *testing.T) {
 	}
 	if s := MustNew(32, 16, 1).String(); s != "32x16x1" {
 		t.Errorf("String() = %q, want 32x16x1", s)
+	}
+}
+
+// TestNewNamesTheExtent: the error for a bad extent names it (L1, L2, …).
+func TestNewNamesTheExtent(t *testing.T) {
+	for _, c := range []struct {
+		dims []int
+		name string
+	}{{[]int{0}, "L1 = 0"}, {[]int{4, -1}, "L2 = -1"}, {[]int{3, 3, 0}, "L3 = 0"}} {
+		_, err := New(c.dims...)
+		if err == nil || !strings.Contains(err.Error(), c.name) {
+			t.Errorf("New(%v): error %v, want one naming %s", c.dims, err, c.name)
+		}
+	}
+}
+
+// TestCoordsBounds checks that Coords accepts exactly the sites 0…V−1.
+func TestCoordsBounds(t *testing.T) {
+	for _, dims := range testShapes {
+		l := MustNew(dims...)
+		for _, i := range []int{-1, 0, l.Volume() - 1, l.Volume()} {
+			want := i < 0 || i >= l.Volume()
+			if got := panics(func() { l.Coords(nil, i) }); got != want {
+				t.Errorf("%v: Coords(%d) panics = %v, want %v", dims, i, got, want)
+			}
+		}
 	}
 }

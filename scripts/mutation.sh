@@ -19,7 +19,9 @@
 #
 # gremlins' own --test-cpu is not used: v0.6.0 passes "-cpu N" to go test as
 # one argument, which fails every test run (every mutant NOT VIABLE). The
-# -short mode and one CPU per test run go through GOFLAGS instead. Each
+# -short mode and one CPU per test run go through GOFLAGS instead, with
+# -count=1: gremlins times each mutant's tests against its first (coverage)
+# run, which a cached test result would make instant. Each
 # package's gremlins output is kept in results/mutation/<package>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,7 +74,7 @@ for d in $pkgs; do
     start=$(date +%s)
     # gremlins writes the JSON only at the end; the log (one line per
     # mutant) is what an interrupted run leaves, and the report reads it.
-    (cd "$d" && GOFLAGS="-short -cpu=1 -p=1" nice -n 19 "$GREMLINS" unleash \
+    (cd "$d" && GOFLAGS="-short -count=1 -cpu=1 -p=1" nice -n 19 "$GREMLINS" unleash \
       --workers "$MUTATION_WORKERS" --timeout-coefficient "$MUTATION_TIMEOUT_COEFF" \
       -o "$out" "${excl[@]}" "$root/$d") 2>&1 | tee "$log" || echo "mutation.sh: gremlins failed on $d/$file" >&2
     echo "mutation.sh: $d/$file took $(( $(date +%s) - start )) s" >&2
