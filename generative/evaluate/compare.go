@@ -158,6 +158,8 @@ func Compare(ref, gen Sample, cfg CompareConfig) (*Comparison, error) {
 
 	c.spectrum(corr, shells, ref, gen)
 	or, og := c.observables(V, cfg.Action, ref, gen)
+	c.warnNonFinite(ref.Name, ref.Fields)
+	c.warnNonFinite(gen.Name, gen.Fields)
 	c.histogram(pr.m, pg.m, cfg.HistBins, math.Max(2*or.M2.TauInt, 1), math.Max(2*og.M2.TauInt, 1))
 	c.sign(pr.m, ref.Chains, pg.m, gen.Chains)
 	c.fillDistances(pr, pg, l.HalfWeights(), cfg, rnd)
@@ -177,6 +179,23 @@ func (cfg *CompareConfig) defaults() {
 	}
 	if cfg.Blocks == 0 {
 		cfg.Blocks = 16
+	}
+}
+
+// warnNonFinite records how many configurations of e hold a NaN or ±Inf:
+// a diverged sampler, whose statistics are then NaN and fail every check.
+func (c *Comparison) warnNonFinite(name string, e *field.Ensemble) {
+	n := 0
+	for i := 0; i < e.Len(); i++ {
+		for _, v := range e.Field(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				n++
+				break
+			}
+		}
+	}
+	if n > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %d of %d configurations are not finite (NaN or ±Inf): a diverged sampler", name, n, e.Len()))
 	}
 }
 
@@ -331,12 +350,22 @@ func signMean(m []float64, nchains int) (field.Estimate, error) {
 // count variances for autocorrelation. Bins where either expected count is
 // below 5 are left out of the χ².
 func (c *Comparison) histogram(mr, mg []float64, bins int, tauR, tauG float64) {
-	pool := append(append([]float64(nil), mr...), mg...)
-	slices.Sort(pool)
-	lo := pool[int(0.001*float64(len(pool)-1))]
-	hi := pool[int(0.999*float64(len(pool)-1))]
-	if !(hi > lo) {
-		lo, hi = pool[0]-1, pool[len(pool)-1]+1
+	// The edges come from the finite values only: a diverged sampler's NaN
+	// or ±Inf magnetisations fall outside every bin (and are reported by
+	// warnNonFinite), so the densities of the finite ones stay defined.
+	pool := make([]float64, 0, len(mr)+len(mg))
+	for _, v := range slices.Concat(mr, mg) {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			pool = append(pool, v)
+		}
+	}
+	lo, hi := -1.0, 1.0
+	if len(pool) > 0 {
+		slices.Sort(pool)
+		lo, hi = pool[int(0.001*float64(len(pool)-1))], pool[int(0.999*float64(len(pool)-1))]
+		if !(hi > lo) {
+			lo, hi = pool[0]-1, pool[len(pool)-1]+1
+		}
 	}
 	w := (hi - lo) / float64(bins)
 	c.HistEdges = make([]float64, bins+1)
@@ -346,7 +375,7 @@ func (c *Comparison) histogram(mr, mg []float64, bins int, tauR, tauG float64) {
 	count := func(m []float64) []float64 {
 		h := make([]float64, bins)
 		for _, v := range m {
-			if v < lo || v > hi {
+			if !(v >= lo && v <= hi) { // NaN too
 				continue
 			}
 			b := min(int((v-lo)/w), bins-1)
