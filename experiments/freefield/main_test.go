@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -68,9 +69,11 @@ func TestInterruptAndResume(t *testing.T) {
 	// Long enough training that the signal lands inside it.
 	common := []string{"--quick", "--seed", "11", "--log-format", "json", "--set", "train.steps=1500", "--set", "train.min_steps=1500", "--set", "train.eval_every=50"}
 	full := filepath.Join(dir, "full.h5")
-	if code, o, e := program.Run(append(common, "--out", full)...); code != 0 {
+	code, o, e := program.Run(append(common, "--out", full)...)
+	if code != 0 {
 		t.Fatalf("uninterrupted run: exit %d\n%s\n%s", code, o, e)
 	}
+	checkProgressReachesTotals(t, e)
 
 	part := filepath.Join(dir, "part.h5")
 	cmd := exec.Command(os.Args[0], append(common, "--out", part)...)
@@ -96,7 +99,7 @@ func TestInterruptAndResume(t *testing.T) {
 		}
 	}
 	err = cmd.Wait()
-	code := cmd.ProcessState.ExitCode()
+	code = cmd.ProcessState.ExitCode()
 	if !sent || code != 3 {
 		t.Fatalf("interrupted run: signal sent %v, exit %d (%v), want 3\n%s", sent, code, err, log.String())
 	}
@@ -114,6 +117,28 @@ func TestInterruptAndResume(t *testing.T) {
 		t.Fatalf("resumed run: exit %d\n%s\n%s", code, o, e)
 	}
 	compareFiles(t, full, part)
+}
+
+// checkProgressReachesTotals checks the JSON log of a completed run: every
+// stage's bar ends with a final progress record whose step is its total
+// (the flow's bar once ended at 0 of its snapshots), and the flow has one.
+func checkProgressReachesTotals(t *testing.T, log string) {
+	t.Helper()
+	finals := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) != nil || rec["msg"] != "progress" || rec["final"] != true {
+			continue
+		}
+		stage, _ := rec["stage"].(string)
+		finals[stage] = true
+		if rec["step"] != rec["total"] {
+			t.Errorf("stage %q ended its progress at %v of %v", stage, rec["step"], rec["total"])
+		}
+	}
+	if !finals["flow"] {
+		t.Errorf("no final progress record of the flow stage among %v", finals)
+	}
 }
 
 // compareFiles checks that every dataset of a is in b with identical bits

@@ -213,7 +213,7 @@ func (s *state) sampleStage(ctx context.Context) error {
 func (s *state) flowStage(ctx context.Context) error {
 	bar := s.r.Progress("flow", int64(s.cfg.Flow.Snapshots), "snapshots")
 	res, err := s.out.FlowStage(s.cfg.Flow, s.proc, s.act, s.train, s.g0, s.r.Seed,
-		map[string]any{"description": "the Polchinski flow of the training ensemble to the Gaussian fixed point"})
+		map[string]any{"description": "the Polchinski flow of the training ensemble to the Gaussian fixed point"}, bar)
 	bar.Done()
 	if err != nil {
 		return err

@@ -230,7 +230,7 @@ func (s *state) flowStage(ctx context.Context) error {
 		"description":       "the Polchinski flow of the φ⁴ training ensemble to the Gaussian fixed point",
 	}
 	bar := s.r.Progress("flow", int64(s.cfg.Flow.Snapshots), "snapshots")
-	res, err := s.out.FlowStage(s.cfg.Flow, s.proc, s.act, s.train, s.base.G0, s.r.Seed, attrs)
+	res, err := s.out.FlowStage(s.cfg.Flow, s.proc, s.act, s.train, s.base.G0, s.r.Seed, attrs, bar)
 	bar.Done()
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"rgflow/erg"
 	"rgflow/field"
+	"rgflow/internal/cli"
 	"rgflow/internal/h5io"
 	"rgflow/lattice"
 )
@@ -30,6 +31,8 @@ type FlowInput struct {
 	G0    []float64
 	Seed  uint64
 	Attrs map[string]any
+	// Bar, if not nil, counts the snapshots written.
+	Bar *cli.Progress
 }
 
 // FlowResult holds the per-snapshot diagnostics of RunFlow.
@@ -63,7 +66,7 @@ const FlowGroup = "/flow/polchinski"
 // settings as attributes, to which attrs add (and which they override):
 // at least a description. g0 is the data spectrum of the closed forms (see
 // FlowInput.G0).
-func (o *Out) FlowStage(c Flow, p *erg.Process, act field.Action, train *field.Ensemble, g0 []float64, seed uint64, attrs map[string]any) (*FlowResult, error) {
+func (o *Out) FlowStage(c Flow, p *erg.Process, act field.Action, train *field.Ensemble, g0 []float64, seed uint64, attrs map[string]any, bar *cli.Progress) (*FlowResult, error) {
 	coupling, err := erg.ParseCoupling(c.Coupling)
 	if err != nil {
 		return nil, err
@@ -82,7 +85,7 @@ func (o *Out) FlowStage(c Flow, p *erg.Process, act field.Action, train *field.E
 	}
 	maps.Copy(a, attrs)
 	return o.RunFlow(FlowInput{Group: FlowGroup, Proc: p, Action: act, Data: data,
-		Times: c.Times(p), Coupling: coupling, Store: c.Store, G0: g0, Seed: seed, Attrs: a})
+		Times: c.Times(p), Coupling: coupling, Store: c.Store, G0: g0, Seed: seed, Attrs: a, Bar: bar})
 }
 
 // ReadFlow reads the diagnostics of a finished flow stage back from
@@ -134,7 +137,10 @@ func (o *Out) RunFlow(in FlowInput) (*FlowResult, error) {
 	res := &FlowResult{SpecDOF: m.test.DOF}
 	ab := make([]float64, p.Modes())
 	shell := make([]float64, o.Shells.Len())
-	err = fl.Run(in.Data, in.Seed, func(_ int, t float64, e *field.Ensemble) error {
+	err = fl.Run(in.Data, in.Seed, func(i int, t float64, e *field.Ensemble) error {
+		if in.Bar != nil {
+			defer in.Bar.Update(int64(i + 1))
+		}
 		so, vals := m.measure(t, e)
 		for _, c := range tb.cols {
 			switch c.name {

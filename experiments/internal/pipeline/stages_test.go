@@ -137,7 +137,7 @@ func TestFlowStageFree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := o.FlowStage(c, p, act, train, g0, seed, map[string]any{"description": "test"})
+	res, err := o.FlowStage(c, p, act, train, g0, seed, map[string]any{"description": "test"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
