@@ -29,7 +29,13 @@ const (
 	dissipationZ    = 4     // Monte Carlo dissipation within 4σ of the closed form
 )
 
-func (s *state) compareStage(ctx context.Context) error {
+func (s *state) compareStage(ctx context.Context) error { return s.compare(ctx, false) }
+
+// restoreCompare recomputes the comparisons and checks of a finished
+// compare stage, writing nothing: the summary's verdict needs them.
+func (s *state) restoreCompare(ctx context.Context) error { return s.compare(ctx, true) }
+
+func (s *state) compare(ctx context.Context, restore bool) error {
 	if s.flow == nil {
 		// The flow finished in an earlier process: its diagnostics are in
 		// the file, and the checks below read them from there.
@@ -40,7 +46,7 @@ func (s *state) compareStage(ctx context.Context) error {
 		s.flow = res
 	}
 	cmp := &pipeline.Comparer{Out: s.out, Action: s.act, Seed: s.r.Seed, Log: s.r.Log,
-		Ref: evaluate.Sample{Name: "/ensemble/free_reference", Fields: s.ref}, Denoise: s.denoise,
+		Ref: evaluate.Sample{Name: "/ensemble/free_reference", Fields: s.ref}, Denoise: s.denoise, Restore: restore,
 		StepsKey: func(m *pipeline.Method) string {
 			if m.Name == "ddpm" {
 				return "ddpm.steps"
@@ -62,11 +68,16 @@ func (s *state) compareStage(ctx context.Context) error {
 		return err
 	}
 	s.checks["flow"] = flowChecks(s.flow)
+	if len(s.grad) > 0 {
+		s.checks["gradflow"] = s.gradChecks()
+	}
+	if restore {
+		return nil
+	}
 	if _, err := s.out.WriteChecks("flow", s.checks["flow"]); err != nil {
 		return err
 	}
 	if len(s.grad) > 0 {
-		s.checks["gradflow"] = s.gradChecks()
 		if _, err := s.out.WriteChecks("gradflow", s.checks["gradflow"]); err != nil {
 			return err
 		}

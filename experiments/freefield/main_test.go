@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"testing"
 
+	"rgflow/experiments/internal/pipeline"
 	"rgflow/experiments/internal/progtest"
 	"rgflow/internal/h5io"
 )
@@ -252,4 +253,79 @@ func TestDivergenceWarning(t *testing.T) {
 			t.Errorf("warning %q does not name the settings", w)
 		}
 	}
+}
+
+// TestResumeAtEveryStageBoundary stops a run after each of its stages
+// (pipeline.StopAfter, the boundary a signal would stop it at), resumes it
+// with --resume, and checks that the resumed file equals an uninterrupted
+// run's: every dataset bit for bit, and the root's status and verdict.
+// The quick run at seed 3 fails two acceptance checks, so a resumed run
+// that lost the compare stage's checks (and reported all passed) fails
+// here.
+func TestResumeAtEveryStageBoundary(t *testing.T) {
+	dir := t.TempDir()
+	common := []string{"--quick", "--seed", "3", "--quiet"}
+	full := filepath.Join(dir, "full.h5")
+	code, fullOut, e := program.Run(append(common, "--out", full)...)
+	if code != 0 {
+		t.Fatalf("uninterrupted run: exit %d\n%s", code, e)
+	}
+	verdict := func(out string) string { // the summary's last line on the checks
+		v := ""
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "acceptance check") {
+				v = l
+			}
+		}
+		return v
+	}
+	want := rootVerdict(t, full)
+	if want.passed {
+		t.Fatalf("the uninterrupted run passed every check: the test needs one that fails")
+	}
+	stages := []string{"sample", "flow", "gradflow", "train learned", "train ddpm",
+		"generate inverse_rg_exact", "generate learned", "generate ddpm", "compare", "report"}
+	for _, st := range stages {
+		part := filepath.Join(dir, strings.ReplaceAll(st, " ", "_")+".h5")
+		pipeline.StopAfter = st
+		code, _, e := program.Run(append(common, "--out", part)...)
+		pipeline.StopAfter = ""
+		if code != 3 {
+			t.Fatalf("stop after %s: exit %d, want 3\n%s", st, code, e)
+		}
+		code, out, e := program.Run("--out", part, "--resume", "--quiet")
+		if code != 0 {
+			t.Fatalf("resume after %s: exit %d\n%s", st, code, e)
+		}
+		if got := rootVerdict(t, part); got != want {
+			t.Errorf("resumed after %s: root status %q, checks_passed %v; uninterrupted: %q, %v", st, got.status, got.passed, want.status, want.passed)
+		}
+		if g, w := verdict(out), verdict(fullOut); g != w {
+			t.Errorf("resumed after %s: summary %q, uninterrupted %q", st, g, w)
+		}
+		compareFiles(t, full, part)
+	}
+}
+
+type rootAttrs struct {
+	status string
+	passed bool
+}
+
+func rootVerdict(t *testing.T, path string) rootAttrs {
+	t.Helper()
+	f, err := h5io.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	in, err := f.Info()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var passed bool
+	if err := f.Attr("/", "checks_passed", &passed); err != nil {
+		t.Fatal(err)
+	}
+	return rootAttrs{status: string(in.Status), passed: passed}
 }

@@ -122,7 +122,7 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 		stages = append(stages, s.out.GenerateStage(s.runner, m, r.Seed))
 	}
 	stages = append(stages,
-		pipeline.Stage{Name: "compare", Run: s.compareStage},
+		pipeline.Stage{Name: "compare", Run: s.compareStage, Restore: s.restoreCompare},
 		pipeline.Stage{Name: "report", Run: s.reportStage},
 	)
 	s.runner.SetStages(stages...)

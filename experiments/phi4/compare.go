@@ -66,12 +66,20 @@ func bars(method string, c *evaluate.Comparison, mir mirror) []pipeline.Check {
 	return out
 }
 
-func (s *state) compareStage(ctx context.Context) error {
+func (s *state) compareStage(ctx context.Context) error { return s.compare(ctx, false) }
+
+// restoreCompare recomputes the comparisons and checks of a finished
+// compare stage, writing nothing: the report and the verdict need them.
+func (s *state) restoreCompare(ctx context.Context) error { return s.compare(ctx, true) }
+
+func (s *state) compare(ctx context.Context, restore bool) error {
 	refMir := mirrorTest(measuredM(s.refStats), math.Max(2*s.refStats.Obs.M2.TauInt, 1))
 	s.checks["reference"] = []pipeline.Check{{Name: "reference: M-histogram mirror p-value", Value: refMir.P, Threshold: 1 - mirrorConfidence,
 		Pass: refMir.P >= 1-mirrorConfidence, Rule: "the Monte Carlo reference itself is symmetric under M → −M (the cluster updates connect the sectors)"}}
-	if _, err := s.out.WriteChecks("reference", s.checks["reference"]); err != nil {
-		return err
+	if !restore {
+		if _, err := s.out.WriteChecks("reference", s.checks["reference"]); err != nil {
+			return err
+		}
 	}
 	refTerms, err := s.act.MeasureTerms(s.ref, s.refChains)
 	if err != nil {
@@ -80,14 +88,14 @@ func (s *state) compareStage(ctx context.Context) error {
 	s.terms = map[string]terms{"reference": refTerms}
 	s.givenM = map[string]evaluate.GivenAbsM{}
 	cmp := &pipeline.Comparer{Out: s.out, Action: s.act, Seed: s.r.Seed, Log: s.r.Log,
-		Ref: evaluate.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}, Denoise: s.denoise}
+		Ref: evaluate.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}, Denoise: s.denoise, Restore: restore}
 	mirrors := map[string]mirror{}
 	return cmp.CompareAll(ctx, s.methods, func(r *pipeline.Compared) []pipeline.Check {
 		mir := mirrorTest(measuredM(r.Stats), 1)
 		mirrors[r.Method.Name] = mir
 		return bars(r.Method.Name, r.C, mir)
 	}, func(r *pipeline.Compared) error {
-		return s.compared(r, mirrors[r.Method.Name], refTerms)
+		return s.compared(r, mirrors[r.Method.Name], refTerms, !restore)
 	})
 }
 
@@ -103,28 +111,35 @@ func (s *state) denoise(meth *pipeline.Method) (*evaluate.DenoiseCurve, error) {
 // compared writes what phi4 adds to a written comparison (the mirror test,
 // the action by term, the S/V error split at given |M|) and keeps the
 // results for the report.
-func (s *state) compared(r *pipeline.Compared, mir mirror, refTerms terms) error {
+// With write false it only keeps them (a resumed run's restore).
+func (s *state) compared(r *pipeline.Compared, mir mirror, refTerms terms, write bool) error {
 	name := r.Method.Name
 	g := "/comparison/" + name
-	for k, v := range map[string]any{"mirror_chi2": mir.Chi2, "mirror_dof": int64(mir.DOF), "mirror_p_value": mir.P} {
-		if err := s.out.F.SetAttr(g, k, v); err != nil {
-			return err
+	if write {
+		for k, v := range map[string]any{"mirror_chi2": mir.Chi2, "mirror_dof": int64(mir.DOF), "mirror_p_value": mir.P} {
+			if err := s.out.F.SetAttr(g, k, v); err != nil {
+				return err
+			}
 		}
 	}
 	gt, err := s.act.MeasureTerms(r.Gen, 1)
 	if err != nil {
 		return err
 	}
-	if err := s.writeTerms(name, refTerms, gt); err != nil {
-		return err
+	if write {
+		if err := s.writeTerms(name, refTerms, gt); err != nil {
+			return err
+		}
 	}
 	s.terms[name] = gt
 	gm, err := evaluate.SplitGivenAbsM(s.refStats.Meas, r.Stats.Meas, s.refStats.Obs.ActionDensity.TauInt)
 	if err != nil {
 		return err
 	}
-	if err := s.writeGivenM(name, gm); err != nil {
-		return err
+	if write {
+		if err := s.writeGivenM(name, gm); err != nil {
+			return err
+		}
 	}
 	s.givenM[name] = gm
 	s.comps[name] = r.C

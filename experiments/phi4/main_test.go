@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"rgflow/experiments/internal/pipeline"
 	"rgflow/experiments/internal/progtest"
 	"rgflow/field"
 	"rgflow/internal/h5io"
@@ -205,5 +206,69 @@ func TestQuickRunReadByH5py(t *testing.T) {
 	res, err := exec.Command(progtest.Python(t), "../../scripts/checks/phi4_bars.py", out, "quick").CombinedOutput()
 	if (err == nil) != passed || !strings.Contains(string(res), "learned_mala (judged)") {
 		t.Errorf("phi4_bars.py: exit error %v with checks_passed %v\n%s", err, passed, res)
+	}
+}
+
+// TestResumeAfterTheVerdictStages stops the quick run after each stage
+// that feeds the verdict (pipeline.StopAfter, the boundary a signal would
+// stop it at), resumes it, and checks that the resumed run reports the
+// uninterrupted run's verdict: root status and checks_passed, and the
+// summary's line on the bars. The quick run at seed 1 fails bars, so a
+// resumed run that lost the compare stage's checks fails here.
+func TestResumeAfterTheVerdictStages(t *testing.T) {
+	dir := t.TempDir()
+	common := []string{"--quick", "--seed", "1", "--quiet"}
+	last := func(out string) string {
+		v := ""
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "acceptance bar") {
+				v = l
+			}
+		}
+		return v
+	}
+	root := func(path string) (string, bool) {
+		f, err := h5io.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		in, err := f.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var passed bool
+		if err := f.Attr("/", "checks_passed", &passed); err != nil {
+			t.Fatal(err)
+		}
+		return string(in.Status), passed
+	}
+	full := filepath.Join(dir, "full.h5")
+	code, fullOut, e := program.Run(append(common, "--out", full)...)
+	if code != 0 {
+		t.Fatalf("uninterrupted run: exit %d\n%s", code, e)
+	}
+	wantStatus, wantPassed := root(full)
+	if wantPassed || last(fullOut) == "" {
+		t.Fatalf("the uninterrupted run passed every bar (%q): the test needs one that fails", last(fullOut))
+	}
+	for _, st := range []string{"refine learned", "compare", "report"} {
+		part := filepath.Join(dir, strings.ReplaceAll(st, " ", "_")+".h5")
+		pipeline.StopAfter = st
+		code, _, e := program.Run(append(common, "--out", part)...)
+		pipeline.StopAfter = ""
+		if code != 3 {
+			t.Fatalf("stop after %s: exit %d, want 3\n%s", st, code, e)
+		}
+		code, out, e := program.Run("--out", part, "--resume", "--quiet")
+		if code != 0 {
+			t.Fatalf("resume after %s: exit %d\n%s", st, code, e)
+		}
+		if s, p := root(part); s != wantStatus || p != wantPassed {
+			t.Errorf("resumed after %s: status %q, checks_passed %v; uninterrupted %q, %v", st, s, p, wantStatus, wantPassed)
+		}
+		if g, w := last(out), last(fullOut); g != w {
+			t.Errorf("resumed after %s: summary %q, uninterrupted %q", st, g, w)
+		}
 	}
 }

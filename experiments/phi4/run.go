@@ -144,7 +144,7 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 	}
 	s.methods = append(s.methods, refined...)
 	stages = append(stages,
-		pipeline.Stage{Name: "compare", Run: s.compareStage},
+		pipeline.Stage{Name: "compare", Run: s.compareStage, Restore: s.restoreCompare},
 		pipeline.Stage{Name: "report", Run: s.reportStage},
 	)
 	s.runner.SetStages(stages...)

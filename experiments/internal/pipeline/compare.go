@@ -45,6 +45,9 @@ type Comparer struct {
 	// StepsKey returns the configuration key of a method's sampler steps,
 	// named in divergence warnings (nil: generate.steps).
 	StepsKey func(m *Method) string
+	// Restore recomputes the comparisons without writing them: for a run
+	// resumed after its compare stage, whose verdict needs them again.
+	Restore bool
 }
 
 // Compared is one generated ensemble compared with the reference.
@@ -94,7 +97,7 @@ func (c *Comparer) Compare(m *Method) (*Compared, error) {
 
 // CompareAll compares every method's ensemble with the reference in turn
 // (Compare), asks judge (nil: none) for the program's checks of each and
-// writes /comparison/<name> with them (WriteComparison); then (nil:
+// writes /comparison/<name> with them (WriteComparison, unless Restore); then (nil:
 // nothing) receives each result once it is written. It stops with ctx's
 // error between methods once ctx is done.
 func (c *Comparer) CompareAll(ctx context.Context, methods []*Method, judge func(*Compared) []Check, then func(*Compared) error) error {
@@ -109,8 +112,10 @@ func (c *Comparer) CompareAll(ctx context.Context, methods []*Method, judge func
 		if judge != nil {
 			r.Checks = judge(r)
 		}
-		if err := c.Out.WriteComparison(m.Name, c.Ref.Name, r.C, r.Stats, r.Checks); err != nil {
-			return err
+		if !c.Restore {
+			if err := c.Out.WriteComparison(m.Name, c.Ref.Name, r.C, r.Stats, r.Checks); err != nil {
+				return err
+			}
 		}
 		if then != nil {
 			if err := then(r); err != nil {

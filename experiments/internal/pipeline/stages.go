@@ -106,9 +106,17 @@ func (p *Runner) Execute(ctx context.Context) error {
 		if err := p.R.SafePoint(ctx, func() h5io.Checkpoint { return p.state(i+1, nil) }); err != nil {
 			return err
 		}
+		if StopAfter != "" && StopAfter == p.Stages[i].Name {
+			return fmt.Errorf("%w after stage %s (pipeline.StopAfter)", cli.ErrInterrupted, StopAfter)
+		}
 	}
 	return nil
 }
+
+// StopAfter, when it names a stage, makes every Runner stop after that
+// stage's checkpoint as if interrupted there: how the programs' tests
+// resume from each stage boundary deterministically.
+var StopAfter string
 
 // SafePoint is Run.SafePoint inside the current stage: state fills the
 // stage's own keys of the checkpoint.
