@@ -165,49 +165,11 @@ func TestMagnetisationMomentsExact(t *testing.T) {
 	}
 }
 
-// wolffReference is an independent, literal implementation of Wolff's
-// automatic-window Γ-method for the mean of one series (Comput. Phys.
-// Commun. 156 (2004) 143, eqs. (31)–(35), (49), (50), (52)): it returns
-// the window W, τ_int and the error of the mean.
+// wolffReference is the literal implementation of Wolff's automatic
+// window (wolffReplicas, stats_exact_test.go) for one series.
 func wolffReference(x []float64, S float64) (W int, tauInt, err float64) {
-	N := len(x)
-	mean := 0.0
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(N)
-	gamma := func(t int) float64 {
-		s := 0.0
-		for i := 0; i+t < N; i++ {
-			s += (x[i] - mean) * (x[i+t] - mean)
-		}
-		return s / float64(N-t)
-	}
-	g0 := gamma(0)
-	W = N / 2
-	for w := 1; w <= N/2; w++ {
-		c := g0
-		for t := 1; t <= w; t++ {
-			c += 2 * gamma(t)
-		}
-		ti := c / (2 * g0)
-		tau := 1e-6
-		if ti > 0.5 {
-			tau = S / math.Log((2*ti+1)/(2*ti-1))
-		}
-		if math.Exp(-float64(w)/tau)-tau/math.Sqrt(float64(w*N)) < 0 {
-			W = w
-			break
-		}
-	}
-	c := g0
-	for t := 1; t <= W; t++ {
-		c += 2 * gamma(t)
-	}
-	// Bias correction: Γ(t) → Γ(t) + C(W)/N.
-	shift := c / float64(N)
-	c += float64(2*W+1) * shift
-	return W, c / (2 * (g0 + shift)), math.Sqrt(c / float64(N))
+	W, tauInt, err, _ = wolffReplicas([][]float64{x}, S)
+	return W, tauInt, err
 }
 
 // The Γ-method's window, τ_int and error agree with the literal

@@ -279,8 +279,8 @@ func TestResumeAtEveryStageBoundary(t *testing.T) {
 		}
 		return v
 	}
-	want := rootVerdict(t, full)
-	if want.passed {
+	wantStatus, wantPassed := progtest.Verdict(t, full)
+	if wantPassed {
 		t.Fatalf("the uninterrupted run passed every check: the test needs one that fails")
 	}
 	stages := []string{"sample", "flow", "gradflow", "train learned", "train ddpm",
@@ -297,35 +297,12 @@ func TestResumeAtEveryStageBoundary(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("resume after %s: exit %d\n%s", st, code, e)
 		}
-		if got := rootVerdict(t, part); got != want {
-			t.Errorf("resumed after %s: root status %q, checks_passed %v; uninterrupted: %q, %v", st, got.status, got.passed, want.status, want.passed)
+		if s, p := progtest.Verdict(t, part); s != wantStatus || p != wantPassed {
+			t.Errorf("resumed after %s: root status %q, checks_passed %v; uninterrupted: %q, %v", st, s, p, wantStatus, wantPassed)
 		}
 		if g, w := verdict(out), verdict(fullOut); g != w {
 			t.Errorf("resumed after %s: summary %q, uninterrupted %q", st, g, w)
 		}
 		compareFiles(t, full, part)
 	}
-}
-
-type rootAttrs struct {
-	status string
-	passed bool
-}
-
-func rootVerdict(t *testing.T, path string) rootAttrs {
-	t.Helper()
-	f, err := h5io.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	in, err := f.Info()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var passed bool
-	if err := f.Attr("/", "checks_passed", &passed); err != nil {
-		t.Fatal(err)
-	}
-	return rootAttrs{status: string(in.Status), passed: passed}
 }

@@ -227,28 +227,12 @@ func TestResumeAfterTheVerdictStages(t *testing.T) {
 		}
 		return v
 	}
-	root := func(path string) (string, bool) {
-		f, err := h5io.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		in, err := f.Info()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var passed bool
-		if err := f.Attr("/", "checks_passed", &passed); err != nil {
-			t.Fatal(err)
-		}
-		return string(in.Status), passed
-	}
 	full := filepath.Join(dir, "full.h5")
 	code, fullOut, e := program.Run(append(common, "--out", full)...)
 	if code != 0 {
 		t.Fatalf("uninterrupted run: exit %d\n%s", code, e)
 	}
-	wantStatus, wantPassed := root(full)
+	wantStatus, wantPassed := progtest.Verdict(t, full)
 	if wantPassed || last(fullOut) == "" {
 		t.Fatalf("the uninterrupted run passed every bar (%q): the test needs one that fails", last(fullOut))
 	}
@@ -264,7 +248,7 @@ func TestResumeAfterTheVerdictStages(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("resume after %s: exit %d\n%s", st, code, e)
 		}
-		if s, p := root(part); s != wantStatus || p != wantPassed {
+		if s, p := progtest.Verdict(t, part); s != wantStatus || p != wantPassed {
 			t.Errorf("resumed after %s: status %q, checks_passed %v; uninterrupted %q, %v", st, s, p, wantStatus, wantPassed)
 		}
 		if g, w := last(out), last(fullOut); g != w {

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"rgflow/internal/cli"
+	"rgflow/internal/h5io"
 )
 
 // Program is an experiment program as a function of its command line: it
@@ -151,4 +152,23 @@ func CheckH5py(t testing.TB, out string) {
 		t.Fatalf("h5py check: %v\n%s", err, res)
 	}
 	t.Logf("%s", res)
+}
+
+// Verdict reads a run file's root status and its checks_passed attribute:
+// what a resumed run must report as the uninterrupted one did.
+func Verdict(t testing.TB, path string) (status string, checksPassed bool) {
+	t.Helper()
+	f, err := h5io.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	in, err := f.Info()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Attr("/", "checks_passed", &checksPassed); err != nil {
+		t.Fatal(err)
+	}
+	return string(in.Status), checksPassed
 }
