@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"testing"
 
-	"rgflow/experiments/internal/pipeline"
 	"rgflow/experiments/internal/progtest"
 	"rgflow/internal/h5io"
 )
@@ -270,39 +269,13 @@ func TestResumeAtEveryStageBoundary(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("uninterrupted run: exit %d\n%s", code, e)
 	}
-	verdict := func(out string) string { // the summary's last line on the checks
-		v := ""
-		for _, l := range strings.Split(out, "\n") {
-			if strings.Contains(l, "acceptance check") {
-				v = l
-			}
-		}
-		return v
-	}
-	wantStatus, wantPassed := progtest.Verdict(t, full)
-	if wantPassed {
+	if _, passed := progtest.Verdict(t, full); passed {
 		t.Fatalf("the uninterrupted run passed every check: the test needs one that fails")
 	}
 	stages := []string{"sample", "flow", "gradflow", "train learned", "train ddpm",
 		"generate inverse_rg_exact", "generate learned", "generate ddpm", "compare", "report"}
 	for _, st := range stages {
-		part := filepath.Join(dir, strings.ReplaceAll(st, " ", "_")+".h5")
-		pipeline.StopAfter = st
-		code, _, e := program.Run(append(common, "--out", part)...)
-		pipeline.StopAfter = ""
-		if code != 3 {
-			t.Fatalf("stop after %s: exit %d, want 3\n%s", st, code, e)
-		}
-		code, out, e := program.Run("--out", part, "--resume", "--quiet")
-		if code != 0 {
-			t.Fatalf("resume after %s: exit %d\n%s", st, code, e)
-		}
-		if s, p := progtest.Verdict(t, part); s != wantStatus || p != wantPassed {
-			t.Errorf("resumed after %s: root status %q, checks_passed %v; uninterrupted: %q, %v", st, s, p, wantStatus, wantPassed)
-		}
-		if g, w := verdict(out), verdict(fullOut); g != w {
-			t.Errorf("resumed after %s: summary %q, uninterrupted %q", st, g, w)
-		}
+		part := program.ResumeAfter(t, common, dir, st, full, fullOut, "acceptance check")
 		compareFiles(t, full, part)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"rgflow/experiments/internal/pipeline"
 	"rgflow/experiments/internal/progtest"
 	"rgflow/field"
 	"rgflow/internal/h5io"
@@ -218,41 +217,15 @@ func TestQuickRunReadByH5py(t *testing.T) {
 func TestResumeAfterTheVerdictStages(t *testing.T) {
 	dir := t.TempDir()
 	common := []string{"--quick", "--seed", "1", "--quiet"}
-	last := func(out string) string {
-		v := ""
-		for _, l := range strings.Split(out, "\n") {
-			if strings.Contains(l, "acceptance bar") {
-				v = l
-			}
-		}
-		return v
-	}
 	full := filepath.Join(dir, "full.h5")
 	code, fullOut, e := program.Run(append(common, "--out", full)...)
 	if code != 0 {
 		t.Fatalf("uninterrupted run: exit %d\n%s", code, e)
 	}
-	wantStatus, wantPassed := progtest.Verdict(t, full)
-	if wantPassed || last(fullOut) == "" {
-		t.Fatalf("the uninterrupted run passed every bar (%q): the test needs one that fails", last(fullOut))
+	if _, passed := progtest.Verdict(t, full); passed || progtest.LastLine(fullOut, "acceptance bar") == "" {
+		t.Fatalf("the uninterrupted run passed every bar (%q): the test needs one that fails", progtest.LastLine(fullOut, "acceptance bar"))
 	}
 	for _, st := range []string{"refine learned", "compare", "report"} {
-		part := filepath.Join(dir, strings.ReplaceAll(st, " ", "_")+".h5")
-		pipeline.StopAfter = st
-		code, _, e := program.Run(append(common, "--out", part)...)
-		pipeline.StopAfter = ""
-		if code != 3 {
-			t.Fatalf("stop after %s: exit %d, want 3\n%s", st, code, e)
-		}
-		code, out, e := program.Run("--out", part, "--resume", "--quiet")
-		if code != 0 {
-			t.Fatalf("resume after %s: exit %d\n%s", st, code, e)
-		}
-		if s, p := progtest.Verdict(t, part); s != wantStatus || p != wantPassed {
-			t.Errorf("resumed after %s: status %q, checks_passed %v; uninterrupted %q, %v", st, s, p, wantStatus, wantPassed)
-		}
-		if g, w := last(out), last(fullOut); g != w {
-			t.Errorf("resumed after %s: summary %q, uninterrupted %q", st, g, w)
-		}
+		program.ResumeAfter(t, common, dir, st, full, fullOut, "acceptance bar")
 	}
 }

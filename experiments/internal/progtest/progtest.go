@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"rgflow/experiments/internal/pipeline"
 	"rgflow/internal/cli"
 	"rgflow/internal/h5io"
 )
@@ -171,4 +172,44 @@ func Verdict(t testing.TB, path string) (status string, checksPassed bool) {
 		t.Fatal(err)
 	}
 	return string(in.Status), checksPassed
+}
+
+// ResumeAfter runs p with args and --out DIR/<stage>.h5, stopped after
+// stage as an interruption there would stop it (pipeline.StopAfter; exit
+// 3), resumes it with --resume, and reports through t any difference from
+// the uninterrupted run's file full and summary fullOut: root status,
+// checks_passed, and the summary's last line containing key. It returns
+// the resumed file for further comparisons.
+func (p Program) ResumeAfter(t testing.TB, args []string, dir, stage, full, fullOut, key string) string {
+	t.Helper()
+	part := filepath.Join(dir, strings.ReplaceAll(stage, " ", "_")+".h5")
+	pipeline.StopAfter = stage
+	code, _, e := p.Run(append(args, "--out", part)...)
+	pipeline.StopAfter = ""
+	if code != 3 {
+		t.Fatalf("stop after %s: exit %d, want 3\n%s", stage, code, e)
+	}
+	code, out, e := p.Run("--out", part, "--resume", "--quiet")
+	if code != 0 {
+		t.Fatalf("resume after %s: exit %d\n%s", stage, code, e)
+	}
+	ws, wp := Verdict(t, full)
+	if s, ok := Verdict(t, part); s != ws || ok != wp {
+		t.Errorf("resumed after %s: root status %q, checks_passed %v; uninterrupted %q, %v", stage, s, ok, ws, wp)
+	}
+	if g, w := LastLine(out, key), LastLine(fullOut, key); g != w {
+		t.Errorf("resumed after %s: summary %q, uninterrupted %q", stage, g, w)
+	}
+	return part
+}
+
+// LastLine returns the last line of s that contains key, or "".
+func LastLine(s, key string) string {
+	v := ""
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, key) {
+			v = l
+		}
+	}
+	return v
 }
