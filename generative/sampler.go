@@ -217,6 +217,13 @@ func (s *Sampler) newWorkspace(B int) *workspace {
 // to t = 0 in place, drawing the method's noise from rnd. It returns an
 // error if a field stops being finite.
 func (s *Sampler) Run(x []complex128, B int, rnd *rand.Rand) error {
+	return s.run(x, B, rnd, nil)
+}
+
+// run is Run; with pd not nil it also accumulates the path log-density
+// ratio of every field (see RunWeighted), reading the fields and noise
+// around every step without changing them.
+func (s *Sampler) run(x []complex128, B int, rnd *rand.Rand, pd *pathDensity) error {
 	M := s.Proc.Modes()
 	if len(x) != B*M {
 		panic("generative: sampler batch length mismatch")
@@ -238,12 +245,17 @@ func (s *Sampler) Run(x []complex128, B int, rnd *rand.Rand) error {
 				s.Proc.Noise(xi[b*M:(b+1)*M], rnd)
 			}
 		}
+		pd.keep(x)
 		s.step(w, x, xi, t, u)
 		if err := finite(x); err != nil {
 			return fmt.Errorf("generative: %v sampler at t = %v: %w", s.Method, u, err)
 		}
+		if err := pd.transition(x, xi, t, u, func(j int) float64 { _, _, v := s.kernel(pv, j, t, u); return v }); err != nil {
+			return err
+		}
 	}
 	t := s.Times[n-1]
+	pd.keep(x)
 	s.denoise(w, w.x0, x, t)
 	copy(x, w.x0)
 	if pv != nil {
@@ -260,7 +272,21 @@ func (s *Sampler) Run(x []complex128, B int, rnd *rand.Rand) error {
 	if err := finite(x); err != nil {
 		return fmt.Errorf("generative: %v sampler at t = 0: %w", s.Method, err)
 	}
+	if pv != nil {
+		return pd.transition(x, xi, t, 0, func(j int) float64 { return pv.PosteriorVar(j, t) })
+	}
 	return nil
+}
+
+// kernel returns the Ancestral step's x_u = A·x̂₀ + B·x_t + √Var·ξ of
+// mode j from t to u (Var in covariance units), with the FullVariance
+// term A²·Var[x₀ | x_t] when pv is not nil.
+func (s *Sampler) kernel(pv PosteriorVariancer, j int, t, u float64) (A, B, V float64) {
+	A, B, V = s.Proc.Posterior(j, u, t)
+	if s.FullVariance && pv != nil {
+		V += A * A * pv.PosteriorVar(j, t)
+	}
+	return A, B, V
 }
 
 func finite(x []complex128) error {
@@ -336,10 +362,7 @@ func (s *Sampler) step(w *workspace, x, xi []complex128, t, u float64) {
 		s.denoise(w, w.x0, x, t)
 		pv, _ := s.Score.(PosteriorVariancer)
 		for j := 0; j < M; j++ {
-			A, B, V := p.Posterior(j, u, t)
-			if s.FullVariance && pv != nil {
-				V += A * A * pv.PosteriorVar(j, t)
-			}
+			A, B, V := s.kernel(pv, j, t, u)
 			ca, cb, cv := complex(A, 0), complex(B, 0), complex(math.Sqrt(V), 0)
 			for b := 0; b < w.B; b++ {
 				i := b*M + j
@@ -401,14 +424,30 @@ func (s *Sampler) step(w *workspace, x, xi []complex128, t, u float64) {
 // Batch i draws its randomness from the stream rng.New(seed, path…, i), so
 // the result depends on the seed, path and batch size only.
 func (s *Sampler) Generate(n, batch int, seed uint64, path ...uint64) (*field.Ensemble, error) {
+	ens, _, err := s.generate(nil, n, batch, seed, path)
+	return ens, err
+}
+
+// generate is Generate; with a not nil it also returns the log-weight of
+// every field against exp(−S) of a (see GenerateWeighted).
+func (s *Sampler) generate(a field.Action, n, batch int, seed uint64, path []uint64) (*field.Ensemble, []float64, error) {
 	if n < 1 || batch < 1 {
-		return nil, fmt.Errorf("generative: generate %d fields in batches of %d: both must be ≥ 1", n, batch)
+		return nil, nil, fmt.Errorf("generative: generate %d fields in batches of %d: both must be ≥ 1", n, batch)
 	}
 	p := s.Proc
 	M, V := p.Modes(), p.Lat.Volume()
 	ens := field.NewEnsemble(p.Lat, n)
 	pl := p.NewPlan()
 	x := make([]complex128, batch*M)
+	var pd *pathDensity
+	var logw []float64
+	if a != nil {
+		var err error
+		if pd, err = s.newPathDensity(batch); err != nil {
+			return nil, nil, err
+		}
+		logw = make([]float64, n)
+	}
 	full := append(append([]uint64(nil), path...), 0)
 	for b0, k := 0, 0; b0 < n; b0, k = b0+batch, k+1 {
 		B := min(batch, n-b0)
@@ -416,12 +455,23 @@ func (s *Sampler) Generate(n, batch int, seed uint64, path ...uint64) (*field.En
 		rnd := rng.NewRand(seed, full...)
 		xb := x[:B*M]
 		StartFields(p, xb, B, s.Start, rnd)
-		if err := s.Run(xb, B, rnd); err != nil {
-			return nil, err
+		if err := pd.start(xb, B); err != nil {
+			return nil, nil, err
+		}
+		if err := s.run(xb, B, rnd, pd); err != nil {
+			return nil, nil, err
 		}
 		for b := 0; b < B; b++ {
-			pl.ToField(ens.Data[(b0+b)*V:(b0+b+1)*V], xb[b*M:(b+1)*M])
+			phi := ens.Data[(b0+b)*V : (b0+b+1)*V]
+			pl.ToField(phi, xb[b*M:(b+1)*M])
+			if a != nil {
+				lw, err := weight(a, phi, pd.lr[b], b0+b)
+				if err != nil {
+					return nil, nil, err
+				}
+				logw[b0+b] = lw
+			}
 		}
 	}
-	return ens, nil
+	return ens, logw, nil
 }
