@@ -9,26 +9,31 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"gonum.org/v1/gonum/stat/distuv"
-
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/generative/evaluate"
 )
 
 // The acceptance bars, applied to the judged ensemble (bars.ensemble) at
-// every run and reported for the others beside it.
+// every run and reported for the others beside it: ⟨|M|⟩, χ = V⟨M²⟩, U₄
+// and the action density against the Monte Carlo reference (z-scores of
+// the combined standard errors), the M histogram symmetric under M → −M
+// (the mirror χ² and ⟨sign M⟩ = 0), and every momentum shell of G(k)
+// within shellTol of the reference (a tolerance). The statistical ones of
+// the judged ensemble and the reference's own mirror test share the run's
+// false-alarm probability pipeline.FamilyRate (familySize checks).
 const (
-	// obsSigmas: ⟨|M|⟩, χ = V⟨M²⟩, U₄ and the action density within 3
-	// combined standard errors of the Monte Carlo reference.
-	obsSigmas = 3
-	// shellTol: G(k) within 5% of the reference on every momentum shell.
-	shellTol = 0.05
-	// mirrorConfidence: the M histogram is symmetric under M → −M "within
-	// errors": the mirror χ² (below) stays under its 99.7% quantile, the
-	// two-sided 3σ level, and |⟨sign M⟩| under 3 standard errors.
-	mirrorConfidence = 0.997
-	signSigmas       = 3
-	mirrorBins       = pipeline.MirrorBins
+	shellTol   = 0.05
+	mirrorBins = pipeline.MirrorBins
+	// familySize: four z-scores, the mirror χ² and ⟨sign M⟩ of the judged
+	// ensemble, and the reference's mirror p-value.
+	familySize = 7
+)
+
+// barAlpha is the false-alarm probability of each statistical bar, and
+// zBar the bound of a z-score's bar.
+var (
+	barAlpha = pipeline.Family{N: familySize}.Alpha()
+	zBar     = pipeline.ZQuantile(barAlpha)
 )
 
 // barObservables are the observables of the bars, by their Compare names.
@@ -48,21 +53,22 @@ func bars(method string, c *evaluate.Comparison, mir mirror) []pipeline.Check {
 	var out []pipeline.Check
 	for _, n := range barObservables {
 		o := observable(c, n)
-		out = append(out, pipeline.Bar(method+": |z| "+n, math.Abs(o.Z), obsSigmas,
-			fmt.Sprintf("%s within %d combined standard errors of the reference", n, obsSigmas)))
+		out = append(out, pipeline.ZBar(method+": |z| "+n, o.Z, 1, barAlpha,
+			fmt.Sprintf("%s against the reference in combined standard errors", n)))
 	}
-	out = append(out, pipeline.Bar(method+": worst shell |G/G_ref − 1|", worstShell(c), shellTol, "every momentum shell of G(k) within 5% of the reference"))
-	q := 0.0
+	out = append(out, pipeline.Tolerance(method+": worst shell |G/G_ref − 1|", worstShell(c), shellTol, "every momentum shell of G(k) within 5% of the reference"))
+	var mc pipeline.Check
 	if mir.DOF > 0 {
-		q = distuv.ChiSquared{K: float64(mir.DOF)}.Quantile(mirrorConfidence)
+		mc = pipeline.Chi2Bar(method+": M-histogram mirror χ²", mir.Chi2, mir.DOF, barAlpha, "histogram of M symmetric under M → −M (mirror-bin pairs)")
+	} else {
+		mc = pipeline.Bar(method+": M-histogram mirror χ²", mir.Chi2, 0, "histogram of M symmetric under M → −M: no mirror-bin pairs")
 	}
-	out = append(out, pipeline.Bar(method+": M-histogram mirror χ²", mir.Chi2, q,
-		fmt.Sprintf("histogram of M symmetric under M → −M: χ² over %d mirror-bin pairs ≤ its %.1f%% quantile", mir.DOF, 100*mirrorConfidence)))
+	out = append(out, mc)
 	sz := math.Abs(c.GenSign) / c.GenSignErr
 	if c.GenSignErr == 0 {
 		sz = 0
 	}
-	out = append(out, pipeline.Bar(method+": |⟨sign M⟩|/σ", sz, signSigmas, "⟨sign M⟩ = 0 within 3 standard errors (both sectors equally populated)"))
+	out = append(out, pipeline.ZBar(method+": |⟨sign M⟩|/σ", sz, 1, barAlpha, "⟨sign M⟩ = 0 (both sectors equally populated)"))
 	return out
 }
 
@@ -74,8 +80,8 @@ func (s *state) restoreCompare(ctx context.Context) error { return s.compare(ctx
 
 func (s *state) compare(ctx context.Context, restore bool) error {
 	refMir := mirrorTest(measuredM(s.refStats), math.Max(2*s.refStats.Obs.M2.TauInt, 1))
-	s.checks["reference"] = []pipeline.Check{{Name: "reference: M-histogram mirror p-value", Value: refMir.P, Threshold: 1 - mirrorConfidence,
-		Pass: refMir.P >= 1-mirrorConfidence, Rule: "the Monte Carlo reference itself is symmetric under M → −M (the cluster updates connect the sectors)"}}
+	s.checks["reference"] = []pipeline.Check{pipeline.PBar("reference: M-histogram mirror p-value", refMir.P, 1, barAlpha,
+		"the Monte Carlo reference itself is symmetric under M → −M (the cluster updates connect the sectors)")}
 	if !restore {
 		if _, err := s.out.WriteChecks("reference", s.checks["reference"]); err != nil {
 			return err
@@ -259,6 +265,11 @@ func (s *state) summary() error {
 			fmt.Fprintf(s.r.Stdout, "  %-9s %.4g samples/s (%.3g× HMC)\n", m.Name, c.Gen[m.Name], c.Gen[m.Name]/c.HMCIndep)
 		}
 		fmt.Fprintf(s.r.Stdout, "  training %.1f s; learned generation pays off after %.4g samples; peak RSS %.3g GiB\n", c.TrainSeconds, c.BreakEven, float64(c.PeakRSS)/(1<<30))
+	}
+	rate, tests, tols := pipeline.FalseAlarm(s.checks["reference"], s.checks[judged])
+	fmt.Fprintf(s.r.Stdout, "  %s\n", pipeline.FalseAlarmLine(rate, tests, tols))
+	if err := s.out.F.SetAttr("/", "false_alarm_rate", rate); err != nil {
+		return err
 	}
 	if len(failed) == 0 {
 		fmt.Fprintf(s.r.Stdout, "\nall acceptance bars of %s passed.\n", judged)

@@ -132,7 +132,7 @@ func (s *state) scanPlot() error {
 		if sc == nil {
 			continue
 		}
-		lp := cli.LinePlot{Title: m.Name + ": z against the reference along the refinement (bars at ±3)", XLabel: "Langevin time + 0.01", YLabel: "z", LogX: true}
+		lp := cli.LinePlot{Title: m.Name + fmt.Sprintf(": z against the reference along the refinement (bars at ±%.2f)", zBar), XLabel: "Langevin time + 0.01", YLabel: "z", LogX: true}
 		x := make([]float64, len(sc.Time))
 		for i, t := range sc.Time {
 			x[i] = t + 0.01
@@ -144,8 +144,8 @@ func (s *state) scanPlot() error {
 			}
 			lp.Series = append(lp.Series, cli.Series{Name: n, X: x, Y: z})
 		}
-		for _, y := range []float64{-obsSigmas, obsSigmas} {
-			lp.Series = append(lp.Series, cli.Series{Name: fmt.Sprintf("z = %+d", int(y)), X: []float64{x[0], x[len(x)-1]}, Y: []float64{y, y}})
+		for _, y := range []float64{-zBar, zBar} {
+			lp.Series = append(lp.Series, cli.Series{Name: fmt.Sprintf("z = %+.2f", y), X: []float64{x[0], x[len(x)-1]}, Y: []float64{y, y}})
 		}
 		if err := lp.Save(s.r.PlotPath("refine_scan_" + m.Name)); err != nil {
 			return err

@@ -76,8 +76,9 @@ func comparisonAttrs(method, reference string, c *evaluate.Comparison, extra []C
 		"hist_chi2": c.HistChi2, "hist_dof": int64(c.HistDOF),
 		"sign_reference": c.RefSign, "sign_reference_error": c.RefSignErr,
 		"sign_generated": c.GenSign, "sign_generated_error": c.GenSignErr, "sign_z": c.SignZ,
-		"warnings":    strings.Join(c.Warnings, "; "),
-		"description": "the generated ensemble against the reference: spectrum ratio, observable z-scores, M histogram, W₂ and KL with null yardsticks (between halves of the reference), verdict",
+		"warnings":         strings.Join(c.Warnings, "; "),
+		"false_alarm_rate": falseAlarmOf(c.Verdict, extra),
+		"description":      "the generated ensemble against the reference: spectrum ratio, observable z-scores, M histogram, W₂ and KL with null yardsticks (between halves of the reference), verdict",
 	}
 	return attrs
 }
@@ -157,9 +158,10 @@ func (o *Out) writeCheckTable(g string, all []Check) error {
 	names := make([]string, len(all))
 	vals := make([]float64, len(all))
 	ths := make([]float64, len(all))
+	alphas := make([]float64, len(all))
 	ok := make([]int64, len(all))
 	for i, ch := range all {
-		names[i], vals[i], ths[i] = ch.Name, ch.Value, ch.Threshold
+		names[i], vals[i], ths[i], alphas[i] = ch.Name, ch.Value, ch.Threshold, ch.Alpha
 		if ch.Pass {
 			ok[i] = 1
 		}
@@ -171,7 +173,8 @@ func (o *Out) writeCheckTable(g string, all []Check) error {
 	for _, d := range []struct {
 		name, desc string
 		v          any
-	}{{"value", "value of each check", vals}, {"threshold", "threshold of each check", ths}, {"pass", "1 where the check passed, 0 where it failed", ok}} {
+	}{{"value", "value of each check", vals}, {"threshold", "threshold of each check", ths}, {"pass", "1 where the check passed, 0 where it failed", ok},
+		{"false_alarm", "probability that the check fails for a correct sampler: 0 for a check without sampling noise, NaN for a tolerance or distance whose rate is measured (docs/testing.md), not stated", alphas}} {
 		if _, err := o.F.Put(g+"/checks/"+d.name, h5io.Spec{Units: "1", Description: d.desc, Dims: []string{"check"}}, d.v); err != nil {
 			return err
 		}
@@ -210,17 +213,24 @@ type Check struct {
 	Threshold float64
 	Pass      bool
 	Rule      string
+	// Alpha is the probability that the check fails for a correct
+	// sampler (its false-alarm probability): > 0 for a statistical test, 0
+	// for a check with no sampling noise (a closed form or a numerical
+	// identity to its tolerance), NaN for a tolerance on a noisy estimate,
+	// whose rate is measured, not stated (Tolerance).
+	Alpha float64
 }
 
 func checksOf(v evaluate.Verdict) []Check {
 	out := make([]Check, len(v.Checks))
 	for i, c := range v.Checks {
-		out[i] = Check{Name: c.Name, Value: c.Value, Threshold: c.Threshold, Pass: c.Pass, Rule: c.Rule}
+		out[i] = Check{Name: c.Name, Value: c.Value, Threshold: c.Threshold, Pass: c.Pass, Rule: c.Rule, Alpha: c.Alpha}
 	}
 	return out
 }
 
-// Bar returns a Check that value ≤ threshold.
+// Bar returns a Check that value ≤ threshold, a check with no sampling
+// noise (Alpha 0); ZBar, Chi2Bar, PBar and Tolerance make the others.
 func Bar(name string, value, threshold float64, rule string) Check {
 	return Check{Name: name, Value: value, Threshold: threshold, Pass: value <= threshold && !math.IsNaN(value), Rule: rule}
 }
@@ -236,9 +246,10 @@ func (o *Out) WriteChecks(group string, cs []Check) (bool, error) {
 		if !c.Pass {
 			res = "FAIL"
 		}
-		attrs[c.Name] = fmt.Sprintf("%s: %.6g (threshold %.6g; %s)", res, c.Value, c.Threshold, c.Rule)
+		attrs[c.Name] = fmt.Sprintf("%s: %.6g (threshold %.6g; %s; %s)", res, c.Value, c.Threshold, c.Rule, alphaText(c.Alpha))
 	}
 	attrs["all_pass"] = all
+	attrs["false_alarm_rate"], _, _ = FalseAlarm(cs)
 	if err := o.F.CreateGroup("/checks/"+group, attrs); err != nil {
 		return false, err
 	}

@@ -216,7 +216,7 @@ var flowColumns = []flowColumn{
 	{name: "entropy_estimate", units: "nats", desc: "differential entropy of the Gaussian with the sample spectrum"},
 	{name: "dissipation", units: "nats", desc: "D_t = Σ_k ½β_k(r−1)²/r = −dKL/dt (closed form; the W₂ gradient-flow dissipation)"},
 	{name: "dissipation_estimate", units: "nats", desc: "Monte Carlo E Σ_k ½β_kσ_k²|∂_k log(p_t/π)|² over the snapshot with the Gaussian score"},
-	{name: "dissipation_estimate_error", units: "nats", desc: "one standard error of dissipation_estimate"},
+	{name: "dissipation_estimate_error", units: "nats", desc: "one standard error of dissipation_estimate under the closed-form law of the snapshot (the exact variance of the quadratic form)"},
 	{name: "spectrum_chi2", units: "1", desc: "Σ over distinct modes of ((Ĝ_t − G_t)/σ(Ĝ_t))²: the sample spectrum against the closed form"},
 	{name: "spectrum_p_value", units: "1", desc: "p-value of spectrum_chi2 (χ² with one degree of freedom per distinct mode)"},
 	{name: "chi", units: "lattice units^2", desc: "χ = V⟨M²⟩ of the flowed fields"},
@@ -321,7 +321,7 @@ func (m *flowMeter) measure(t float64, e *field.Ensemble) (*erg.SnapshotObservab
 	p.Spectrum(m.gt, g0, t)
 	chi2, pval := m.test.Test(so.ModeSpectrum, m.gt, e.Len())
 	// Monte Carlo dissipation with the Gaussian score of G0.
-	var sum, sum2 float64
+	var sum float64
 	for i := 0; i < e.Len(); i++ {
 		m.plan.ToModes(m.modes, e.Field(i))
 		p.FisherTerms(m.fisher, m.modes, g0, t)
@@ -330,11 +330,17 @@ func (m *flowMeter) measure(t float64, e *field.Ensemble) (*erg.SnapshotObservab
 			f += v
 		}
 		sum += f
-		sum2 += f * f
 	}
 	n := float64(e.Len())
 	mc := sum / n
-	mcErr := math.Sqrt(math.Max(sum2/n-mc*mc, 0) / (n - 1))
+	// The standard error of mc under the closed-form law of the snapshot
+	// (spectrum G_t), not the sample's: the terms are a quadratic form of
+	// Gaussian modes, whose sample variance is small exactly when the
+	// sample mean is, which made the |z| of the check heavy-tailed.
+	for j := range m.modes {
+		m.modes[j] = complex(math.Sqrt(m.gt[j]*p.Norm[j]), 0)
+	}
+	mcErr := math.Sqrt(m.test.QuadVar(p.FisherTerms(m.fisher, m.modes, g0, t)) / n)
 	w2e, ente := 0.0, 0.0
 	for j, gj := range so.ModeSpectrum {
 		ente += p.Weight[j] * 0.5 * math.Log(2*math.Pi*math.E*gj)
@@ -394,6 +400,31 @@ func (s SpectrumTest) Test(v, want []float64, n int) (chi2, p float64) {
 		chi2 += z * z
 	}
 	return chi2, s.dist.Survival(chi2)
+}
+
+// QuadVar returns the variance of Σ_j mean_j |φ̃_j|²/G_j over the modes
+// of one Gaussian field of spectrum G: mean_j is the term's mean. A
+// distinct complex mode's |φ̃|²/G is Exp(1) (variance 1) and a real
+// mode's χ²₁ (variance 2); a mode stored with its conjugate carries the
+// same variable twice, so the two terms add before squaring.
+func (s SpectrumTest) QuadVar(mean []float64) float64 {
+	sum := make([]float64, len(mean))
+	for j, v := range mean {
+		c := j
+		if s.conj[j] >= 0 && s.conj[j] < j {
+			c = s.conj[j]
+		}
+		sum[c] += v
+	}
+	v := 0.0
+	for j, x := range sum {
+		r := 1.0
+		if s.conj[j] == j {
+			r = 2
+		}
+		v += r * x * x
+	}
+	return v
 }
 
 // IdentityPanels is the number of Simpson panels per snapshot interval in

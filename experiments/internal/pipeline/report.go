@@ -34,7 +34,7 @@ func PrintChecks(w io.Writer, width int, cs []Check) (failed []string) {
 			mark = "FAIL"
 			failed = append(failed, c.Name)
 		}
-		fmt.Fprintf(w, "  %s  %-*s %-10.4g (threshold %.4g)  %s\n", mark, width, c.Name, c.Value, c.Threshold, c.Rule)
+		fmt.Fprintf(w, "  %s  %-*s %-10.4g (threshold %.4g)  %s [%s]\n", mark, width, c.Name, c.Value, c.Threshold, c.Rule, alphaTag(c.Alpha))
 	}
 	return failed
 }
