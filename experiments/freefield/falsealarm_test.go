@@ -19,13 +19,13 @@ import (
 // closed forms and the reference (/comparison/inverse_rg_exact/checks:
 // its acceptance checks and its comparison verdict). Those checks promise
 // a false-alarm rate under 1% per run (docs/testing.md has the rate
-// measured over 300 seeds). At most one failing run is allowed: if the
-// rate is 1%, more fail with probability 1.1% over 16 runs (0.15% over 6
-// with -short); a rate of 10% fails the test with probability 49% (11%).
+// measured over 600 seeds). At most one failing run is allowed: if the
+// rate is 1%, more fail with probability 0.62% over 12 runs (0.06% over 4
+// with -short); a rate of 10% fails the test with probability 34% (5%).
 func TestCorrectSamplersRarelyFail(t *testing.T) {
-	n := 16
+	n := 12
 	if testing.Short() {
-		n = 6
+		n = 4
 	}
 	dir := t.TempDir()
 	var failed []string

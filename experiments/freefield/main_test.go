@@ -258,7 +258,7 @@ func TestDivergenceWarning(t *testing.T) {
 // (pipeline.StopAfter, the boundary a signal would stop it at), resumes it
 // with --resume, and checks that the resumed file equals an uninterrupted
 // run's: every dataset bit for bit, and the root's status and verdict.
-// The quick run at seed 3 fails two acceptance checks, so a resumed run
+// The quick run at seed 3 fails an acceptance check, so a resumed run
 // that lost the compare stage's checks (and reported all passed) fails
 // here.
 func TestResumeAtEveryStageBoundary(t *testing.T) {
