@@ -15,7 +15,9 @@ func TestForceIsMinusGradient(t *testing.T) {
 	// Central differences have error O(h²·S'''); h = 1e-5 gives ~1e-9 here.
 	const h, tol = 1e-5, 1e-6
 	rnd := rand.New(rand.NewPCG(1, 2))
-	for _, dims := range [][]int{{9}, {4, 5}, {3, 3, 4}} {
+	// Extents of 2 (whose backward neighbour is the forward one) take the
+	// neighbour-table path in every position.
+	for _, dims := range [][]int{{9}, {4, 5}, {3, 3, 4}, {2, 5}, {5, 2}, {2, 3, 4}, {3, 2, 3}, {3, 3, 2}} {
 		l := lattice.MustNew(dims...)
 		for _, a := range []Action{
 			mustFree(t, l, 0.3),
