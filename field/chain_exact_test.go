@@ -95,5 +95,11 @@ func TestCheckpointDuringTuning(t *testing.T) {
 		if !slices.Equal(r.Field(), ref.Field()) || r.HMC().StepSize() != ref.HMC().StepSize() {
 			t.Errorf("checkpoint after %d tuned trajectories: step %v, uninterrupted %v", stop, r.HMC().StepSize(), ref.HMC().StepSize())
 		}
+		for range 8 {
+			r.Update(false)
+		}
+		if c := r.Counters(); r.Acceptance() != float64(c.Accepted)/8 || c.Trajectories != 8 {
+			t.Errorf("acceptance %v with counters %+v, want accepted/8", r.Acceptance(), c)
+		}
 	}
 }

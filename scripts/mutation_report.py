@@ -5,7 +5,8 @@
 # newest result of each file, the mutants killed, lived, not covered, timed
 # out and not viable, the efficacy (killed over killed + lived) and every
 # mutant that lived or timed out. The text of docs/mutation.md outside the
-# markers (the explanations of the survivors) is kept.
+# markers (the explanations of the survivors) is kept, and so are the
+# generated rows of files that have no result in the directory.
 #
 #   scripts/mutation_report.py results/mutation docs/mutation.md
 import glob
@@ -74,8 +75,64 @@ def records(src):
     return newest
 
 
-def generate(src):
-    newest = records(src)
+ROW = re.compile(r"^\| ([^ |]+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| [^|]* \|(.*)$")
+SURVIVOR = re.compile(r"^\| ([^ |]+):(\d+):(\d+) \| (\w+) \| (LIVED|TIMED OUT) \|$")
+
+
+def previous(doc):
+    """The results of the generated section of doc, as records, for the
+    files whose result files are not at hand (a fresh checkout has none):
+    a run of some files keeps the others' results."""
+    if not os.path.exists(doc):
+        return {}
+    text = open(doc).read()
+    if BEGIN not in text or END not in text:
+        return {}
+    gen = text.split(BEGIN, 1)[1].split(END, 1)[0]
+    pkgs, files, surv = {}, {}, {}
+    part = None
+    for line in gen.split("\n"):
+        if line.startswith("### Per file"):
+            part = "files"
+        elif line.startswith("### Mutants"):
+            part = "surv"
+        elif line.startswith("## Results"):
+            part = "pkgs"
+        m = ROW.match(line)
+        if m and part == "pkgs" and not m.group(1).startswith("**"):
+            cells = [c.strip() for c in m.group(7).split("|")]
+            pkgs[m.group(1)] = cells  # files, minutes, run on
+        elif m and part == "files":
+            files[m.group(1).replace(" (interrupted)", "")] = [int(m.group(i)) for i in range(2, 7)]
+        s = SURVIVOR.match(line)
+        if s and part == "surv":
+            surv.setdefault(s.group(1), []).append(
+                {"type": s.group(4), "status": s.group(5), "line": int(s.group(2)), "column": int(s.group(3))})
+    out = {}
+    for key, c in files.items():
+        pkg = key.rsplit("/", 1)[0]
+        info = pkgs.get(pkg, ["", "", ""])
+        nfiles = max(1, len([f for f in files if f.rsplit("/", 1)[0] == pkg]))
+        try:
+            mins = float(info[1].split(",")[0]) / nfiles
+        except (ValueError, IndexError):
+            mins = 0
+        day = info[2].split(", ")[-1] if len(info) > 2 and info[2] else "1970-01-01"
+        try:
+            mtime = time.mktime(time.strptime(day, "%Y-%m-%d"))
+        except ValueError:
+            mtime = 0
+        muts = list(surv.get(key, []))
+        for status, n in zip(STATUSES, c):
+            have = sum(1 for m in muts if m["status"] == status)
+            muts += [{"type": "", "status": status, "line": 0, "column": 0}] * (n - have)
+        out[key] = (mtime, "doc:" + key, {"elapsed_time": 60 * mins}, muts)
+    return out
+
+
+def generate(src, doc=None):
+    newest = previous(doc) if doc else {}
+    newest.update(records(src))
     bypkg = {}
     for key, rec in newest.items():
         bypkg.setdefault(key.rsplit("/", 1)[0], []).append((key, rec))
@@ -121,7 +178,7 @@ def generate(src):
 
 def main():
     src, doc = sys.argv[1], sys.argv[2]
-    gen = generate(src)
+    gen = generate(src, doc)
     text = open(doc).read() if os.path.exists(doc) else "# Mutation testing\n\n" + BEGIN + "\n" + END + "\n"
     if BEGIN not in text or END not in text:
         sys.exit("mutation_report.py: %s lacks the markers %s … %s" % (doc, BEGIN, END))
