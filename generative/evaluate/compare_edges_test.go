@@ -95,3 +95,21 @@ func TestSlicedW2OfAShift(t *testing.T) {
 		t.Errorf("sliced W₂ of a shift by %v at site %d: %.15g, want %.15g", c, x, cmp.SlicedW2, want)
 	}
 }
+
+// TestCleanComparisonWarnsNothing: two ensembles of finite fields, long
+// enough for every Γ-method window, give no warning at all (a warning is
+// an event: a diverged sampler, a short series).
+func TestCleanComparisonWarnsNothing(t *testing.T) {
+	l := lattice.MustNew(4, 4)
+	a, err := field.NewFree(l, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compare(Sample{Name: "ref", Fields: freeEnsemble(t, l, 0.5, 400, 11)}, Sample{Name: "gen", Fields: freeEnsemble(t, l, 0.5, 400, 12)}, CompareConfig{Action: a, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) > 0 {
+		t.Errorf("warnings on a clean comparison: %q", c.Warnings)
+	}
+}
