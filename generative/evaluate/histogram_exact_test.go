@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"rgflow/field"
+	"rgflow/lattice"
 )
 
 // TestHistogramByDefinition checks the M histogram on exact inputs
@@ -143,6 +144,16 @@ func TestSignZOfOppositeSectors(t *testing.T) {
 	for i, ch := range chains(ms, 3) {
 		if len(ch) != 3 || ch[0].M != float64(3*i) {
 			t.Errorf("chain %d of 3: %v", i, ch)
+		}
+	}
+	l := lattice.MustNew(2)
+	e := field.NewEnsemble(l, 6)
+	for i := range e.Data {
+		e.Data[i] = float64(i)
+	}
+	for i, ch := range splitEnsemble(e, 3) {
+		if ch.Len() != 2 || cap(ch.Data) != 4 || ch.Data[0] != float64(4*i) || ch.Data[3] != float64(4*i+3) {
+			t.Errorf("chain %d of 3: %v (capacity %d)", i, ch.Data, cap(ch.Data))
 		}
 	}
 }
