@@ -80,5 +80,12 @@ func (s *state) plots() error {
 			return err
 		}
 	}
+	for _, m := range s.methods {
+		if c := s.comps[m.Name]; c != nil && c.Denoise != nil {
+			if err := pipeline.DenoiseShellPlot(r.PlotPath("denoise_shells_"+m.Name), m.Name, c.Denoise, o.Shells.KHat, learnedDenoise); err != nil {
+				return err
+			}
+		}
+	}
 	return o.GeneratedPanels(r.PlotPath("fields"), pipeline.Panel{Title: "exact sample", Field: s.ref.Field(0)}, s.methods)
 }

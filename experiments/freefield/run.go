@@ -32,13 +32,16 @@ type state struct {
 
 	flow          *pipeline.FlowResult
 	learned, ddpm *pipeline.Model
-	ddpmProc      *erg.Process
-	exact         *generative.Gaussian
-	methods       []*pipeline.Method
-	grad          []*gradFlowResult
-	comps         map[string]*evaluate.Comparison
-	checks        map[string][]pipeline.Check
-	runner        *pipeline.Runner
+	// white is learned_white, the model with the white baseline (nil when
+	// white.enabled is false).
+	white    *pipeline.Model
+	ddpmProc *erg.Process
+	exact    *generative.Gaussian
+	methods  []*pipeline.Method
+	grad     []*gradFlowResult
+	comps    map[string]*evaluate.Comparison
+	checks   map[string][]pipeline.Check
+	runner   *pipeline.Runner
 }
 
 func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
@@ -70,6 +73,12 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 		exact: exact, comps: map[string]*evaluate.Comparison{}, checks: map[string][]pipeline.Check{}}
 	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: proc, Net: cfg.Network, Train: cfg.Train, Index: 0}
 	defer s.learned.Close()
+	if cfg.White.Enabled {
+		tr, net := cfg.Train, cfg.Network
+		tr.Baseline, net.Spectra = "white", true
+		s.white = &pipeline.Model{Name: "learned_white", Group: "/model/learned_white", Proc: proc, Net: net, Train: tr, Index: 2}
+		defer s.white.Close()
+	}
 	if cfg.DDPM.Enabled {
 		var sched *generative.Discrete
 		if cfg.DDPM.Schedule == "cosine" {
@@ -101,6 +110,9 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 	stages = append(stages, []pipeline.Stage{
 		{Name: "train learned", Run: s.trainStage(s.learned), Restore: s.loadStage(s.learned)},
 	}...)
+	if s.white != nil {
+		stages = append(stages, pipeline.Stage{Name: "train learned_white", Run: s.trainStage(s.white), Restore: s.loadStage(s.white)})
+	}
 	if s.ddpm != nil {
 		stages = append(stages, pipeline.Stage{Name: "train ddpm", Run: s.trainStage(s.ddpm), Restore: s.loadStage(s.ddpm)})
 	}
@@ -110,6 +122,12 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 			Description: "the exact inverse RG: the Polchinski flow run backwards with the exact Gaussian score of the free field"},
 		{Name: "learned", Proc: proc, Gen: cfg.Generate, Model: "/model/learned", Index: 1, FullVariance: cfg.Train.Baseline == "measured",
 			Description: "the Polchinski flow run backwards with the learned score"},
+	}
+	if s.white != nil {
+		gen := cfg.Generate
+		gen.Samples, gen.Method = cfg.White.Samples, "ancestral"
+		s.methods = append(s.methods, &pipeline.Method{Name: "learned_white", Proc: proc, Gen: gen, Model: "/model/learned_white", Index: 3, FullVariance: true,
+			Description: "the Polchinski flow run backwards with the score learned from the white baseline (the network learns the Gaussian part too), with the posterior variance its own denoiser implies"})
 	}
 	if s.ddpm != nil {
 		gen := cfg.Generate
@@ -230,8 +248,7 @@ func (s *state) trainStage(m *pipeline.Model) func(context.Context) error {
 		if err := s.out.TrainModel(ctx, s.runner, m, s.train, s.held, s.r.Seed); err != nil {
 			return err
 		}
-		s.link(m)
-		return nil
+		return s.link(m)
 	}
 }
 
@@ -243,8 +260,7 @@ func (s *state) loadStage(m *pipeline.Model) func(context.Context) error {
 		if err := s.out.LoadModel(m, s.r.Seed); err != nil {
 			return err
 		}
-		s.link(m)
-		return nil
+		return s.link(m)
 	}
 }
 
@@ -293,10 +309,30 @@ func (s *state) streamedBaseline(p *erg.Process) (*generative.Gaussian, error) {
 }
 
 // link hands a trained model's score to the methods that sample with it.
-func (s *state) link(m *pipeline.Model) {
+// learned_white samples with the posterior variance of its own denoiser
+// (generative.TweedieVariance, measured at the sampler's times on the
+// held-out fields): its baseline's is the white spectrum's.
+func (s *state) link(m *pipeline.Model) error {
 	for _, meth := range s.methods {
-		if meth.Model == m.Group {
-			meth.Score = m.Score
+		if meth.Model != m.Group {
+			continue
 		}
+		meth.Score = m.Score
+		if m != s.white {
+			continue
+		}
+		ts := generative.PowerTimes(s.proc.T, meth.Gen.Steps, meth.Gen.Rho)
+		M := s.proc.Modes()
+		x0 := make([]complex128, s.held.Len()*M)
+		pl := s.proc.NewPlan()
+		for n := 0; n < s.held.Len(); n++ {
+			pl.ToModes(x0[n*M:(n+1)*M], s.held.Field(n))
+		}
+		tv, err := generative.NewTweedieVariance(s.proc, m.Score, ts[:len(ts)-1], x0, rng.NewRand(s.r.Seed, rng.StageEvaluate, rng.EvalTweedie))
+		if err != nil {
+			return err
+		}
+		meth.Score = tv
 	}
+	return nil
 }

@@ -33,6 +33,8 @@ type DenoiseCurve struct {
 	Closed []float64
 	// N is the number of held-out fields.
 	N int
+	// Shell is the same comparison resolved by momentum shell.
+	Shell *ShellDenoise
 }
 
 // MeanDiff returns AvgDiff[s] and AvgDiffErr[s].
@@ -71,12 +73,24 @@ func DenoiseMSE(p *generative.Process, held *field.Ensemble, times []float64, se
 	d.AvgDiff, d.AvgDiffErr = make([]float64, S), make([]float64, S)
 	d.Closed = make([]float64, len(times))
 	g, isGauss := scores[0].(*generative.Gaussian)
+	sh, err := ProcessShells(p)
+	if err != nil {
+		return nil, err
+	}
+	d.Shell = newShellDenoise(sh, S, len(times))
+	sums := newShellSums(S, N, sh.Len())
+	alpha, beta := make([]float64, M), make([]float64, M)
+	trap := trapezoid(times)
 
 	const batch = 64
 	pl := p.NewPlan()
 	x0 := make([]complex128, batch*M)
 	xt := make([]complex128, batch*M)
-	xh := make([]complex128, batch*M)
+	xh := make([][]complex128, S)
+	for s := range xh {
+		xh[s] = make([]complex128, batch*M)
+	}
+	one := make([][]complex128, S)
 	xi := make([]complex128, M)
 	tb := make([]float64, batch)
 	errs := make([][]float64, S) // per score, per field at one time
@@ -87,6 +101,9 @@ func DenoiseMSE(p *generative.Process, held *field.Ensemble, times []float64, se
 	}
 	for i, t := range times {
 		rnd := rng.NewRand(seed, rng.StageEvaluate, denoiseStream, uint64(i))
+		p.AlphaBar(alpha, t)
+		p.Beta(beta, t)
+		sums.reset()
 		for b0 := 0; b0 < N; b0 += batch {
 			B := min(batch, N-b0)
 			for b := 0; b < B; b++ {
@@ -96,17 +113,28 @@ func DenoiseMSE(p *generative.Process, held *field.Ensemble, times []float64, se
 				tb[b] = t
 			}
 			for s, sc := range scores {
-				sc.Denoise(xh[:B*M], xt[:B*M], tb[:B])
+				sc.Denoise(xh[s][:B*M], xt[:B*M], tb[:B])
 				for b := 0; b < B; b++ {
 					e := 0.0
 					for j := 0; j < M; j++ {
-						r := xh[b*M+j] - x0[b*M+j]
+						r := xh[s][b*M+j] - x0[b*M+j]
 						e += p.Weight[j] * (real(r)*real(r) + imag(r)*imag(r)) / p.Norm[j]
 					}
 					errs[s][b0+b] = e / V
 				}
 			}
+			for b := 0; b < B; b++ {
+				for s := range one {
+					one[s] = xh[s][b*M : (b+1)*M]
+				}
+				sums.add(p, sh.Index, b0+b, x0[b*M:(b+1)*M], xt[b*M:(b+1)*M], one, alpha, beta)
+			}
 		}
+		h := 0.0
+		if trap != nil {
+			h = trap[i]
+		}
+		sums.cells(d.Shell, i, N, h)
 		for s := range scores {
 			d.MSE[s][i], d.MSEErr[s][i] = meanErr(errs[s], nil)
 			d.Diff[s][i], d.DiffErr[s][i] = meanErr(errs[s], errs[0])
@@ -125,6 +153,9 @@ func DenoiseMSE(p *generative.Process, held *field.Ensemble, times []float64, se
 	}
 	for s := range scores {
 		d.AvgDiff[s], d.AvgDiffErr[s] = meanErr(perField[s], nil)
+	}
+	if trap != nil {
+		sums.finish(d.Shell, N)
 	}
 	return d, nil
 }

@@ -62,7 +62,8 @@ const (
 	TrainInit uint64 = 100 // + the model's index: a network's initial weights
 
 	// Under StageEvaluate.
-	EvalSliced uint64 = 0x736c69636564 // "sliced": the directions of sliced W₂
+	EvalSliced  uint64 = 0x736c69636564 // "sliced": the directions of sliced W₂
+	EvalTweedie uint64 = 0x7477656564   // "tweed": the probes of a Tweedie posterior variance
 )
 
 // ModelSeed returns the seed of model number index of a run with seed seed:

@@ -4,6 +4,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math"
 
@@ -27,6 +28,21 @@ func DenoiseTimes(p *erg.Process, n int) []float64 {
 	for i := range ts {
 		ts[i] = p.T * float64(i+1) / float64(n)
 	}
+	return ts
+}
+
+// ShellDenoiseTimes returns the n flow times T(i/n)², i = 1 … n, of a
+// shell-resolved denoising comparison of p: dense at small t, where the
+// flow integrates out the short-wavelength shells quickly, like the
+// sampler's grid (generative.PowerTimes with ρ = 2), so that the trapezoid
+// rule of evaluate.DenoiseCurve.ShellKL resolves every shell.
+func ShellDenoiseTimes(p *erg.Process, n int) []float64 {
+	ts := make([]float64, n)
+	for i := range ts {
+		u := float64(i+1) / float64(n)
+		ts[i] = p.T * u * u
+	}
+	ts[n-1] = p.T
 	return ts
 }
 
@@ -144,4 +160,27 @@ func WorstShell(c *evaluate.Comparison) float64 {
 		worst = math.Max(worst, math.Abs(r-1))
 	}
 	return worst
+}
+
+// DenoiseShellBar returns the check that the score of the last denoiser
+// of d (against the first, the exact one) costs no shell more relative
+// entropy per mode than a Gaussian model with its spectrum off by tol on
+// that shell would: the worst shell's equivalent spectral error
+// (evaluate.DenoiseCurve.ShellKL) ≤ tol, the tolerance of the generated
+// G(k) itself. A curve without the shell decomposition fails.
+func DenoiseShellBar(name string, d *evaluate.DenoiseCurve, tol float64) Check {
+	v, worst := math.NaN(), -1
+	if d != nil && d.Shell != nil {
+		_, _, delta := d.ShellKL(len(d.Names) - 1)
+		for k, x := range delta {
+			if worst < 0 || x > v {
+				v, worst = x, k
+			}
+		}
+	}
+	rule := fmt.Sprintf("the score's error costs every momentum shell at most the relative entropy of a Gaussian with its spectrum %g%% off there (δ = 2√KL per mode)", 100*tol)
+	if worst >= 0 {
+		rule += fmt.Sprintf("; worst shell %d (|k̂| = %.3g)", worst, d.Shell.Shells.KHat[worst])
+	}
+	return Tolerance(name, v, tol, rule)
 }

@@ -202,6 +202,59 @@ func (o *Out) writeDenoise(g string, d *evaluate.DenoiseCurve) error {
 			return err
 		}
 	}
+	if d.Shell != nil {
+		return o.writeShellDenoise(g, d)
+	}
+	return nil
+}
+
+// writeShellDenoise writes the (t, shell) arrays of d.Shell for the last
+// score of d against the first.
+func (o *Out) writeShellDenoise(g string, d *evaluate.DenoiseCurve) error {
+	sd, last := d.Shell, len(d.Names)-1
+	if sd.Shells.Len() != o.Shells.Len() {
+		return fmt.Errorf("pipeline: denoising shells: %d shells, the run's spectra have %d", sd.Shells.Len(), o.Shells.Len())
+	}
+	ref := d.Names[0]
+	arrays := []struct {
+		name, units, desc string
+		v                 [][]float64
+	}{
+		{"denoise_shell_mse", "lattice units^2", "mean squared error of this method's denoiser x̂₀ per mode of each momentum shell (covariance units) on held-out data", sd.MSE[last]},
+		{"denoise_shell_mse_error", "lattice units^2", "standard error of denoise_shell_mse", sd.MSEErr[last]},
+		{"denoise_shell_mse_reference", "lattice units^2", "the same for the reference denoiser (" + ref + ")", sd.MSE[0]},
+		{"denoise_shell_excess", "1", "relative excess error (MSE − MSE_reference)/MSE_reference per shell, from paired differences", sd.Excess[last]},
+		{"denoise_shell_excess_error", "1", "standard error of denoise_shell_excess (delta method)", sd.ExcessErr[last]},
+		{"denoise_shell_distance", "1", "E|x̂₀ − x̂₀_reference|²/MSE_reference per shell: the same expectation as denoise_shell_excess when the reference is the exact posterior mean, without the noise of x₀", sd.Dist[last]},
+		{"denoise_shell_distance_error", "1", "standard error of denoise_shell_distance (delta method)", sd.DistErr[last]},
+		{"score_shell_error", "1", "relative score error E|s − s_reference|²/E|s_reference|² per shell (scores by Tweedie's formula; modes not yet noised left out)", sd.ScoreErr[last]},
+		{"score_shell_error_error", "1", "standard error of score_shell_error (delta method)", sd.ScoreErrErr[last]},
+		{"denoise_shell_kl_rate", "1", "relative entropy rate per mode ½βσ²E|s − s_reference|² of the score's error per shell (the integrand of the score-matching bound on KL)", sd.KLRate[last]},
+		{"denoise_shell_kl_rate_error", "1", "standard error of denoise_shell_kl_rate", sd.KLRateErr[last]},
+	}
+	for _, a := range arrays {
+		flat := make([]float64, 0, len(a.v)*sd.Shells.Len())
+		for _, row := range a.v {
+			flat = append(flat, row...)
+		}
+		if _, err := o.F.Put(g+"/"+a.name, h5io.Spec{Shape: []int64{int64(len(a.v)), int64(sd.Shells.Len())}, Units: a.units, Description: a.desc,
+			Dims: []string{"t", "shell"}, Scales: []string{g + "/denoise_t", ShellScale}}, flat); err != nil {
+			return err
+		}
+	}
+	kl, klErr, delta := d.ShellKL(last)
+	for _, a := range []struct {
+		name, desc string
+		v          []float64
+	}{
+		{"denoise_shell_kl", "denoise_shell_kl_rate integrated over the recorded times (trapezoid): relative entropy per mode the score's error costs each shell", kl},
+		{"denoise_shell_kl_error", "standard error of denoise_shell_kl", klErr},
+		{"denoise_shell_equivalent", "equivalent spectral error 2√denoise_shell_kl: the relative spectrum error of a Gaussian model with the same relative entropy on the shell", delta},
+	} {
+		if _, err := o.F.Put(g+"/"+a.name, h5io.Spec{Units: "1", Description: a.desc, Dims: []string{"shell"}, Scales: []string{ShellScale}}, a.v); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
