@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"rgflow/erg"
@@ -75,7 +76,7 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 	defer s.learned.Close()
 	if cfg.White.Enabled {
 		tr, net := cfg.Train, cfg.Network
-		tr.Baseline, net.Spectra = "white", true
+		tr.Baseline, net.Spectra, net.Form = "white", true, cfg.White.Form
 		s.white = &pipeline.Model{Name: "learned_white", Group: "/model/learned_white", Proc: proc, Net: net, Train: tr, Index: 2}
 		defer s.white.Close()
 	}
@@ -309,9 +310,11 @@ func (s *state) streamedBaseline(p *erg.Process) (*generative.Gaussian, error) {
 }
 
 // link hands a trained model's score to the methods that sample with it.
-// learned_white samples with the posterior variance of its own denoiser
-// (generative.TweedieVariance, measured at the sampler's times on the
-// held-out fields): its baseline's is the white spectrum's.
+// learned_white samples with the posterior variance of the Gaussian its
+// spectral path has learned (generative.FormSpectrum), or with the knots
+// form, of its own denoiser (generative.TweedieVariance, measured at the
+// sampler's times on the held-out fields): its baseline's is the white
+// spectrum's.
 func (s *state) link(m *pipeline.Model) error {
 	for _, meth := range s.methods {
 		if meth.Model != m.Group {
@@ -319,6 +322,18 @@ func (s *state) link(m *pipeline.Model) error {
 		}
 		meth.Score = m.Score
 		if m != s.white {
+			continue
+		}
+		if m.Net.Form == "gaussian" {
+			g, err := m.FormSpectrum()
+			if err != nil {
+				return err
+			}
+			gauss, err := generative.NewGaussian(s.proc, g)
+			if err != nil {
+				return fmt.Errorf("freefield: the spectrum learned_white learned: %w", err)
+			}
+			meth.Score = generative.VarianceOf{Score: m.Score, Var: gauss}
 			continue
 		}
 		ts := generative.PowerTimes(s.proc.T, meth.Gen.Steps, meth.Gen.Rho)

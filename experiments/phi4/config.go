@@ -97,7 +97,7 @@ func (c IR) network(workers int) pipeline.Network {
 	if c.Extent == 1 {
 		k = 1
 	}
-	return pipeline.Network{Width: c.Width, Blocks: c.Blocks, Levels: 1, Kernel: k, Knots: 4, TimeDim: c.TimeDim, Workers: workers}
+	return pipeline.Network{Width: c.Width, Blocks: c.Blocks, Levels: 1, Kernel: k, Knots: 4, TimeDim: c.TimeDim, Workers: workers, Form: "knots"}
 }
 
 // train returns the block's training settings: its own steps, batch and
@@ -141,7 +141,7 @@ func defaults() Config {
 	// errors, and the short MALA flow that follows repairs that without
 	// moving the magnetisation the network placed.
 	c.Bars = Bars{Ensemble: "auto"}
-	c.Network = pipeline.Network{Width: 16, Blocks: 1, Levels: 5, Kernel: 3, Knots: 12, TimeDim: 16, Spectra: false}
+	c.Network = pipeline.Network{Width: 16, Blocks: 1, Levels: 5, Kernel: 3, Knots: 12, TimeDim: 16, Spectra: false, Form: "knots"}
 	// 8000 steps of 64 examples, all of them (min_steps = steps): the
 	// held-out loss flattens long before the score is good enough for the
 	// action density, whose error is far below what the patience criterion

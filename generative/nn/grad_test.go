@@ -196,6 +196,13 @@ func TestConvPaths(t *testing.T) {
 	}
 }
 
+// testForm is a smooth gain form, g = sin(θ·(s + 1) + t) (θ s-dependent so
+// that a wrong shell index shows).
+func testForm(t float64, s int, th float64) (float64, float64) {
+	a := float64(s + 1)
+	return math.Sin(th*a + t), a * math.Cos(th*a+t)
+}
+
 func TestSpectralGradients(t *testing.T) {
 	knots := []float64{0.1, 0.4, 0.6, 0.9}
 	l := lattice.MustNew(6, 4)
@@ -209,6 +216,7 @@ func TestSpectralGradients(t *testing.T) {
 		{name: "spectral 1d constant in t", dims: []int{7}, in: 1, body: Spectral(nil, 1), batch: 2},
 		{name: "spectral 3d one knot", dims: []int{2, 3, 4}, in: 1, body: Spectral([]float64{0.5}, 1), batch: 2},
 		{name: "spectral + conv", dims: []int{4, 5}, in: 1, body: Sum(Spectral(knots, 0), Seq(TimeConv(2, 3), SiLU(), Conv(1, 3))), time: testTime, batch: 3},
+		{name: "spectral with a gain form", dims: []int{5, 4}, in: 2, body: SpectralLayer{Init: 0.3, Form: testForm}, batch: 4},
 	} {
 		checkGradients(t, c)
 	}

@@ -189,6 +189,10 @@ func refSpectral(n *spectralNode, th, x []float64, t float64) []float64 {
 	// gain per shell for channel c at time t, by its definition
 	gain := func(c, sh int) float64 {
 		G := func(j int) float64 { return th[n.gOff+(c*n.S+sh)*n.m+j] }
+		if n.form != nil {
+			g, _ := n.form(t, sh, G(0))
+			return g
+		}
 		k := n.knots
 		switch {
 		case len(k) <= 1 || t <= k[0]:

@@ -34,6 +34,10 @@ type ScoreNet struct {
 	Spectral     bool      // include the spectral path
 	Knots        []float64 // spectral gain knots (see SpectralLayer)
 	SpectralInit float64   // initial spectral gain
+	// SpectralForm, if not nil, is the spectral path's gain as a function
+	// of one parameter per shell (SpectralLayer.Form); Knots are then
+	// unused.
+	SpectralForm GainForm
 }
 
 func (s ScoreNet) layer() (Layer, error) {
@@ -75,7 +79,7 @@ func (s ScoreNet) layer() (Layer, error) {
 	if !s.Spectral {
 		return conv, nil
 	}
-	spec := Layer(Spectral(s.Knots, s.SpectralInit))
+	spec := Layer(SpectralLayer{Knots: s.Knots, Init: s.SpectralInit, Form: s.SpectralForm})
 	if s.Extra > 0 {
 		spec = Seq(Pick(0, s.Channels), spec)
 	}

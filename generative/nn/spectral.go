@@ -30,6 +30,13 @@ import (
 //
 // Parameter: "gain" of shape (C, shells, knots), all entries starting at
 // Init.
+//
+// With Form set, the gain is instead a given function of the time, the
+// shell and one parameter θ per channel and shell, g = Form(t, s, θ):
+// parameter "gain" of shape (C, shells, 1), starting at Init. A physical
+// form (the exact Gaussian denoiser's gain as a function of a learned
+// spectrum, generative.GaussianForm) puts the whole time dependence in the
+// form, so that every training time informs the one parameter of a shell.
 type SpectralLayer struct {
 	// Shells bins the half spectrum of the layer's lattice (built by
 	// Lattice.Shells or DispersionShells for that lattice). nil means
@@ -37,9 +44,16 @@ type SpectralLayer struct {
 	Shells *lattice.Shells
 	// Knots are strictly increasing times.
 	Knots []float64
-	// Init is the initial gain.
+	// Init is the initial gain (with Form, the initial θ).
 	Init float64
+	// Form, if not nil, is the gain as a function of the time, the shell
+	// and the shell's parameter, with its derivative in the parameter.
+	Form GainForm
 }
+
+// GainForm returns the gain g and ∂g/∂θ of shell s at time t for the
+// parameter θ (see SpectralLayer.Form). It must be safe for concurrent use.
+type GainForm func(t float64, s int, theta float64) (g, dg float64)
 
 // Spectral returns a SpectralLayer with one shell per distinct k̂², gains
 // interpolated between knots and starting at init.
@@ -69,8 +83,11 @@ func (s SpectralLayer) bind(b *binder, g *geom, cin int, name string) (node, err
 	if math.IsNaN(s.Init) || math.IsInf(s.Init, 0) {
 		return nil, fmt.Errorf("nn: %s: initial gain %v: must be finite", name, s.Init)
 	}
-	n := &spectralNode{c: cin, V: g.V, H: H, lat: g.lat, S: sh.Len(), knots: append([]float64(nil), s.Knots...)}
+	n := &spectralNode{c: cin, V: g.V, H: H, lat: g.lat, S: sh.Len(), knots: append([]float64(nil), s.Knots...), form: s.Form}
 	n.m = max(len(s.Knots), 1)
+	if s.Form != nil {
+		n.knots, n.m = nil, 1
+	}
 	n.shell = append([]int(nil), sh.Index...)
 	n.weight = g.lat.HalfWeights()
 	n.gOff = b.param(join(name, "gain"), []int{cin, n.S, n.m}, constInit(float32(s.Init)))
@@ -85,6 +102,7 @@ func (s SpectralLayer) bind(b *binder, g *geom, cin int, name string) (node, err
 			X:    make([]complex128, H),
 			DY:   make([]complex128, H),
 			gain: make([]float64, n.S),
+			dg:   make([]float64, n.S),
 			acc:  make([]float64, n.S),
 		}
 	})
@@ -95,6 +113,7 @@ type spectralNode struct {
 	c, V, H, S, m int
 	lat           *lattice.Lattice
 	knots         []float64
+	form          GainForm
 	shell         []int     // half-spectrum mode → shell
 	weight        []float64 // half-spectrum mode → number of modes it stands for
 	gOff          int
@@ -103,10 +122,10 @@ type spectralNode struct {
 }
 
 type spectralScratch struct {
-	fft       *lattice.FFT
-	f         []float64
-	X, DY     []complex128
-	gain, acc []float64
+	fft           *lattice.FFT
+	f             []float64
+	X, DY         []complex128
+	gain, dg, acc []float64
 }
 
 func (n *spectralNode) outChannels() int { return n.c }
@@ -127,9 +146,16 @@ func (n *spectralNode) interp(t float64) (int, float64) {
 	return j, (t - k[j]) / (k[j+1] - k[j])
 }
 
-// gains fills s.gain with channel c's gain per shell at knot j, weight wt.
-func (n *spectralNode) gains(s *spectralScratch, th []float32, c, j int, wt float64) {
+// gains fills s.gain with channel c's gain per shell at knot j, weight wt
+// (with a Form: at time t, and s.dg with the derivatives).
+func (n *spectralNode) gains(s *spectralScratch, th []float32, c, j int, wt, t float64) {
 	G := th[n.gOff+c*n.S*n.m : n.gOff+(c+1)*n.S*n.m]
+	if n.form != nil {
+		for sh := range s.gain {
+			s.gain[sh], s.dg[sh] = n.form(t, sh, float64(G[sh]))
+		}
+		return
+	}
 	for sh := range s.gain {
 		g := float64(G[sh*n.m+j])
 		if wt != 0 {
@@ -164,7 +190,7 @@ func (n *spectralNode) forward(w *worker, st, x []float32) []float32 {
 	y := n.output(st)
 	j, wt := n.interp(w.t)
 	for c := 0; c < n.c; c++ {
-		n.gains(s, w.theta, c, j, wt)
+		n.gains(s, w.theta, c, j, wt, w.t)
 		s.transform(s.X, x[c*n.V:(c+1)*n.V])
 		n.apply(s, y[c*n.V:(c+1)*n.V], s.X)
 	}
@@ -192,6 +218,16 @@ func (n *spectralNode) backward(w *worker, st, x, dy []float32, needDx bool) []f
 			s.acc[sh] += n.weight[m] * (real(xv)*real(dv) + imag(xv)*imag(dv))
 		}
 		G := gr[n.gOff+c*n.S*n.m : n.gOff+(c+1)*n.S*n.m]
+		if n.form != nil {
+			n.gains(s, w.theta, c, j, wt, w.t)
+			for sh, a := range s.acc {
+				G[sh] += float32(a * invV * s.dg[sh])
+			}
+			if needDx {
+				n.apply(s, dx[c*n.V:(c+1)*n.V], s.DY)
+			}
+			continue
+		}
 		for sh, a := range s.acc {
 			a *= invV
 			G[sh*n.m+j] += float32((1 - wt) * a)
@@ -201,7 +237,7 @@ func (n *spectralNode) backward(w *worker, st, x, dy []float32, needDx bool) []f
 		}
 		if needDx {
 			// The operator is symmetric: dx = F⁻¹[gain · F dy].
-			n.gains(s, w.theta, c, j, wt)
+			n.gains(s, w.theta, c, j, wt, w.t)
 			n.apply(s, dx[c*n.V:(c+1)*n.V], s.DY)
 		}
 	}

@@ -113,7 +113,9 @@ type Network struct {
 	TimeDim int  `mapstructure:"time_dim" help:"sinusoidal time-embedding dimension"`
 	Workers int  `mapstructure:"workers" help:"goroutines sharing a batch (0 = all cores); results do not depend on it"`
 	Spectra bool `mapstructure:"spectral" help:"include the spectral path (a learned gain per momentum shell and time)"`
-	Mean    bool `mapstructure:"mean_channel" help:"give the convolutions a second input channel, the Gaussian baseline's posterior mean (the field in its own units, long wavelengths and magnetisation included), besides the whitened field"`
+	// Form is the spectral path's parametrisation.
+	Form string `mapstructure:"spectral_form" help:"the spectral path's gain: knots (a free gain per k̂² shell and time knot) or gaussian (the exact Gaussian denoiser of a learned spectrum, one parameter per k̂² shell, the time dependence the flow's own; periodic lattices)"`
+	Mean bool   `mapstructure:"mean_channel" help:"give the convolutions a second input channel, the Gaussian baseline's posterior mean (the field in its own units, long wavelengths and magnetisation included), besides the whitened field"`
 }
 
 // Check adds the section's problems to p.
@@ -122,6 +124,7 @@ func (c Network) Check(p *config.Problems, dims []int) {
 	p.Check(c.Blocks >= 0, "network.blocks", c.Blocks, "allowed ≥ 0")
 	p.Check(c.Kernel >= 1 && c.Kernel%2 == 1, "network.kernel", c.Kernel, "allowed odd ≥ 1")
 	p.Check(c.Knots >= 2, "network.knots", c.Knots, "allowed ≥ 2")
+	p.Check(c.Form == "knots" || c.Form == "gaussian", "network.spectral_form", c.Form, "allowed knots, gaussian")
 	p.Check(c.TimeDim >= 2 && c.TimeDim%2 == 0, "network.time_dim", c.TimeDim, "allowed even ≥ 2")
 	p.Check(c.Workers >= 0, "network.workers", c.Workers, "allowed ≥ 0 (0 = all cores)")
 	if c.Levels < 1 {
@@ -160,13 +163,25 @@ func (c Network) Body() nn.ScoreNet {
 }
 
 // Build returns a freshly initialised network on l, its initial weights
-// drawn from the stream (seed, StageTrain, TrainInit+model).
-func (c Network) Build(l *lattice.Lattice, seed uint64, model int) (*nn.Network, error) {
+// drawn from the stream (seed, StageTrain, TrainInit+model). base is the
+// Gaussian baseline of the score the network corrects, which the
+// gaussian spectral form needs (generative.GaussianForm).
+func (c Network) Build(l *lattice.Lattice, seed uint64, model int, base *generative.Gaussian) (*nn.Network, error) {
 	workers := c.Workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	body := c.Body()
+	if c.Spectra && c.Form == "gaussian" {
+		if base == nil {
+			return nil, fmt.Errorf("pipeline: network.spectral_form = gaussian needs the model's Gaussian baseline")
+		}
+		f, err := generative.GaussianForm(base)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: network.spectral_form = gaussian: %w", err)
+		}
+		body.SpectralForm = f
+	}
 	return nn.New(l, 1+body.Extra, body, nn.Config{
 		Time:    nn.TimeConfig{Dim: c.TimeDim, Hidden: c.TimeDim, Scale: 100},
 		Workers: workers,
@@ -177,8 +192,8 @@ func (c Network) Build(l *lattice.Lattice, seed uint64, model int) (*nn.Network,
 // Describe returns the architecture as YAML-like text for /model/<name>.
 func (c Network) Describe() string {
 	return fmt.Sprintf("type: ScoreNet  # spectral path + block-spin residual U-Net (generative/nn)\n"+
-		"width: %d\nblocks: %d\nlevels: %d\nkernel: %d\nspectral: %v\nknots: %d\ntime_dim: %d\nmean_channel: %v\nactivation: SiLU\n",
-		c.Width, c.Blocks, c.Levels, c.Kernel, c.Spectra, c.Knots, c.TimeDim, c.Mean)
+		"width: %d\nblocks: %d\nlevels: %d\nkernel: %d\nspectral: %v\nspectral_form: %s\nknots: %d\ntime_dim: %d\nmean_channel: %v\nactivation: SiLU\n",
+		c.Width, c.Blocks, c.Levels, c.Kernel, c.Spectra, c.Form, c.Knots, c.TimeDim, c.Mean)
 }
 
 // Train is the `train:` section: denoising score matching.

@@ -8,6 +8,7 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"rgflow/erg"
@@ -99,7 +100,7 @@ func NewBaseline(p *erg.Process, kind string, train *field.Ensemble, symmetrise 
 // on held), with checkpoints through the runner, and writes /model/<name>.
 // A diverged training writes the group with converged = false and fails.
 func (o *Out) TrainModel(ctx context.Context, run *Runner, m *Model, train, held *field.Ensemble, seed uint64) error {
-	net, err := m.Net.Build(o.Lat, seed, m.Index)
+	net, err := m.Net.Build(o.Lat, seed, m.Index, m.Baseline)
 	if err != nil {
 		return err
 	}
@@ -263,7 +264,7 @@ func (o *Out) writeModel(m *Model, st generative.TrainState, net *nn.Network, fi
 // LoadModel rebuilds a trained model from /model/<name> for a resumed run
 // that skips its training stage.
 func (o *Out) LoadModel(m *Model, seed uint64) error {
-	net, err := m.Net.Build(o.Lat, seed, m.Index)
+	net, err := m.Net.Build(o.Lat, seed, m.Index, m.Baseline)
 	if err != nil {
 		return err
 	}
@@ -321,4 +322,34 @@ func (o *Out) readCurve(m *Model) error {
 		m.State.Curve[i] = generative.CurvePoint{Step: int(cols["step"][i]), Train: cols["loss"][i], HeldOut: cols["val_loss"][i], GradNorm: cols["grad_norm"][i]}
 	}
 	return nil
+}
+
+// FormSpectrum returns the spectrum per mode that m's Gaussian-form
+// spectral path has learned (generative.FormSpectrum), or an error if m's
+// network has none.
+func (m *Model) FormSpectrum() ([]float64, error) {
+	if !m.Net.Spectra || m.Net.Form != "gaussian" || m.Score == nil {
+		return nil, fmt.Errorf("pipeline: model %s has no Gaussian-form spectral path", m.Name)
+	}
+	var net *nn.Network
+	switch n := m.Score.Net.(type) {
+	case *nn.Network:
+		net = n
+	case *generative.NNModel:
+		net = n.Net
+	default:
+		return nil, fmt.Errorf("pipeline: model %s: network %T has no parameters to read", m.Name, m.Score.Net)
+	}
+	var theta []float64
+	for _, t := range net.Params() {
+		if strings.HasSuffix(t.Name, "gain") {
+			if theta != nil {
+				return nil, fmt.Errorf("pipeline: model %s: more than one spectral gain", m.Name)
+			}
+			for _, v := range t.Data {
+				theta = append(theta, float64(v))
+			}
+		}
+	}
+	return generative.FormSpectrum(m.Baseline, theta)
 }
