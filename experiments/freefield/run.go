@@ -13,6 +13,7 @@ import (
 	"rgflow/generative"
 	"rgflow/generative/evaluate"
 	"rgflow/internal/cli"
+	"rgflow/internal/h5io"
 	"rgflow/internal/rng"
 	"rgflow/lattice"
 )
@@ -77,6 +78,10 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 	if cfg.White.Enabled {
 		tr, net := cfg.Train, cfg.Network
 		tr.Baseline, net.Spectra, net.Form = "white", true, cfg.White.Form
+		// The whole budget: the held-out loss cannot see an error of a few
+		// modes among a thousand, the errors that matter here, so patience
+		// would stop the training before the low shells are learned.
+		tr.MinSteps = tr.Steps
 		s.white = &pipeline.Model{Name: "learned_white", Group: "/model/learned_white", Proc: proc, Net: net, Train: tr, Index: 2}
 		defer s.white.Close()
 	}
@@ -248,6 +253,18 @@ func (s *state) trainStage(m *pipeline.Model) func(context.Context) error {
 		}
 		if err := s.out.TrainModel(ctx, s.runner, m, s.train, s.held, s.r.Seed); err != nil {
 			return err
+		}
+		if m.Net.Spectra && m.Net.Form == "gaussian" {
+			g, err := m.FormSpectrum()
+			if err != nil {
+				return err
+			}
+			sh := s.out.Shells
+			if _, err := s.out.F.Put(m.Group+"/form_spectrum", h5io.Spec{Units: "lattice units^2", Dims: []string{"shell"}, Scales: []string{pipeline.ShellScale},
+				Description: "the spectrum G(k) the network's Gaussian-form spectral path learned, averaged over each momentum shell (the truth is 1/(k̂²+m²))"},
+				sh.Average(nil, g, s.proc.Weight)); err != nil {
+				return err
+			}
 		}
 		return s.link(m)
 	}
