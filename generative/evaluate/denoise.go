@@ -156,6 +156,7 @@ func DenoiseMSE(p *generative.Process, held *field.Ensemble, times []float64, se
 	}
 	if trap != nil {
 		sums.finish(d.Shell, N)
+		d.Shell.integrateLin(trap)
 	}
 	return d, nil
 }

@@ -53,6 +53,18 @@ type ShellDenoise struct {
 	// times increase. The part of the flow before the first time is not
 	// counted.
 	KL, KLErr [][]float64
+	// KLLin is the part of KLRate that a gain error explains: per shell and
+	// time, the weighted least-squares fit of x̂₀,s − x̂₀,0 ≈ γ·x̃_t (one
+	// real γ per shell, weighted by the modes' KL factors) and the rate of
+	// that linear error. A gain error is what moves the generated spectrum
+	// (a Gaussian model's error is one); the rest of the error (noise,
+	// nonlinear couplings) leaves second moments alone and is for the
+	// distribution checks. KLLinErr is its delta-method error; KLLinInt and
+	// KLLinIntErr its trapezoid integral over the times (the cells' errors
+	// combined as independent, an approximation) — nil unless the times
+	// increase.
+	KLLin, KLLinErr       [][][]float64
+	KLLinInt, KLLinIntErr [][]float64
 }
 
 // ProcessShells bins p's modes into lattice.DefaultShellCount shells of
@@ -82,6 +94,10 @@ type shellSums struct {
 	snorm                []float64 // |s_0|² of the reference, per field×shell
 	// klInt accumulates each field's trapezoid integral of the KL rate.
 	klInt [][]float64
+	// rx and xx are the KL-weighted Re(Δx̂·x̃_t*) and |x̃_t|² of the fit of
+	// KLLin, per field×shell (xx is the same for every score).
+	rx [][]float64
+	xx []float64
 }
 
 func newShellSums(S, N, K int) *shellSums {
@@ -92,7 +108,7 @@ func newShellSums(S, N, K int) *shellSums {
 		}
 		return x
 	}
-	return &shellSums{K: K, err: a(), dist: a(), sdiff: a(), kl: a(), klInt: a(), snorm: make([]float64, N*K)}
+	return &shellSums{K: K, err: a(), dist: a(), sdiff: a(), kl: a(), klInt: a(), rx: a(), snorm: make([]float64, N*K), xx: make([]float64, N*K)}
 }
 
 func (u *shellSums) reset() {
@@ -101,7 +117,9 @@ func (u *shellSums) reset() {
 		clear(u.dist[s])
 		clear(u.sdiff[s])
 		clear(u.kl[s])
+		clear(u.rx[s])
 	}
+	clear(u.xx)
 	clear(u.snorm)
 }
 
@@ -123,6 +141,12 @@ func (u *shellSums) add(p *generative.Process, idx []int, n int, x0, xt []comple
 		ra := complex(math.Sqrt(a[j]), 0)
 		s0 := ra*xh[0][j] - xt[j]
 		u.snorm[n*K+k] += w * sf * abs2(s0)
+		// The KL factor of mode j: rate = q·|Δx̂|².
+		var q float64
+		if sf > 0 && !math.IsInf(beta[j], 0) {
+			q = 0.5 * beta[j] * p.Sigma2[j] * w * sf * a[j]
+		}
+		u.xx[n*K+k] += q * abs2(xt[j])
 		for s := range xh {
 			e := xh[s][j] - x0[j]
 			u.err[s][n*K+k] += w * abs2(e)
@@ -133,6 +157,7 @@ func (u *shellSums) add(p *generative.Process, idx []int, n int, x0, xt []comple
 			if ds > 0 { // β may be +Inf where a sharp regulator removes a mode
 				u.kl[s][n*K+k] += 0.5 * beta[j] * p.Sigma2[j] * ds
 			}
+			u.rx[s][n*K+k] += q * (real(dd)*real(xt[j]) + imag(dd)*imag(xt[j]))
 		}
 	}
 }
@@ -155,7 +180,7 @@ func (u *shellSums) cells(d *ShellDenoise, i, N int, h float64) {
 		return dst
 	}
 	e0, es, ds := make([]float64, N), make([]float64, N), make([]float64, N)
-	sd, sn := make([]float64, N), make([]float64, N)
+	sd, sn, xv := make([]float64, N), make([]float64, N), make([]float64, N)
 	for k := 0; k < K; k++ {
 		cnt := d.Shells.Count[k]
 		col(u.err[0], k, e0)
@@ -172,6 +197,7 @@ func (u *shellSums) cells(d *ShellDenoise, i, N int, h float64) {
 			d.ScoreErr[s][i][k], d.ScoreErrErr[s][i][k] = ratioErr(col(u.sdiff[s], k, sd), sn)
 			m, se = meanErr(col(u.kl[s], k, sd), nil)
 			d.KLRate[s][i][k], d.KLRateErr[s][i][k] = m/cnt, se/cnt
+			d.KLLin[s][i][k], d.KLLinErr[s][i][k] = linRate(col(u.rx[s], k, sd), col(u.xx, k, xv), cnt)
 		}
 	}
 }
@@ -211,7 +237,7 @@ func newShellDenoise(sh *lattice.Shells, S, T int) *ShellDenoise {
 		return x
 	}
 	return &ShellDenoise{Shells: sh, MSE: a(), MSEErr: a(), Excess: a(), ExcessErr: a(),
-		Dist: a(), DistErr: a(), ScoreErr: a(), ScoreErrErr: a(), KLRate: a(), KLRateErr: a()}
+		Dist: a(), DistErr: a(), ScoreErr: a(), ScoreErrErr: a(), KLRate: a(), KLRateErr: a(), KLLin: a(), KLLinErr: a()}
 }
 
 // SpectralExcess returns, per time and shell, the relative excess error
@@ -252,6 +278,32 @@ func SpectralExcess(g *generative.Gaussian, times []float64, sh *lattice.Shells,
 	return out
 }
 
+// linRate returns the rate (mean rx)²/(mean xx)/cnt of the fitted gain
+// error and its delta-method standard error, from the per-field sums rx
+// and xx; 0, 0 where xx vanishes (no noised mode).
+func linRate(rx, xx []float64, cnt float64) (float64, float64) {
+	n := float64(len(rx))
+	var mr, mx float64
+	for i := range rx {
+		mr += rx[i]
+		mx += xx[i]
+	}
+	mr /= n
+	mx /= n
+	if !(mx > 0) {
+		return 0, 0
+	}
+	f := mr * mr / mx
+	// ∂f/∂mr = 2mr/mx, ∂f/∂mx = −mr²/mx².
+	gr, gx := 2*mr/mx, -mr*mr/(mx*mx)
+	var v float64
+	for i := range rx {
+		d := gr*(rx[i]-mr) + gx*(xx[i]-mx)
+		v += d * d
+	}
+	return f / cnt, math.Sqrt(v/(n-1)/n) / cnt
+}
+
 // finish sets d.KL and d.KLErr from the fields' integrals.
 func (u *shellSums) finish(d *ShellDenoise, N int) {
 	K := u.K
@@ -284,6 +336,24 @@ func trapezoid(times []float64) []float64 {
 	return w
 }
 
+// integrateLin sets d.KLLinInt and d.KLLinIntErr with the trapezoid
+// weights w.
+func (d *ShellDenoise) integrateLin(w []float64) {
+	S, K := len(d.KLLin), d.Shells.Len()
+	d.KLLinInt, d.KLLinIntErr = make([][]float64, S), make([][]float64, S)
+	for s := 0; s < S; s++ {
+		d.KLLinInt[s], d.KLLinIntErr[s] = make([]float64, K), make([]float64, K)
+		for k := 0; k < K; k++ {
+			var v, e2 float64
+			for i, h := range w {
+				v += h * d.KLLin[s][i][k]
+				e2 += h * h * d.KLLinErr[s][i][k] * d.KLLinErr[s][i][k]
+			}
+			d.KLLinInt[s][k], d.KLLinIntErr[s][k] = v, math.Sqrt(e2)
+		}
+	}
+}
+
 // ShellKL returns, for each shell, the relative entropy per mode that the
 // score's error costs (KL, KLErr of score s) and its equivalent spectral
 // error δ = 2√KL: a Gaussian model whose spectrum is off by a factor
@@ -296,7 +366,22 @@ func (d *DenoiseCurve) ShellKL(s int) (kl, klErr, delta []float64) {
 	if d.Shell == nil || d.Shell.KL == nil {
 		return nil, nil, nil
 	}
-	kl, klErr = d.Shell.KL[s], d.Shell.KLErr[s]
+	return equivalent(d.Shell.KL[s], d.Shell.KLErr[s])
+}
+
+// ShellKLLin is ShellKL of the linear part of the score's error
+// (ShellDenoise.KLLin): the relative entropy per mode a gain error costs
+// each shell, and its equivalent spectral error δ = 2√KL, which for a
+// Gaussian model's error is the whole of it. It is the part of the error
+// the generated spectrum's 5% bar is about.
+func (d *DenoiseCurve) ShellKLLin(s int) (kl, klErr, delta []float64) {
+	if d.Shell == nil || d.Shell.KLLinInt == nil {
+		return nil, nil, nil
+	}
+	return equivalent(d.Shell.KLLinInt[s], d.Shell.KLLinIntErr[s])
+}
+
+func equivalent(kl, klErr []float64) (_, _, delta []float64) {
 	delta = make([]float64, len(kl))
 	for k, v := range kl {
 		delta[k] = 2 * math.Sqrt(math.Max(v, 0))

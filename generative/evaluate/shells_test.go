@@ -216,6 +216,16 @@ func TestShellKLGaussianPath(t *testing.T) {
 			t.Errorf("shell %d, δ = %v: ∫KL rate %.5g ± %.2g, path KL %.5g", k, c.delta, got[k], gotErr[k], want)
 		}
 		t.Logf("shell %d, δ = %v: ∫KL rate %.5g ± %.2g, path KL %.5g, δ_eq %.4g", k, c.delta, got[k], gotErr[k], want, delta[k])
+		// The error is a pure gain error: its linear part is all of it
+		// where the shell is one k̂² (the zero mode) and at most all of
+		// it elsewhere (one γ per shell).
+		lin, linErr, _ := d.ShellKLLin(1)
+		if k == 0 && math.Abs(lin[k]-got[k]) > 4*math.Hypot(linErr[k], gotErr[k]) {
+			t.Errorf("zero mode: linear part %.5g ± %.2g of KL %.5g ± %.2g", lin[k], linErr[k], got[k], gotErr[k])
+		}
+		if lin[k] > got[k]+4*math.Hypot(linErr[k], gotErr[k]) {
+			t.Errorf("shell %d: linear part %.5g ± %.2g exceeds KL %.5g ± %.2g", k, lin[k], linErr[k], got[k], gotErr[k])
+		}
 		if c.delta > 0 && math.Abs(delta[k]-c.delta) > 0.1*c.delta {
 			t.Errorf("shell %d, δ = %v: equivalent spectral error %.4g", k, c.delta, delta[k])
 		}
@@ -223,6 +233,56 @@ func TestShellKLGaussianPath(t *testing.T) {
 			if kk != k && got[kk] != 0 {
 				t.Errorf("shell %d wrong: shell %d costs %v", k, kk, got[kk])
 			}
+		}
+	}
+}
+
+// noisyScore is the exact Gaussian denoiser plus noise independent of its
+// input: an error with no gain part.
+type noisyScore struct {
+	g   *generative.Gaussian
+	amp float64
+	i   int
+}
+
+func (n *noisyScore) Denoise(dst, xt []complex128, t []float64) []complex128 {
+	dst = n.g.Denoise(dst, xt, t)
+	for j := range dst {
+		// A deterministic pseudo-random sequence, uncorrelated with xt.
+		n.i++
+		u := math.Sin(float64(n.i)*12.9898) * 43758.5453
+		u -= math.Floor(u)
+		dst[j] += complex(n.amp*(u-0.5), 0)
+	}
+	return dst
+}
+
+// TestShellKLLinearIgnoresNoise checks that noise added to the exact
+// denoiser, independent of x̃_t, costs relative entropy (KL > 0, many
+// standard errors) but has no gain part: its linear KL is below 1% of the
+// full one on every shell.
+func TestShellKLLinearIgnoresNoise(t *testing.T) {
+	l := lattice.MustNew(8, 8)
+	p, err := generative.NewVP(l, erg.Periodic, generative.SongVP, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g0, _ := generative.FreeSpectrum(generative.Dispersion(l, erg.Periodic), 0.5)
+	exact, _ := generative.NewGaussian(p, g0)
+	held := freeEnsemble(t, l, 0.5, 400, 44)
+	times := []float64{0.1, 0.3, 0.6, 1}
+	d, err := DenoiseMSE(p, held, times, 7, []string{"exact", "noisy"}, exact, &noisyScore{g: exact, amp: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kl, klErr, _ := d.ShellKL(1)
+	lin, _, _ := d.ShellKLLin(1)
+	for k := range kl {
+		if !(kl[k] > 10*klErr[k]) {
+			t.Errorf("shell %d: KL %.4g ± %.2g, want clearly positive", k, kl[k], klErr[k])
+		}
+		if !(lin[k] < 0.01*kl[k]) {
+			t.Errorf("shell %d: linear part %.4g of KL %.4g, want < 1%%", k, lin[k], kl[k])
 		}
 	}
 }

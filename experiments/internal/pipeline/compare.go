@@ -162,23 +162,23 @@ func WorstShell(c *evaluate.Comparison) float64 {
 	return worst
 }
 
-// DenoiseShellBar returns the check that the score of the last denoiser
-// of d (against the first, the exact one) costs no shell more relative
-// entropy per mode than a Gaussian model with its spectrum off by tol on
-// that shell would: the worst shell's equivalent spectral error
-// (evaluate.DenoiseCurve.ShellKL) ≤ tol, the tolerance of the generated
+// DenoiseShellBar returns the check that the gain error of the last
+// denoiser of d (against the first, the exact one) costs no shell more
+// relative entropy per mode than a Gaussian model with its spectrum off by
+// tol on that shell would: the worst shell's equivalent spectral error
+// (evaluate.DenoiseCurve.ShellKLLin) ≤ tol, the tolerance of the generated
 // G(k) itself. A curve without the shell decomposition fails.
 func DenoiseShellBar(name string, d *evaluate.DenoiseCurve, tol float64) Check {
 	v, worst := math.NaN(), -1
 	if d != nil && d.Shell != nil {
-		_, _, delta := d.ShellKL(len(d.Names) - 1)
+		_, _, delta := d.ShellKLLin(len(d.Names) - 1)
 		for k, x := range delta {
 			if worst < 0 || x > v {
 				v, worst = x, k
 			}
 		}
 	}
-	rule := fmt.Sprintf("the score's error costs every momentum shell at most the relative entropy of a Gaussian with its spectrum %g%% off there (δ = 2√KL per mode)", 100*tol)
+	rule := fmt.Sprintf("the score's gain error costs every momentum shell at most the relative entropy of a Gaussian with its spectrum %g%% off there (δ = 2√KL per mode)", 100*tol)
 	if worst >= 0 {
 		rule += fmt.Sprintf("; worst shell %d (|k̂| = %.3g)", worst, d.Shell.Shells.KHat[worst])
 	}

@@ -231,6 +231,8 @@ func (o *Out) writeShellDenoise(g string, d *evaluate.DenoiseCurve) error {
 		{"score_shell_error_error", "1", "standard error of score_shell_error (delta method)", sd.ScoreErrErr[last]},
 		{"denoise_shell_kl_rate", "1", "relative entropy rate per mode ½βσ²E|s − s_reference|² of the score's error per shell (the integrand of the score-matching bound on KL)", sd.KLRate[last]},
 		{"denoise_shell_kl_rate_error", "1", "standard error of denoise_shell_kl_rate", sd.KLRateErr[last]},
+		{"denoise_shell_kl_linear_rate", "1", "the part of denoise_shell_kl_rate a gain error explains: the rate of the weighted least-squares fit x̂₀ − x̂₀_reference ≈ γ x̃_t, one γ per shell and time", sd.KLLin[last]},
+		{"denoise_shell_kl_linear_rate_error", "1", "standard error of denoise_shell_kl_linear_rate (delta method)", sd.KLLinErr[last]},
 	}
 	for _, a := range arrays {
 		flat := make([]float64, 0, len(a.v)*sd.Shells.Len())
@@ -242,14 +244,17 @@ func (o *Out) writeShellDenoise(g string, d *evaluate.DenoiseCurve) error {
 			return err
 		}
 	}
-	kl, klErr, delta := d.ShellKL(last)
+	kl, klErr, _ := d.ShellKL(last)
+	lin, linErr, delta := d.ShellKLLin(last)
 	for _, a := range []struct {
 		name, desc string
 		v          []float64
 	}{
 		{"denoise_shell_kl", "denoise_shell_kl_rate integrated over the recorded times (trapezoid): relative entropy per mode the score's error costs each shell", kl},
 		{"denoise_shell_kl_error", "standard error of denoise_shell_kl", klErr},
-		{"denoise_shell_equivalent", "equivalent spectral error 2√denoise_shell_kl: the relative spectrum error of a Gaussian model with the same relative entropy on the shell", delta},
+		{"denoise_shell_kl_linear", "the same for denoise_shell_kl_linear_rate: relative entropy per mode the score's gain error costs each shell", lin},
+		{"denoise_shell_kl_linear_error", "standard error of denoise_shell_kl_linear (cells combined as independent)", linErr},
+		{"denoise_shell_equivalent", "equivalent spectral error 2√denoise_shell_kl_linear: the relative spectrum error of a Gaussian model whose error costs the shell as much", delta},
 	} {
 		if _, err := o.F.Put(g+"/"+a.name, h5io.Spec{Units: "1", Description: a.desc, Dims: []string{"shell"}, Scales: []string{ShellScale}}, a.v); err != nil {
 			return err

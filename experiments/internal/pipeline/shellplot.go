@@ -69,7 +69,7 @@ func DenoiseShellPlot(path, title string, d *evaluate.DenoiseCurve, khat []float
 	pal.SetMin(lo)
 	pal.SetMax(hi)
 	p := plot.New()
-	_, _, delta := d.ShellKL(last)
+	_, _, delta := d.ShellKLLin(last)
 	worst, wk := 0.0, 0
 	for k, x := range delta {
 		if x > worst || math.IsInf(x, 1) {
