@@ -272,9 +272,10 @@ func (s *state) summary() error {
 			c.W2Spectral, c.W2SpectralNull, v)
 	}
 	w.Flush()
+	s.exactSummary(s.r.Stdout)
 	fmt.Fprintf(s.r.Stdout, "\nacceptance checks:\n")
 	var failed []string
-	for _, group := range []string{"flow", "gradflow", "inverse_rg_exact", "learned", "learned_white"} {
+	for _, group := range []string{"flow", "gradflow", "inverse_rg_exact", "learned", "learned_white", "exact"} {
 		failed = append(failed, pipeline.PrintChecks(s.r.Stdout, 42, s.checks[group])...)
 	}
 	for _, m := range s.methods {

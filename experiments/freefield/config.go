@@ -29,6 +29,7 @@ type Config struct {
 	Generate pipeline.Generate `mapstructure:"generate"`
 	White    White             `mapstructure:"white"`
 	DDPM     DDPM              `mapstructure:"ddpm"`
+	Exact    pipeline.Exact    `mapstructure:"exact"`
 	Denoise  struct {
 		Times int `mapstructure:"times" help:"flow times T(i/n)², i = 1 … n, of the denoising comparison of the learned models against the exact denoiser, per site and per momentum shell (dense at small t, where the short-wavelength shells are integrated out)"`
 	} `mapstructure:"denoise"`
@@ -80,6 +81,7 @@ func defaults() Config {
 	c.White = White{Enabled: true, Samples: 4096, Form: "gaussian"}
 	c.DDPM = DDPM{Enabled: true, Schedule: "linear", Length: 1000, Baseline: "white", Steps: 50, Samples: 1024, Spectral: true}
 	c.Denoise.Times = 16
+	c.Exact.Enabled = true
 	return c
 }
 

@@ -44,6 +44,7 @@ type state struct {
 	comps    map[string]*evaluate.Comparison
 	checks   map[string][]pipeline.Check
 	runner   *pipeline.Runner
+	exactRes map[string]*pipeline.ExactResult
 }
 
 func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
@@ -142,8 +143,14 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 			FullVariance: cfg.DDPM.Baseline == "measured",
 			Description:  "plain DDPM (" + cfg.DDPM.Schedule + " schedule, white noise) with the same network and training budget"})
 	}
+	// The exact inverse RG starts at the exact G_T: its path law is then
+	// the forward chain's, so its importance weights are constant.
+	s.methods[0].Start = proc.Spectrum(nil, g0, proc.T)
 	for _, m := range s.methods {
 		stages = append(stages, s.out.GenerateStage(s.runner, m, r.Seed))
+	}
+	if cfg.Exact.Enabled {
+		stages = append(stages, s.exactStages()...)
 	}
 	stages = append(stages,
 		pipeline.Stage{Name: "compare", Run: s.compareStage, Restore: s.restoreCompare},

@@ -28,6 +28,14 @@ type Method struct {
 	Index int
 	// FullVariance: see Generate.Sampler.
 	FullVariance bool
+	// Weigh, if not nil, makes the generate stage also write the log
+	// importance weight of every field against exp(−S) of Weigh to
+	// /generated/<name>/log_weights (generative.Sampler.GenerateWeighted;
+	// the fields are the same as without it). It needs FullVariance.
+	Weigh field.Action
+	// Start is the spectrum the sampler starts from at T (nil: the fixed
+	// point σ²; see generative.Sampler.Start).
+	Start []float64
 }
 
 // GenerateStage returns the stage that generates meth.Gen.Samples fields
@@ -46,6 +54,7 @@ func (o *Out) generate(ctx context.Context, run *Runner, meth *Method, seed uint
 	if err != nil {
 		return err
 	}
+	smp.Start = meth.Start
 	if err := o.F.CreateGroup(g, nil); err != nil {
 		return err
 	}
@@ -53,6 +62,7 @@ func (o *Out) generate(ctx context.Context, run *Runner, meth *Method, seed uint
 		"sampler": smp.Method.String(), "steps": int64(meth.Gen.Steps), "rho": meth.Gen.Rho,
 		"full_variance": smp.FullVariance, "model": meth.Model, "description": meth.Description,
 		"score_evaluations_per_sample": int64(smp.Evals()),
+		"start":                        startName(meth.Start),
 	}
 	for k, v := range attrs {
 		if err := o.F.SetAttr(g, k, v); err != nil {
@@ -62,6 +72,12 @@ func (o *Out) generate(ctx context.Context, run *Runner, meth *Method, seed uint
 	d, err := o.F.CreateDataset(g+"/fields", h5io.FieldSpec("sample", o.Lat.Dims(), "lattice units", "generated configurations ("+meth.Description+")"))
 	if err != nil {
 		return err
+	}
+	var lw *h5io.Dataset
+	if meth.Weigh != nil {
+		if lw, err = o.F.CreateDataset(g+"/log_weights", logWeightSpec); err != nil {
+			return err
+		}
 	}
 	done, batch, prev := 0, 0, 0.0
 	if c, ok := run.Restored(); ok && len(c.Ints["gen_done"]) == 1 {
@@ -78,6 +94,11 @@ func (o *Out) generate(ctx context.Context, run *Runner, meth *Method, seed uint
 			return err
 		}
 	}
+	if lw != nil && int64(done) != lw.Len() {
+		if err := lw.Truncate(int64(done)); err != nil {
+			return err
+		}
+	}
 	N, B := meth.Gen.Samples, meth.Gen.Batch
 	bar := run.R.Progress("generate "+meth.Name, int64(N), "samples")
 	bar.Update(int64(done))
@@ -85,12 +106,17 @@ func (o *Out) generate(ctx context.Context, run *Runner, meth *Method, seed uint
 	secs := func() float64 { return prev + time.Since(t0).Seconds() }
 	for done < N {
 		n := min(B, N-done)
-		e, err := smp.Generate(n, n, seed, rng.StageGenerate, uint64(meth.Index), uint64(batch))
+		e, w, err := generateBatch(smp, meth.Weigh, n, seed, rng.StageGenerate, uint64(meth.Index), uint64(batch))
 		if err != nil {
 			return err
 		}
 		if err := d.Append(e.Data); err != nil {
 			return err
+		}
+		if lw != nil {
+			if err := lw.Append(w); err != nil {
+				return err
+			}
 		}
 		done += n
 		batch++
@@ -109,6 +135,27 @@ func (o *Out) generate(ctx context.Context, run *Runner, meth *Method, seed uint
 		return err
 	}
 	return o.F.SetAttr(g, "samples_per_second", float64(N)/s)
+}
+
+func startName(s []float64) string {
+	if s == nil {
+		return "fixed point σ²"
+	}
+	return "the data's G_T"
+}
+
+// logWeightSpec is the layout of /generated/<name>/log_weights.
+var logWeightSpec = h5io.Spec{Dtype: h5io.Float64, Shape: []int64{0}, Extendible: true, Units: "1", Dims: []string{"sample"},
+	Description: "log importance weight log w = −S(φ) + Σ log f − log q of each generated field against exp(−S): the sampler's path density q against the forward chain's transitions f (docs/exact.md); E[w] = Z"}
+
+// generateBatch draws one batch of n fields, with their log-weights
+// against exp(−S) of a when a is not nil.
+func generateBatch(smp *generative.Sampler, a field.Action, n int, seed uint64, path ...uint64) (*field.Ensemble, []float64, error) {
+	if a == nil {
+		e, err := smp.Generate(n, n, seed, path...)
+		return e, nil, err
+	}
+	return smp.GenerateWeighted(a, n, n, seed, path...)
 }
 
 // ReadGenerated reads the fields of /generated/<name>.

@@ -1,0 +1,239 @@
+// Copyright ©2026 The rgflow Authors. All rights reserved.
+
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+
+	"rgflow/field"
+	"rgflow/generative"
+	"rgflow/internal/h5io"
+	"rgflow/internal/rng"
+)
+
+// Exact is the `exact:` section: exact sampling from a generator by its
+// importance weights (docs/exact.md).
+type Exact struct {
+	Enabled bool `mapstructure:"enabled" help:"weigh the fields of every ancestral full-variance generator against exp(−S) (path-space importance weights): ESS/N, var log w, the free energy −log Z/V, and the reweighted (importance-resampled) and independence-Metropolis ensembles, compared with the reference like every generated ensemble"`
+}
+
+// Stream labels of the exact stage under rng.StageEvaluate: then the
+// method's index, then one of exactResample, exactIMH.
+const (
+	exactStream   uint64 = 0x6578616374 // "exact"
+	exactResample uint64 = 0
+	exactIMH      uint64 = 1
+)
+
+// Derived ensembles of a weighted method: /generated/<name><suffix>.
+const (
+	ReweightedSuffix = "_reweighted"
+	IMHSuffix        = "_imh"
+)
+
+// ExactResult is what the weights of one generator say.
+type ExactResult struct {
+	Name string
+	N    int
+	// ESS is Kish's ESS/N; VarLogW the variance of log w.
+	ESS, VarLogW float64
+	// LogZ ± LogZErr is log Ẑ = log mean w; FreeEnergy ± FreeEnergyErr
+	// is −log Ẑ/V; Closed is the closed-form −log Z/V (NaN if unknown).
+	LogZ, LogZErr, FreeEnergy, FreeEnergyErr, Closed float64
+	// Spread is max_i |log w_i − mean|/|mean|: 0 for constant weights.
+	Spread float64
+	// Acceptance of the IMH chain over the fields in generation order,
+	// and the Γ-method τ_int of its S/V and |M| series.
+	Acceptance            float64
+	TauIntS, TauIntErrS   float64
+	TauIntAbsM, TauIntErr float64
+}
+
+// Derived returns the methods of the reweighted and IMH ensembles of a
+// weighted method m, for the comparison stage: same process and sampler
+// settings, their own evaluation streams (index m.Index + 100, + 200).
+func Derived(m *Method) []*Method {
+	return []*Method{
+		{Name: m.Name + ReweightedSuffix, Proc: m.Proc, Gen: m.Gen, Model: m.Model, Index: m.Index + 100, FullVariance: m.FullVariance,
+			Description: "importance resampling of " + m.Name + " by its weights against exp(−S) (systematic resampling, repeats adjacent)"},
+		{Name: m.Name + IMHSuffix, Proc: m.Proc, Gen: m.Gen, Model: m.Model, Index: m.Index + 200, FullVariance: m.FullVariance,
+			Description: "independence Metropolis–Hastings chain over the fields of " + m.Name + " in generation order, exact for exp(−S)"},
+	}
+}
+
+// ExactStage returns the stage that reads /generated/<m.Name>/fields and
+// log_weights, computes ExactResult (closed is the closed-form −log Z/V,
+// NaN if unknown) and writes it to /exact/<m.Name>, and writes the
+// reweighted and IMH ensembles as /generated/<m.Name>_reweighted and
+// _imh. done receives the result (also on Restore, which writes nothing).
+func (o *Out) ExactStage(m *Method, act field.Action, seed uint64, closed float64, done func(*ExactResult)) Stage {
+	run := func(write bool) error {
+		r, resampled, chain, err := o.exact(m, act, seed, closed)
+		if err != nil {
+			return err
+		}
+		if write {
+			if err := o.writeExact(m, r, resampled, chain); err != nil {
+				return err
+			}
+		}
+		if done != nil {
+			done(r)
+		}
+		return nil
+	}
+	return Stage{Name: "exact " + m.Name,
+		Run:     func(context.Context) error { return run(true) },
+		Restore: func(context.Context) error { return run(false) }}
+}
+
+// exact computes the result and the index sequences of the resampled and
+// IMH ensembles.
+func (o *Out) exact(m *Method, act field.Action, seed uint64, closed float64) (*ExactResult, []int, *generative.IMH, error) {
+	e, err := o.ReadGenerated(m.Name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	lw := make([]float64, e.Len())
+	d, err := o.F.OpenDataset("/generated/" + m.Name + "/log_weights")
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("pipeline: exact %s: %w", m.Name, err)
+	}
+	if _, err := d.Read(lw); err != nil {
+		return nil, nil, nil, fmt.Errorf("pipeline: exact %s: %w", m.Name, err)
+	}
+	w, err := generative.NewWeights(lw)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("pipeline: exact %s: %w", m.Name, err)
+	}
+	V := e.Lat.Volume()
+	r := &ExactResult{Name: m.Name, N: e.Len(), ESS: w.ESS(), VarLogW: w.VarLogW(), Closed: closed}
+	r.LogZ, r.LogZErr = w.LogZ()
+	r.FreeEnergy, r.FreeEnergyErr = w.FreeEnergy(V)
+	mean := 0.0
+	for _, v := range lw {
+		mean += v / float64(len(lw))
+	}
+	for _, v := range lw {
+		r.Spread = math.Max(r.Spread, math.Abs(v-mean)/math.Abs(mean))
+	}
+	chain, err := generative.NewIMH(lw, rng.NewRand(seed, rng.StageEvaluate, exactStream, uint64(m.Index), exactIMH))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r.Acceptance = chain.Acceptance()
+	sv, am := make([]float64, e.Len()), make([]float64, e.Len())
+	for i := range sv {
+		phi := e.Field(i)
+		sv[i] = act.Action(phi) / float64(V)
+		s := 0.0
+		for _, x := range phi {
+			s += x
+		}
+		am[i] = math.Abs(s / float64(V))
+	}
+	// A chain that rejects long runs may be too short for the window;
+	// ErrShortSeries still comes with the maximal-window estimate, which
+	// is what there is to report.
+	if est, err := chain.Mean(sv); err == nil || err == field.ErrShortSeries {
+		r.TauIntS, r.TauIntErrS = est.TauInt, est.TauIntErr
+	}
+	if est, err := chain.Mean(am); err == nil || err == field.ErrShortSeries {
+		r.TauIntAbsM, r.TauIntErr = est.TauInt, est.TauIntErr
+	}
+	res := Systematic(w.Normalized(nil), rng.NewRand(seed, rng.StageEvaluate, exactStream, uint64(m.Index), exactResample).Float64())
+	return r, res, chain, nil
+}
+
+// Systematic returns the indices of systematic resampling (Kitagawa 1996)
+// of len(p) draws from the normalised weights p with the one uniform u in
+// [0, 1): index i appears ⌊Np_i⌋ or ⌈Np_i⌉ times, in increasing order, so
+// repeats are adjacent.
+func Systematic(p []float64, u float64) []int {
+	n := len(p)
+	out := make([]int, 0, n)
+	c := 0.0
+	i := 0
+	for k := 0; k < n; k++ {
+		x := (float64(k) + u) / float64(n)
+		for i < n-1 && c+p[i] <= x {
+			c += p[i]
+			i++
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// writeExact writes /exact/<name> and the two derived ensembles.
+func (o *Out) writeExact(m *Method, r *ExactResult, resampled []int, chain *generative.IMH) error {
+	e, err := o.ReadGenerated(m.Name)
+	if err != nil {
+		return err
+	}
+	attrs := map[string]any{
+		"description":                "exact sampling from " + m.Name + " by its path-space importance weights (docs/exact.md)",
+		"n":                          int64(r.N),
+		"ess_fraction":               r.ESS,
+		"var_log_w":                  r.VarLogW,
+		"log_z":                      r.LogZ,
+		"log_z_error":                r.LogZErr,
+		"free_energy":                r.FreeEnergy,
+		"free_energy_error":          r.FreeEnergyErr,
+		"free_energy_closed_form":    r.Closed,
+		"log_w_spread":               r.Spread,
+		"imh_acceptance":             r.Acceptance,
+		"imh_tau_int_action_density": r.TauIntS, "imh_tau_int_action_density_error": r.TauIntErrS,
+		"imh_tau_int_abs_m": r.TauIntAbsM, "imh_tau_int_abs_m_error": r.TauIntErr,
+		"distinct_resampled": int64(distinct(resampled)),
+	}
+	if err := o.F.CreateGroup("/exact/"+m.Name, attrs); err != nil {
+		return err
+	}
+	for _, x := range []struct {
+		suffix, desc string
+		idx          []int
+	}{
+		{ReweightedSuffix, "importance resampling of /generated/" + m.Name + " by its weights (systematic; repeats adjacent)", resampled},
+		{IMHSuffix, "independence Metropolis–Hastings chain over /generated/" + m.Name + " (generation order)", chain.Index},
+	} {
+		g := "/generated/" + m.Name + x.suffix
+		if err := o.F.CreateGroup(g, map[string]any{"description": x.desc, "source": "/generated/" + m.Name,
+			"n_distinct": int64(distinct(x.idx)), "model": m.Model, "sampler": "exact"}); err != nil {
+			return err
+		}
+		d := field.NewEnsemble(e.Lat, len(x.idx))
+		V := e.Lat.Volume()
+		for k, i := range x.idx {
+			copy(d.Data[k*V:(k+1)*V], e.Field(i))
+		}
+		if err := o.WriteFields(g+"/fields", d, x.desc); err != nil {
+			return err
+		}
+		idx := make([]int64, len(x.idx))
+		for k, i := range x.idx {
+			idx[k] = int64(i)
+		}
+		if _, err := o.F.Put(g+"/source_index", h5io.Spec{Units: "1", Dims: []string{"draw"},
+			Description: "index into /generated/" + m.Name + "/fields of each field"}, idx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// distinct returns the number of distinct values of idx.
+func distinct(idx []int) int {
+	s := append([]int(nil), idx...)
+	sort.Ints(s)
+	n := 0
+	for k, v := range s {
+		if k == 0 || v != s[k-1] {
+			n++
+		}
+	}
+	return n
+}
