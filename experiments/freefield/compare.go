@@ -272,7 +272,7 @@ func (s *state) summary() error {
 			c.W2Spectral, c.W2SpectralNull, v)
 	}
 	w.Flush()
-	s.exactSummary(s.r.Stdout)
+	pipeline.PrintExact(s.r.Stdout, s.methods, s.exactRes)
 	fmt.Fprintf(s.r.Stdout, "\nacceptance checks:\n")
 	var failed []string
 	for _, group := range []string{"flow", "gradflow", "inverse_rg_exact", "learned", "learned_white", "exact"} {

@@ -4,8 +4,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"math"
 
 	"rgflow/experiments/internal/pipeline"
@@ -22,28 +20,16 @@ const (
 // exactStages marks every ancestral full-variance method for weighing,
 // returns the exact stages that follow the generate stages, and appends
 // the reweighted and IMH ensembles to s.methods for the compare stage.
+// The target is the free field, whose −log Z/V has a closed form.
 func (s *state) exactStages() []pipeline.Stage {
 	V := float64(s.lat.Volume())
-	closed := -generative.GaussianLogZ(s.proc, s.g0) / V
 	s.exactRes = map[string]*pipeline.ExactResult{}
-	var stages []pipeline.Stage
-	var derived []*pipeline.Method
-	for _, m := range s.methods {
-		if !m.FullVariance || m.Gen.Method != generative.Ancestral.String() {
-			continue
-		}
-		m.Weigh = s.act
-		c := closed
-		if m.Proc != s.proc {
-			// Another process, the same target: the closed form holds.
-			c = -generative.GaussianLogZ(m.Proc, mustFree(m.Proc, s.cfg.Field.M2)) / V
-		}
-		stages = append(stages, s.out.ExactStage(m, s.act, s.r.Seed, c, func(r *pipeline.ExactResult) { s.exactRes[r.Name] = r }))
-		derived = append(derived, pipeline.Derived(m)...)
+	closed := func(m *pipeline.Method) float64 {
+		return -generative.GaussianLogZ(m.Proc, mustFree(m.Proc, s.cfg.Field.M2)) / V
 	}
+	stages, derived := s.out.ExactStages(s.methods, s.act, s.r.Seed, closed, func(r *pipeline.ExactResult) { s.exactRes[r.Name] = r })
 	s.methods = append(s.methods, derived...)
-	stages = append(stages, pipeline.Stage{Name: "exact checks", Run: s.exactChecksStage(true), Restore: s.exactChecksStage(false)})
-	return stages
+	return append(stages, pipeline.Stage{Name: "exact checks", Run: s.exactChecksStage(true), Restore: s.exactChecksStage(false)})
 }
 
 // exactChecks are the acceptance checks of exact sampling.
@@ -71,21 +57,5 @@ func (s *state) exactChecksStage(write bool) func(context.Context) error {
 		}
 		_, err := s.out.WriteChecks("exact", s.checks["exact"])
 		return err
-	}
-}
-
-// exactSummary prints the table of exact sampling.
-func (s *state) exactSummary(w io.Writer) {
-	if len(s.exactRes) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "\nexact sampling (importance weights against exp(−S)):\n")
-	fmt.Fprintf(w, "  %-18s %8s %10s %24s %12s %10s %8s\n", "generator", "ESS/N", "var log w", "−log Z/V", "closed form", "IMH acc.", "τ_int S")
-	for _, m := range s.methods {
-		r := s.exactRes[m.Name]
-		if r == nil {
-			continue
-		}
-		fmt.Fprintf(w, "  %-18s %8.4f %10.3g %13.7f ± %8.2g %12.7f %10.4f %8.3g\n", r.Name, r.ESS, r.VarLogW, r.FreeEnergy, r.FreeEnergyErr, r.Closed, r.Acceptance, r.TauIntS)
 	}
 }

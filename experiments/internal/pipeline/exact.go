@@ -5,6 +5,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 
@@ -61,6 +62,48 @@ func Derived(m *Method) []*Method {
 			Description: "importance resampling of " + m.Name + " by its weights against exp(−S) (systematic resampling, repeats adjacent)"},
 		{Name: m.Name + IMHSuffix, Proc: m.Proc, Gen: m.Gen, Model: m.Model, Index: m.Index + 200, FullVariance: m.FullVariance,
 			Description: "independence Metropolis–Hastings chain over the fields of " + m.Name + " in generation order, exact for exp(−S)"},
+	}
+}
+
+// Weighable reports whether m's sampler has importance weights: the
+// ancestral method with full variance (its last step has a density).
+func Weighable(m *Method) bool {
+	return m.FullVariance && m.Gen.Method == generative.Ancestral.String()
+}
+
+// ExactStages marks every weighable method of methods for weighing against
+// act (Method.Weigh) and returns the exact stages, to follow the generate
+// stages, and the derived reweighted and IMH methods, to be compared.
+// closed returns the closed-form −log Z/V of a method's target (NaN if
+// unknown); done receives every result (see ExactStage).
+func (o *Out) ExactStages(methods []*Method, act field.Action, seed uint64, closed func(*Method) float64, done func(*ExactResult)) ([]Stage, []*Method) {
+	var stages []Stage
+	var derived []*Method
+	for _, m := range methods {
+		if !Weighable(m) {
+			continue
+		}
+		m.Weigh = act
+		stages = append(stages, o.ExactStage(m, act, seed, closed(m), done))
+		derived = append(derived, Derived(m)...)
+	}
+	return stages, derived
+}
+
+// PrintExact prints the table of exact sampling of the results res, in
+// the order of methods.
+func PrintExact(w io.Writer, methods []*Method, res map[string]*ExactResult) {
+	if len(res) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nexact sampling (importance weights against exp(−S)):\n")
+	fmt.Fprintf(w, "  %-18s %8s %10s %24s %12s %10s %8s\n", "generator", "ESS/N", "var log w", "−log Z/V", "closed form", "IMH acc.", "τ_int S")
+	for _, m := range methods {
+		r := res[m.Name]
+		if r == nil {
+			continue
+		}
+		fmt.Fprintf(w, "  %-18s %8.4f %10.3g %13.7f ± %8.2g %12.7f %10.4f %8.3g\n", r.Name, r.ESS, r.VarLogW, r.FreeEnergy, r.FreeEnergyErr, r.Closed, r.Acceptance, r.TauIntS)
 	}
 }
 
