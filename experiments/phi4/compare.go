@@ -245,6 +245,7 @@ func (s *state) summary() error {
 		w.Flush()
 	}
 	s.printScans()
+	pipeline.PrintExact(s.r.Stdout, s.methods, s.exactRes)
 	judged := s.cfg.judged()
 	fmt.Fprintf(s.r.Stdout, "\nacceptance bars (judged on %s (bars.ensemble = %s); the other rows are shown beside it):\n", judged, s.cfg.Bars.Ensemble)
 	var failed []string

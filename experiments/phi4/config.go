@@ -28,6 +28,7 @@ type Config struct {
 	Train     pipeline.Train    `mapstructure:"train"`
 	Generate  pipeline.Generate `mapstructure:"generate"`
 	Refine    pipeline.Refine   `mapstructure:"refine"`
+	Exact     pipeline.Exact    `mapstructure:"exact"`
 	Bars      Bars              `mapstructure:"bars"`
 	Denoise   struct {
 		Times int `mapstructure:"times" help:"flow times of the denoising-error curve (evenly spaced in (0, T])"`
@@ -136,6 +137,7 @@ func defaults() Config {
 	// critical learned ensemble to relax, short enough that ⟨|M|⟩, χ and U₄
 	// stay where the generator put them.
 	c.Refine = pipeline.Refine{Method: "mala", Time: 2, Step: 0.01, Scan: []float64{0.05, 0.1, 0.25, 0.5, 1}}
+	c.Exact.Enabled = true
 	// The bars judge the learned sampler with its exact corrector: the
 	// network alone leaves the action density off by several standard
 	// errors, and the short MALA flow that follows repairs that without

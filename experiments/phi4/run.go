@@ -59,6 +59,8 @@ type state struct {
 	// scans are the refinement scans (refine stage) by refined method.
 	scans  map[string]*refineScan
 	runner *pipeline.Runner
+	// exactRes are the results of exact sampling by generator.
+	exactRes map[string]*pipeline.ExactResult
 }
 
 // Ensemble groups in the file.
@@ -142,7 +144,12 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 	for i, m := range refined {
 		stages = append(stages, s.refineStage(s.methods[i], m))
 	}
+	var exact []pipeline.Stage
+	if cfg.Exact.Enabled {
+		exact = s.exactStages()
+	}
 	s.methods = append(s.methods, refined...)
+	stages = append(stages, exact...)
 	stages = append(stages,
 		pipeline.Stage{Name: "compare", Run: s.compareStage, Restore: s.restoreCompare},
 		pipeline.Stage{Name: "report", Run: s.reportStage},

@@ -236,16 +236,22 @@ func (o *Out) writeExact(m *Method, r *ExactResult, resampled []int, chain *gene
 	if err := o.F.CreateGroup("/exact/"+m.Name, attrs); err != nil {
 		return err
 	}
+	var rate float64
+	if err := o.F.Attr("/generated/"+m.Name, "samples_per_second", &rate); err != nil {
+		return err
+	}
 	for _, x := range []struct {
 		suffix, desc string
 		idx          []int
+		rate         float64
 	}{
-		{ReweightedSuffix, "importance resampling of /generated/" + m.Name + " by its weights (systematic; repeats adjacent)", resampled},
-		{IMHSuffix, "independence Metropolis–Hastings chain over /generated/" + m.Name + " (generation order)", chain.Index},
+		{ReweightedSuffix, "importance resampling of /generated/" + m.Name + " by its weights (systematic; repeats adjacent)", resampled, rate * r.ESS},
+		{IMHSuffix, "independence Metropolis–Hastings chain over /generated/" + m.Name + " (generation order)", chain.Index, rate / math.Max(2*r.TauIntS, 1)},
 	} {
 		g := "/generated/" + m.Name + x.suffix
 		if err := o.F.CreateGroup(g, map[string]any{"description": x.desc, "source": "/generated/" + m.Name,
-			"n_distinct": int64(distinct(x.idx)), "model": m.Model, "sampler": "exact"}); err != nil {
+			"n_distinct": int64(distinct(x.idx)), "model": m.Model, "sampler": "exact",
+			"samples_per_second": x.rate, "samples_per_second_rule": "effective samples/s: the source's generation rate × ESS/N (reweighted) or ÷ 2τ_int of S/V along the chain (IMH, at least 1)"}); err != nil {
 			return err
 		}
 		d := field.NewEnsemble(e.Lat, len(x.idx))
