@@ -19,7 +19,8 @@ const (
 
 // exactStages marks every ancestral full-variance method for weighing,
 // returns the exact stages that follow the generate stages, and appends
-// the reweighted and IMH ensembles to s.methods for the compare stage.
+// the reweighted and IMH ensembles of the learned ones to s.methods for
+// the compare stage.
 // The target is the free field, whose −log Z/V has a closed form.
 func (s *state) exactStages() []pipeline.Stage {
 	V := float64(s.lat.Volume())
@@ -27,7 +28,10 @@ func (s *state) exactStages() []pipeline.Stage {
 	closed := func(m *pipeline.Method) float64 {
 		return -generative.GaussianLogZ(m.Proc, mustFree(m.Proc, s.cfg.Field.M2)) / V
 	}
-	stages, derived := s.out.ExactStages(s.methods, s.act, s.r.Seed, closed, func(r *pipeline.ExactResult) { s.exactRes[r.Name] = r })
+	// The exact score's weights are constant: its reweighted and IMH
+	// ensembles would be its own fields again.
+	learned := func(m *pipeline.Method) bool { return m.Model != "" }
+	stages, derived := s.out.ExactStages(s.methods, s.act, s.r.Seed, closed, learned, func(r *pipeline.ExactResult) { s.exactRes[r.Name] = r })
 	s.methods = append(s.methods, derived...)
 	return append(stages, pipeline.Stage{Name: "exact checks", Run: s.exactChecksStage(true), Restore: s.exactChecksStage(false)})
 }

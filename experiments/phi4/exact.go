@@ -19,6 +19,7 @@ func (s *state) exactStages() []pipeline.Stage {
 	s.exactRes = map[string]*pipeline.ExactResult{}
 	stages, derived := s.out.ExactStages(s.methods, s.act, s.r.Seed,
 		func(*pipeline.Method) float64 { return math.NaN() },
+		func(*pipeline.Method) bool { return true },
 		func(r *pipeline.ExactResult) { s.exactRes[r.Name] = r })
 	s.methods = append(s.methods, derived...)
 	return stages

@@ -73,10 +73,11 @@ func Weighable(m *Method) bool {
 
 // ExactStages marks every weighable method of methods for weighing against
 // act (Method.Weigh) and returns the exact stages, to follow the generate
-// stages, and the derived reweighted and IMH methods, to be compared.
-// closed returns the closed-form −log Z/V of a method's target (NaN if
-// unknown); done receives every result (see ExactStage).
-func (o *Out) ExactStages(methods []*Method, act field.Action, seed uint64, closed func(*Method) float64, done func(*ExactResult)) ([]Stage, []*Method) {
+// stages, and the derived reweighted and IMH methods of those for which
+// derive is true, to be compared. closed returns the closed-form −log Z/V
+// of a method's target (NaN if unknown); done receives every result (see
+// ExactStage).
+func (o *Out) ExactStages(methods []*Method, act field.Action, seed uint64, closed func(*Method) float64, derive func(*Method) bool, done func(*ExactResult)) ([]Stage, []*Method) {
 	var stages []Stage
 	var derived []*Method
 	for _, m := range methods {
@@ -84,8 +85,11 @@ func (o *Out) ExactStages(methods []*Method, act field.Action, seed uint64, clos
 			continue
 		}
 		m.Weigh = act
-		stages = append(stages, o.ExactStage(m, act, seed, closed(m), done))
-		derived = append(derived, Derived(m)...)
+		d := derive(m)
+		stages = append(stages, o.ExactStage(m, act, seed, closed(m), d, done))
+		if d {
+			derived = append(derived, Derived(m)...)
+		}
 	}
 	return stages, derived
 }
@@ -109,17 +113,18 @@ func PrintExact(w io.Writer, methods []*Method, res map[string]*ExactResult) {
 
 // ExactStage returns the stage that reads /generated/<m.Name>/fields and
 // log_weights, computes ExactResult (closed is the closed-form −log Z/V,
-// NaN if unknown) and writes it to /exact/<m.Name>, and writes the
+// NaN if unknown) and writes it to /exact/<m.Name>, and, with derive, the
 // reweighted and IMH ensembles as /generated/<m.Name>_reweighted and
-// _imh. done receives the result (also on Restore, which writes nothing).
-func (o *Out) ExactStage(m *Method, act field.Action, seed uint64, closed float64, done func(*ExactResult)) Stage {
+// _imh (their source_index into the source's fields; ReadGenerated reads
+// them). done receives the result (also on Restore, which writes nothing).
+func (o *Out) ExactStage(m *Method, act field.Action, seed uint64, closed float64, derive bool, done func(*ExactResult)) Stage {
 	run := func(write bool) error {
 		r, resampled, chain, err := o.exact(m, act, seed, closed)
 		if err != nil {
 			return err
 		}
 		if write {
-			if err := o.writeExact(m, r, resampled, chain); err != nil {
+			if err := o.writeExact(m, r, resampled, chain, derive); err != nil {
 				return err
 			}
 		}
@@ -212,11 +217,7 @@ func Systematic(p []float64, u float64) []int {
 }
 
 // writeExact writes /exact/<name> and the two derived ensembles.
-func (o *Out) writeExact(m *Method, r *ExactResult, resampled []int, chain *generative.IMH) error {
-	e, err := o.ReadGenerated(m.Name)
-	if err != nil {
-		return err
-	}
+func (o *Out) writeExact(m *Method, r *ExactResult, resampled []int, chain *generative.IMH, derive bool) error {
 	attrs := map[string]any{
 		"description":                "exact sampling from " + m.Name + " by its path-space importance weights (docs/exact.md)",
 		"n":                          int64(r.N),
@@ -236,6 +237,9 @@ func (o *Out) writeExact(m *Method, r *ExactResult, resampled []int, chain *gene
 	if err := o.F.CreateGroup("/exact/"+m.Name, attrs); err != nil {
 		return err
 	}
+	if !derive {
+		return nil
+	}
 	var rate float64
 	if err := o.F.Attr("/generated/"+m.Name, "samples_per_second", &rate); err != nil {
 		return err
@@ -254,24 +258,50 @@ func (o *Out) writeExact(m *Method, r *ExactResult, resampled []int, chain *gene
 			"samples_per_second": x.rate, "samples_per_second_rule": "effective samples/s: the source's generation rate × ESS/N (reweighted) or ÷ 2τ_int of S/V along the chain (IMH, at least 1)"}); err != nil {
 			return err
 		}
-		d := field.NewEnsemble(e.Lat, len(x.idx))
-		V := e.Lat.Volume()
-		for k, i := range x.idx {
-			copy(d.Data[k*V:(k+1)*V], e.Field(i))
-		}
-		if err := o.WriteFields(g+"/fields", d, x.desc); err != nil {
-			return err
-		}
 		idx := make([]int64, len(x.idx))
 		for k, i := range x.idx {
 			idx[k] = int64(i)
 		}
 		if _, err := o.F.Put(g+"/source_index", h5io.Spec{Units: "1", Dims: []string{"draw"},
-			Description: "index into /generated/" + m.Name + "/fields of each field"}, idx); err != nil {
+			Description: "the ensemble: index into /generated/" + m.Name + "/fields of each of its fields (read with pipeline.Out.ReadGenerated)"}, idx); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// readDerived reads the derived ensemble /generated/<name> through its
+// source_index; ok is false if name is not a derived ensemble.
+func (o *Out) readDerived(name string) (e *field.Ensemble, ok bool, err error) {
+	g := "/generated/" + name
+	if has, err := o.F.Exists(g + "/source_index"); err != nil || !has {
+		return nil, false, err
+	}
+	var src string
+	if err := o.F.Attr(g, "source", &src); err != nil {
+		return nil, true, err
+	}
+	d, err := o.F.OpenDataset(g + "/source_index")
+	if err != nil {
+		return nil, true, err
+	}
+	idx := make([]int64, d.Len())
+	if _, err := d.Read(idx); err != nil {
+		return nil, true, err
+	}
+	s, err := o.ReadFields(src + "/fields")
+	if err != nil {
+		return nil, true, fmt.Errorf("pipeline: derived ensemble %s: %w", name, err)
+	}
+	V := s.Lat.Volume()
+	e = field.NewEnsemble(s.Lat, len(idx))
+	for k, i := range idx {
+		if i < 0 || int(i) >= s.Len() {
+			return nil, true, fmt.Errorf("pipeline: derived ensemble %s: source index %d of field %d outside the %d fields of %s", name, i, k, s.Len(), src)
+		}
+		copy(e.Data[k*V:(k+1)*V], s.Field(int(i)))
+	}
+	return e, true, nil
 }
 
 // distinct returns the number of distinct values of idx.

@@ -158,8 +158,13 @@ func generateBatch(smp *generative.Sampler, a field.Action, n int, seed uint64, 
 	return smp.GenerateWeighted(a, n, n, seed, path...)
 }
 
-// ReadGenerated reads the fields of /generated/<name>.
+// ReadGenerated reads the fields of /generated/<name>; an ensemble
+// derived by exact sampling (ReweightedSuffix, IMHSuffix) is read through
+// its source_index from its source's fields.
 func (o *Out) ReadGenerated(name string) (*field.Ensemble, error) {
+	if e, ok, err := o.readDerived(name); ok || err != nil {
+		return e, err
+	}
 	e, err := o.ReadFields("/generated/" + name + "/fields")
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: generated ensemble %s: %w", name, err)
