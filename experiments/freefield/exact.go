@@ -21,8 +21,8 @@ const (
 
 // exactStages marks every ancestral full-variance method for weighing,
 // returns the exact stages that follow the generate stages, and appends
-// the reweighted and IMH ensembles of the learned ones to s.methods for
-// the compare stage.
+// the reweighted and IMH ensembles of the learned generator to s.methods
+// for the compare stage.
 // The target is the free field, whose −log Z/V has a closed form.
 func (s *state) exactStages() []pipeline.Stage {
 	V := float64(s.lat.Volume())
@@ -31,8 +31,10 @@ func (s *state) exactStages() []pipeline.Stage {
 		return -generative.GaussianLogZ(m.Proc, mustFree(m.Proc, s.cfg.Field.M2)) / V
 	}
 	// The exact score's weights are constant: its reweighted and IMH
-	// ensembles would be its own fields again.
-	learned := func(m *pipeline.Method) bool { return m.Model != "" }
+	// ensembles would be its own fields again. The other learned models
+	// are weighed and reported; only learned's derived ensembles are
+	// compared, which keeps the compare stage within the main job's time.
+	learned := func(m *pipeline.Method) bool { return m.Name == "learned" }
 	stages, derived := s.out.ExactStages(s.methods, s.act, s.r.Seed, closed, learned, func(r *pipeline.ExactResult) { s.exactRes[r.Name] = r })
 	s.methods = append(s.methods, derived...)
 	return append(stages, pipeline.Stage{Name: "exact checks", Run: s.exactChecksStage(true), Restore: s.exactChecksStage(false)})
