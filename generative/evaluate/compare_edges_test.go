@@ -113,3 +113,35 @@ func TestCleanComparisonWarnsNothing(t *testing.T) {
 		t.Errorf("warnings on a clean comparison: %q", c.Warnings)
 	}
 }
+
+// TestNullYardstickScale: the null distances between halves of the
+// reference (sizes ⌊n/2⌋ and ⌈n/2⌉) are rescaled to the sizes compared,
+// W₂ by √s and KL by s with s = (1/n_ref + 1/n_gen)/(1/a + 1/b): at
+// n_ref = 41 and n_gen = 13, s = (1/41 + 1/13)/(1/20 + 1/21).
+func TestNullYardstickScale(t *testing.T) {
+	l := lattice.MustNew(4, 4)
+	a, err := field.NewFree(l, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	corr := field.NewCorrelator(l)
+	dirs := [][]float64{make([]float64, l.Volume())}
+	dirs[0][3] = 1
+	pr := measureAll(freeEnsemble(t, l, 0.5, 41, 1), a, corr, dirs)
+	pg := measureAll(freeEnsemble(t, l, 0.5, 13, 2), a, corr, dirs)
+	cfg := CompareConfig{Action: a, Splits: 3, Blocks: 4}
+	var c Comparison
+	c.fillDistances(pr, pg, l.HalfWeights(), cfg, rng.NewRand(5, rng.StageEvaluate, 0))
+	null := nullDistances(pr, l.HalfWeights(), cfg.Splits, cfg.Blocks, true, rng.NewRand(5, rng.StageEvaluate, 0))
+	s := (1.0/41 + 1.0/13) / (1.0/20 + 1.0/21)
+	for _, x := range []struct {
+		name      string
+		got, want float64
+	}{{"W₂ spectral", c.W2SpectralNull, null.spec * math.Sqrt(s)}, {"W₂ of M", c.W2MNull, null.m * math.Sqrt(s)},
+		{"W₂ of S/V", c.W2ActionNull, null.s * math.Sqrt(s)}, {"sliced W₂", c.SlicedW2Null, null.sliced * math.Sqrt(s)},
+		{"KL", c.KLGaussNull, null.kl * s}} {
+		if !(x.want > 0) || math.Abs(x.got-x.want) > 1e-14*x.want {
+			t.Errorf("%s null: %v, want %v", x.name, x.got, x.want)
+		}
+	}
+}
