@@ -134,6 +134,9 @@ func TestSignZOfOppositeSectors(t *testing.T) {
 	if c.RefSign != 0.5 || math.Abs(c.GenSign+250.0/300) > 1e-15 || !(c.SignZ < -5) {
 		t.Errorf("⟨sign M⟩ %v and %v, z %v; want 0.5, −0.8333 and z < −5", c.RefSign, c.GenSign, c.SignZ)
 	}
+	if z := (c.GenSign - c.RefSign) / math.Hypot(c.RefSignErr, c.GenSignErr); math.Abs(c.SignZ-z) > 1e-12*math.Abs(z) {
+		t.Errorf("z of ⟨sign M⟩ %v, want (gen − ref)/√(σ_ref² + σ_gen²) = %v", c.SignZ, z)
+	}
 	if s, err := signMean([]float64{0, 0, 1, -1, 0, 2}, 2); err == nil && s.Value != 1.0/6 {
 		t.Errorf("⟨sign M⟩ with zeros: %v, want 1/6", s.Value)
 	}
