@@ -49,12 +49,22 @@ func TestHistogramByDefinition(t *testing.T) {
 		mr3 = append(mr3, float64(10*(i/96)))
 		mg3 = append(mg3, float64(10*(i/94)))
 	}
+	// ref4: 0, 1, …, 599; gen4: 0.5, 1.5, …, 399.5. 1000 pooled values:
+	// the order statistics ⌊0.001·999⌋ = 0 and ⌊0.999·999⌋ = 998 are 0
+	// and 598 (the indices use n − 1, not n + 1: ⌊1.001⌋ = 1).
+	var mr4, mg4 []float64
+	for i := range 600 {
+		mr4 = append(mr4, float64(i))
+	}
+	for i := range 400 {
+		mg4 = append(mg4, float64(i)+0.5)
+	}
 	for _, tc := range []struct {
 		mr, mg     []float64
 		lo, hi     float64
 		bins       int
 		tauR, tauG float64
-	}{{mr, mg, 0, 298, 7, 1, 1}, {mr, mg, 0, 298, 12, 1.5, 2}, {mr, mg, 0, 298, 3, 1, 1}, {mr2, mg2, 1, 1196, 9, 1, 1}, {mr3, mg3, 0, 10, 2, 1, 1}} {
+	}{{mr, mg, 0, 298, 7, 1, 1}, {mr, mg, 0, 298, 12, 1.5, 2}, {mr, mg, 0, 298, 3, 1, 1}, {mr2, mg2, 1, 1196, 9, 1, 1}, {mr3, mg3, 0, 10, 2, 1, 1}, {mr4, mg4, 0, 598, 5, 1, 1}} {
 		mr, mg := tc.mr, tc.mg
 		var c Comparison
 		c.histogram(mr, mg, tc.bins, tc.tauR, tc.tauG)
