@@ -43,7 +43,8 @@ func TestHistogramByDefinition(t *testing.T) {
 		mg2 = append(mg2, float64(i)+0.5)
 	}
 	// ref3: 96 zeros and 4 tens; gen3: 94 zeros and 6 tens. In 2 bins the
-	// upper one's expected count is exactly 5 on both sides: used.
+	// upper one's expected count is exactly 5 on both sides: used; with
+	// τ = 1.5 it is 5/1.5 independent counts: left out.
 	var mr3, mg3 []float64
 	for i := range 100 {
 		mr3 = append(mr3, float64(10*(i/96)))
@@ -64,7 +65,7 @@ func TestHistogramByDefinition(t *testing.T) {
 		lo, hi     float64
 		bins       int
 		tauR, tauG float64
-	}{{mr, mg, 0, 298, 7, 1, 1}, {mr, mg, 0, 298, 12, 1.5, 2}, {mr, mg, 0, 298, 3, 1, 1}, {mr2, mg2, 1, 1196, 9, 1, 1}, {mr3, mg3, 0, 10, 2, 1, 1}, {mr4, mg4, 0, 598, 5, 1, 1}} {
+	}{{mr, mg, 0, 298, 7, 1, 1}, {mr, mg, 0, 298, 12, 1.5, 2}, {mr, mg, 0, 298, 3, 1, 1}, {mr2, mg2, 1, 1196, 9, 1, 1}, {mr3, mg3, 0, 10, 2, 1, 1}, {mr3, mg3, 0, 10, 2, 1.5, 1.5}, {mr4, mg4, 0, 598, 5, 1, 1}} {
 		mr, mg := tc.mr, tc.mg
 		var c Comparison
 		c.histogram(mr, mg, tc.bins, tc.tauR, tc.tauG)
