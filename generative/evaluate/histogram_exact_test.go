@@ -43,12 +43,17 @@ func TestHistogramByDefinition(t *testing.T) {
 		mg2 = append(mg2, float64(i)+0.5)
 	}
 	// ref3: 96 zeros and 4 tens; gen3: 94 zeros and 6 tens. In 2 bins the
-	// upper one's expected count is exactly 5 on both sides: used; with
-	// τ = 1.5 it is 5/1.5 independent counts: left out.
-	var mr3, mg3 []float64
+	// upper one's expected count is exactly 5 on both sides: used. gen5:
+	// 188 zeros and 12 tens; against ref3 the upper bin's expected
+	// count is 5.33 on ref3's side, 10.7 on gen5's: with τ = 1.5 on
+	// ref3's side alone 3.6 independent counts, left out.
+	var mr3, mg3, mg5 []float64
 	for i := range 100 {
 		mr3 = append(mr3, float64(10*(i/96)))
 		mg3 = append(mg3, float64(10*(i/94)))
+	}
+	for i := range 200 {
+		mg5 = append(mg5, float64(10*(i/188)))
 	}
 	// ref4: 0, 1, …, 599; gen4: 0.5, 1.5, …, 399.5. 1000 pooled values:
 	// the order statistics ⌊0.001·999⌋ = 0 and ⌊0.999·999⌋ = 998 are 0
@@ -65,7 +70,7 @@ func TestHistogramByDefinition(t *testing.T) {
 		lo, hi     float64
 		bins       int
 		tauR, tauG float64
-	}{{mr, mg, 0, 298, 7, 1, 1}, {mr, mg, 0, 298, 12, 1.5, 2}, {mr, mg, 0, 298, 3, 1, 1}, {mr2, mg2, 1, 1196, 9, 1, 1}, {mr3, mg3, 0, 10, 2, 1, 1}, {mr3, mg3, 0, 10, 2, 1.5, 1.5}, {mr4, mg4, 0, 598, 5, 1, 1}} {
+	}{{mr, mg, 0, 298, 7, 1, 1}, {mr, mg, 0, 298, 12, 1.5, 2}, {mr, mg, 0, 298, 3, 1, 1}, {mr2, mg2, 1, 1196, 9, 1, 1}, {mr3, mg3, 0, 10, 2, 1, 1}, {mr3, mg5, 0, 10, 2, 1.5, 1}, {mg5, mr3, 0, 10, 2, 1, 1.5}, {mr4, mg4, 0, 598, 5, 1, 1}} {
 		mr, mg := tc.mr, tc.mg
 		var c Comparison
 		c.histogram(mr, mg, tc.bins, tc.tauR, tc.tauG)
