@@ -165,7 +165,7 @@ func (c *Comparison) judge(th Thresholds) {
 	}
 	if c.HistDOF > 0 {
 		t := q(c.HistDOF)
-		v.add("m_histogram_chi2", fmt.Sprintf("two-sample χ² over %d bins ≤ χ² quantile at %g", c.HistDOF+1, th.Confidence), c.HistChi2, t, c.HistChi2 <= t, aChi2)
+		v.add("m_histogram_chi2", fmt.Sprintf("Pearson two-sample χ² with %d degrees of freedom ≤ χ²_%d quantile at %g", c.HistDOF, c.HistDOF, th.Confidence), c.HistChi2, t, c.HistChi2 <= t, aChi2)
 	}
 	v.add("m_sign_symmetry_z", "|z| of ⟨sign M⟩_gen − ⟨sign M⟩_ref ≤ ZMax", math.Abs(c.SignZ), th.ZMax, math.Abs(c.SignZ) <= th.ZMax, aZ)
 	w2 := func(name string, d, null float64) {
