@@ -301,7 +301,7 @@ func (s *state) summary() error {
 			fmt.Fprintf(s.r.Stdout, "  note  gradflow %s: acceptance %.4f; smallest p-value of the spectra against the continuous-time flow %.3g (rejections slow the transient)\n", r.method, r.acceptance, minP)
 		}
 	}
-	rate, tests, tols := pipeline.FalseAlarm(s.checks["flow"], s.checks["gradflow"], s.checks["inverse_rg_exact"], s.checks["learned"], s.checks["exact"])
+	rate, tests, tols := pipeline.FalseAlarm(s.checks["flow"], s.checks["gradflow"], s.checks["inverse_rg_exact"], s.checks["learned"], s.checks["learned_white"], s.checks["exact"])
 	fmt.Fprintf(s.r.Stdout, "  %s\n", pipeline.FalseAlarmLine(rate, tests, tols))
 	if len(failed) == 0 {
 		fmt.Fprintf(s.r.Stdout, "\nall acceptance checks passed.\n")
