@@ -114,4 +114,5 @@ func TestQuickRun(t *testing.T) {
 	}
 
 	progtest.CheckH5py(t, out)
+	progtest.CheckSchema(t, out)
 }

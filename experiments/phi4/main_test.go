@@ -190,6 +190,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 	progtest.Contains(t, o, "acceptance bars", "learned: |z| Binder", "gaussian", "cost on", "independent configurations/s", "stage", "S/V by term", "½m²M²", "refinement scan of learned_mala", "judged on learned_mala")
 	progtest.Plots(t, out, "spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields", "refine_scan_learned_mala", "refine_scan_gaussian_mala")
 	progtest.CheckH5py(t, out)
+	progtest.CheckSchema(t, out)
 	// make phi4-validate's reader: its exit status is the file's
 	// checks_passed, and it names the judged ensemble.
 	f, err := h5io.Open(out)

@@ -509,6 +509,69 @@ static herr_t rg_visit(hid_t obj, const char *name, const H5O_info_t *info, void
 	return 0;
 }
 
+static int rg_list_add(struct rg_list *l, char kind, const char *name) {
+	size_t n = strlen(name);
+	if (l->len + n + 5 > l->cap) {
+		size_t cap = 2 * l->cap + n + 5;
+		char *b = realloc(l->buf, cap);
+		if (!b) return -1;
+		l->buf = b;
+		l->cap = cap;
+	}
+	if (kind) {
+		l->buf[l->len++] = kind;
+		l->buf[l->len++] = '\t';
+	}
+	memcpy(l->buf + l->len, name, n);
+	l->len += n;
+	l->buf[l->len++] = '\n';
+	l->buf[l->len] = 0;
+	return 0;
+}
+
+static herr_t rg_visit_all(hid_t obj, const char *name, const H5O_info_t *info, void *data) {
+	(void)obj;
+	if (info->type == H5O_TYPE_GROUP) return rg_list_add(data, 'G', name);
+	if (info->type == H5O_TYPE_DATASET) return rg_list_add(data, 'D', name);
+	return 0;
+}
+
+// rg_list_objects returns every group and dataset of the file, one per line
+// as "G<TAB>path" or "D<TAB>path" (paths relative to the root, the root
+// itself as "."), in a malloc'd string (NULL on error).
+char *rg_list_objects(hid_t loc, size_t *n) {
+	struct rg_list l = {malloc(256), 0, 256};
+	if (!l.buf) return NULL;
+	l.buf[0] = 0;
+	if (H5Ovisit(loc, H5_INDEX_NAME, H5_ITER_INC, rg_visit_all, &l) < 0) {
+		free(l.buf);
+		return NULL;
+	}
+	*n = l.len;
+	return l.buf;
+}
+
+static herr_t rg_visit_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data) {
+	(void)loc;
+	(void)info;
+	return rg_list_add(data, 0, name);
+}
+
+// rg_attr_names returns the names of the attributes of the object loc, one
+// per line, in a malloc'd string (NULL on error).
+char *rg_attr_names(hid_t loc, size_t *n) {
+	struct rg_list l = {malloc(256), 0, 256};
+	if (!l.buf) return NULL;
+	l.buf[0] = 0;
+	hsize_t idx = 0;
+	if (H5Aiterate2(loc, H5_INDEX_NAME, H5_ITER_INC, &idx, rg_visit_attr, &l) < 0) {
+		free(l.buf);
+		return NULL;
+	}
+	*n = l.len;
+	return l.buf;
+}
+
 // rg_list_datasets returns the absolute paths of every dataset in the file,
 // one per line, in a malloc'd string (NULL on error).
 char *rg_list_datasets(hid_t loc, size_t *n) {

@@ -75,6 +75,8 @@ herr_t rg_close(hid_t obj);
 int rg_obj_type(hid_t loc, const char *path);
 
 char *rg_list_datasets(hid_t loc, size_t *n);
+char *rg_list_objects(hid_t loc, size_t *n);
+char *rg_attr_names(hid_t loc, size_t *n);
 
 // Direct chunk writes, which bypass HDF5's selection, conversion and filter
 // pipeline: rg_chunk_mode says whether a dataset qualifies.

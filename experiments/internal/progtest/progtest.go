@@ -20,6 +20,7 @@ import (
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/internal/cli"
 	"rgflow/internal/h5io"
+	"rgflow/internal/h5io/schema"
 )
 
 // Program is an experiment program as a function of its command line: it
@@ -153,6 +154,49 @@ func CheckH5py(t testing.TB, out string) {
 		t.Fatalf("h5py check: %v\n%s", err, res)
 	}
 	t.Logf("%s", res)
+}
+
+// CheckSchema walks the file out against docs/hdf5-schema.md (its schema
+// blocks, package schema) and reports through t every group, dataset or
+// attribute the page does not describe and every required one the file
+// lacks, each with its path.
+func CheckSchema(t testing.TB, out string) {
+	t.Helper()
+	s, err := schema.Load(filepath.Join(moduleRoot(t), "docs", "hdf5-schema.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := h5io.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	probs, err := s.Check(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range probs {
+		t.Errorf("%s: %v (docs/hdf5-schema.md documents the layout: add it there, table and schema block)", filepath.Base(out), p)
+	}
+}
+
+// moduleRoot returns the directory of go.mod above the test's directory.
+func moduleRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = up
+	}
 }
 
 // Verdict reads a run file's root status and its checks_passed attribute:
