@@ -115,4 +115,5 @@ func TestQuickRun(t *testing.T) {
 
 	progtest.CheckH5py(t, out)
 	progtest.CheckSchema(t, out)
+	progtest.CheckCF(t, out)
 }

@@ -207,6 +207,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 	if (err == nil) != passed || !strings.Contains(string(res), "learned_mala (judged)") {
 		t.Errorf("phi4_bars.py: exit error %v with checks_passed %v\n%s", err, passed, res)
 	}
+	progtest.CheckCF(t, out)
 }
 
 // TestResumeAfterTheVerdictStages stops the quick run after each stage

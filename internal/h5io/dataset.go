@@ -34,8 +34,14 @@ type Spec struct {
 	// choice, not a speed one.
 	Deflate int
 
-	Units       string // attribute units, e.g. "lattice units", "1" for dimensionless
+	// Units is the unit of the numbers, e.g. "lattice units^2", "nats", "s",
+	// "1" for dimensionless; the attribute units holds its UDUNITS form
+	// (CFUnits), units_text the words UDUNITS does not parse.
+	Units       string
 	Description string // attribute description: what the numbers are
+	// LongName is the attribute long_name, the short label plotting tools
+	// show (CF); by default LongName(name, Description).
+	LongName string
 	// Dims are the axis labels (DIMENSION_LABELS), one per axis, and the
 	// netCDF dimension names: every labelled axis gets the dimension scale
 	// <group>/<label> (see netcdf.go). Label every axis or none; netCDF
@@ -376,12 +382,25 @@ func createProps(p string, s Spec) (*hdf5.PropList, error) {
 func (f *File) describe(d *Dataset, s Spec, plans []axisPlan) error {
 	p := d.path
 	if s.Units != "" {
-		if err := f.setAttr(p, "units", s.Units); err != nil {
+		u, text := CFUnits(s.Units)
+		if err := f.setAttr(p, "units", u); err != nil {
 			return err
+		}
+		if text != "" {
+			if err := f.setAttr(p, UnitsText, text); err != nil {
+				return err
+			}
 		}
 	}
 	if s.Description != "" {
 		if err := f.setAttr(p, "description", s.Description); err != nil {
+			return err
+		}
+		ln := s.LongName
+		if ln == "" {
+			ln = LongName(p[strings.LastIndexByte(p, '/')+1:], s.Description)
+		}
+		if err := f.setAttr(p, "long_name", ln); err != nil {
 			return err
 		}
 	}

@@ -165,6 +165,7 @@ func Create(path string, meta Meta, opt CreateOptions) (*File, error) {
 			{"seed", meta.Seed},
 			{"hdf5_version", ver.String()},
 			{"status", string(StatusRunning)},
+			{"Conventions", Conventions},
 		}
 		for _, a := range root {
 			if err := f.setAttr("/", a.name, a.v); err != nil {

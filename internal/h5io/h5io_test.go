@@ -82,9 +82,16 @@ func TestExampleRoundTrip(t *testing.T) {
 			t.Errorf("axis %d label %q, %v; want %q", ax, l, err, want)
 		}
 	}
-	var units string
-	if err := d.Attr("units", &units); err != nil || units != "lattice units" {
+	// Lattice units are a pure number to UDUNITS; the words stay beside.
+	var units, text, long string
+	if err := d.Attr("units", &units); err != nil || units != "1" {
 		t.Errorf("units %q, %v", units, err)
+	}
+	if err := d.Attr("units_text", &text); err != nil || text != "lattice units" {
+		t.Errorf("units_text %q, %v", text, err)
+	}
+	if err := d.Attr("long_name", &long); err != nil || long == "" {
+		t.Errorf("long_name %q, %v", long, err)
 	}
 	var conv bool
 	if err := f.Attr("/model/exact", "converged", &conv); err != nil || !conv {

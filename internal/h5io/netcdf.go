@@ -289,7 +289,7 @@ func (f *File) copyScale(p, label, src string) error {
 	for _, a := range []struct {
 		name string
 		dst  *string
-	}{{"units", &spec.Units}, {"description", &spec.Description}} {
+	}{{"units", &spec.Units}, {UnitsText, &spec.Units}, {"description", &spec.Description}, {"long_name", &spec.LongName}} {
 		if f.hasAttr(src, a.name) {
 			if *a.dst, err = f.stringAttr(src, a.name); err != nil {
 				return err

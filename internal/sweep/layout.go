@@ -151,6 +151,7 @@ func (g *gathering) dataset(p string, d *h5io.Dataset, n int) {
 			ds.labels[i], _ = d.Label(i)
 		}
 		d.Attr("units", &ds.units)
+		d.Attr(h5io.UnitsText, &ds.units) // the unit in words, where there is one
 		d.Attr("description", &ds.desc)
 	}
 	g.stacked[p] = ds

@@ -289,7 +289,8 @@ func (w *studyWriter) stack(paths []string, stacked map[string]dset) error {
 				}
 			}
 		}
-		attrs := map[string]string{"units": ds.units, "description": ds.desc, "coordinates": coordsAttr}
+		units, text := h5io.CFUnits(ds.units)
+		attrs := map[string]string{"units": units, h5io.UnitsText: text, "description": ds.desc, "long_name": h5io.LongName(p[strings.LastIndex(p, "/")+1:], ds.desc), "coordinates": coordsAttr}
 		if ds.scale {
 			attrs["description"] = "the coordinate " + p + " of each task (it differs between tasks): " + ds.desc
 		}

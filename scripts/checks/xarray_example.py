@@ -85,19 +85,19 @@ def check_example(path):
         want = 4 * np.sin(ds.k1.values[:, None] / 2) ** 2 + 4 * np.sin(ds.k2.values[None, :] / 2) ** 2
         # Go's math.Sin and numpy's sin may differ in the last ulp: 4 ulp of 8.
         np.testing.assert_allclose(ds.khat2.values, want, rtol=0, atol=4 * 8 * 2.0**-52)
-        assert ds.x1.attrs["units"] == "lattice units"
+        assert ds.x1.attrs["units_text"] == "lattice units"
 
     with open_group(path, "ensemble/free") as ds:
         assert dict(ds.sizes) == {"sample": SAMPLES, "x1": L1, "x2": L2, "shell": len(SHELLS), "r": L1 // 2 + 1}, dict(ds.sizes)
         assert sorted(ds.coords) == ["shell", "x1", "x2"], list(ds.coords)
         assert ds.encoding["unlimited_dims"] == {"sample"}, ds.encoding
         phi = ds.fields
-        assert phi.dims == ("sample", "x1", "x2") and phi.attrs["units"] == "lattice units"
+        assert phi.dims == ("sample", "x1", "x2") and phi.attrs["units_text"] == "lattice units"
         for n in range(SAMPLES):
             np.testing.assert_array_equal(phi.isel(sample=n).values, field(n))
         np.testing.assert_array_equal(phi.x2.values, np.arange(L2))
         # The copied coordinate keeps the source's units and names it.
-        assert ds.shell.attrs["copy_of"] == "/lattice/shells/khat2" and ds.shell.attrs["units"] == "lattice units^-2"
+        assert ds.shell.attrs["copy_of"] == "/lattice/shells/khat2" and ds.shell.attrs["units_text"] == "lattice units^-2"
         np.testing.assert_array_equal(ds.spectrum.shell.values, SHELLS)
         np.testing.assert_allclose(ds.spectrum.values, [1 / (k + M2) for k in SHELLS], rtol=1e-15)
         # sel on the coordinate: the spectrum at k̂² = 2.

@@ -35,7 +35,7 @@ with h5py.File(path, "r") as f:
         check([d.label for d in phi.dims] == ["sample"] + ["x%d" % (i + 1) for i in range(len(dims))], "%s axis labels" % name)
         x1 = phi.dims[1][0][()]
         check(np.array_equal(x1, np.arange(dims[0])), "%s x1 scale" % name)
-        check(phi.attrs["units"] == "lattice units", "%s units" % name)
+        check(phi.attrs["units"] == "1" and phi.attrs["units_text"] == "lattice units", "%s units" % name)
         # The stored magnetisation is the mean of the stored fields.
         m = g["observables/magnetization"][()]
         check(np.allclose(m, phi[()].reshape(phi.shape[0], -1).mean(axis=1), rtol=0, atol=1e-12), "%s magnetization" % name)

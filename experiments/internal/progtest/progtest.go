@@ -180,6 +180,27 @@ func CheckSchema(t testing.TB, out string) {
 	}
 }
 
+// CheckCF runs scripts/checks/cf_labels.py on the file out: every group
+// opens in xarray and every variable gets the axis label "long_name
+// [units]" from the CF attributes, with units UDUNITS parses. Without
+// xarray and h5netcdf it skips the test (call it last), or fails it when
+// $CI is set.
+func CheckCF(t testing.TB, out string) {
+	t.Helper()
+	py := Python(t)
+	if err := exec.Command(py, "-c", "import xarray, h5netcdf").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s cannot import xarray and h5netcdf (make deps installs python3-xarray python3-h5netcdf): %v", py, err)
+		}
+		t.Skipf("the CF labels check: %s cannot import xarray and h5netcdf (install python3-xarray python3-h5netcdf): %v", py, err)
+	}
+	res, err := exec.Command(py, filepath.Join(moduleRoot(t), "scripts", "checks", "cf_labels.py"), out).CombinedOutput()
+	if err != nil {
+		t.Fatalf("CF labels check: %v\n%s", err, res)
+	}
+	t.Logf("%s", res)
+}
+
 // moduleRoot returns the directory of go.mod above the test's directory.
 func moduleRoot(t testing.TB) string {
 	t.Helper()

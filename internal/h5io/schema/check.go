@@ -5,6 +5,7 @@ package schema
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 
 	"rgflow/internal/h5io"
@@ -65,6 +66,12 @@ func (s *Schema) Check(f *h5io.File) ([]error, error) {
 		for _, a := range o.attrs {
 			if !s.attrDescribed(o, a) {
 				probs = append(probs, fmt.Errorf("attribute %s@%s: not in the schema", o.key, a))
+			}
+		}
+		if hasAttr(o, "units") && !o.Group {
+			var u string
+			if err := f.Attr(o.Path, "units", &u); err != nil || !slices.Contains(s.Units, u) {
+				probs = append(probs, fmt.Errorf("attribute %s@units = %q (%v): not one of the page's units %q", o.key, u, err, s.Units))
 			}
 		}
 	}

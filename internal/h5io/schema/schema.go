@@ -56,6 +56,7 @@ type Rule struct {
 // Schema is the set of rules of a page and the names its prose mentions.
 type Schema struct {
 	Rules []Rule
+	Units []string        // the values a units attribute may hold (the page's units block)
 	prose map[string]bool // every backticked word outside the schema blocks
 }
 
@@ -79,7 +80,7 @@ func Parse(md []byte) (*Schema, error) {
 	s := &Schema{prose: map[string]bool{}}
 	sc := bufio.NewScanner(bytes.NewReader(md))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	in, n := false, 0
+	in, units, n := false, false, 0
 	for sc.Scan() {
 		n++
 		line := sc.Text()
@@ -88,8 +89,16 @@ func Parse(md []byte) (*Schema, error) {
 		case t == "```schema":
 			in = true
 			continue
-		case in && t == "```":
-			in = false
+		case t == "```units":
+			units = true
+			continue
+		case (in || units) && t == "```":
+			in, units = false, false
+			continue
+		case units:
+			if t != "" {
+				s.Units = append(s.Units, t)
+			}
 			continue
 		case !in:
 			for _, m := range ticked.FindAllStringSubmatch(line, -1) {
@@ -115,8 +124,8 @@ func Parse(md []byte) (*Schema, error) {
 			s.Rules = append(s.Rules, r)
 		}
 	}
-	if in {
-		return nil, fmt.Errorf("a schema block is not closed")
+	if in || units {
+		return nil, fmt.Errorf("a schema or units block is not closed")
 	}
 	if len(s.Rules) == 0 {
 		return nil, fmt.Errorf("no schema block")

@@ -3,6 +3,7 @@
 package schema
 
 import (
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,18 +24,34 @@ func TestPage(t *testing.T) {
 	for _, n := range s.Unmentioned() {
 		t.Errorf("docs/hdf5-schema.md: %s is in a schema block but not in the text", n)
 	}
+	if len(s.Units) == 0 {
+		t.Fatal("docs/hdf5-schema.md: no units block")
+	}
+	// Every unit a file may hold parses in UDUNITS (the CF rule), as
+	// udunits2 says: it prints the unit's definition, or "Don't recognize".
+	udunits, err := exec.LookPath("udunits2")
+	if err != nil {
+		t.Skipf("UDUNITS check of %q: no udunits2 (Debian: udunits-bin)", s.Units)
+	}
+	for _, u := range s.Units {
+		out, err := exec.Command(udunits, "-H", u, "-W", "").CombinedOutput()
+		if err != nil || strings.Contains(string(out), "recognize") {
+			t.Errorf("units %q: udunits2 does not parse it: %v %s", u, err, out)
+		}
+	}
 }
 
 const page = "The group `g` holds `v`, `w`, `extra` and `k1`; attributes `a`, `b`, `c`, `<word>` with `units`, `description`, `copy_of`.\n" +
 	"```schema\n" +
-	"/@{schema_version,rgflow_version,revision,created,experiment,config,seed,status,hdf5_version}\n" +
+	"/@{schema_version,rgflow_version,revision,created,experiment,config,seed,status,hdf5_version,Conventions}\n" +
 	"/**@{units,description,copy_of} ?\n" +
 	"/**@{CLASS,NAME,REFERENCE_LIST,DIMENSION_LIST,DIMENSION_LABELS} ?\n" +
 	"/g/{v,w}          # w is required\n" +
 	"/g@{a,b}\n" +
 	"/g/extra ?\n" +
 	"/g/<word>/@c ?\n" +
-	"```\n"
+	"```\n" +
+	"```units\n1\n```\n"
 
 // TestCheck checks a small file against a small page: what the page does
 // not describe and what it requires that the file lacks are named with
@@ -57,7 +74,7 @@ func TestCheck(t *testing.T) {
 		}
 	}
 	must(f.CreateGroup("/g", map[string]any{"a": 1.0, "z": 2.0}))
-	_, err = f.Put("/g/v", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{2}, Dims: []string{"n"}, Units: "1"}, []float64{1, 2})
+	_, err = f.Put("/g/v", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{2}, Dims: []string{"n"}, Units: "s"}, []float64{1, 2})
 	must(err)
 	must(f.CreateScale("/h/k1", "k1", []float64{0, 1}, "1", ""))
 	_, err = f.Put("/g/u", h5io.Spec{Dtype: h5io.Float64, Shape: []int64{2}, Dims: []string{"k1"}, Scales: []string{"/h/k1"}}, []float64{1, 2})
@@ -74,6 +91,7 @@ func TestCheck(t *testing.T) {
 	}
 	want := []string{
 		"/g/w: required by the schema (line 6), missing",
+		"attribute /g/v@units = \"s\" (<nil>): not one of the page's units [\"1\"]",
 		"attribute /g@b: required by the schema (line 7), missing",
 		"attribute /g@z: not in the schema",
 		"dataset /g/u: not in the schema",
