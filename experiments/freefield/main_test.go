@@ -60,6 +60,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 	progtest.Plots(t, out, "spectra", "spectrum_ratio", "flow_kl", "flow_w2", "flow_dissipation", "gradflow_free_energy", "gradflow_w2", "training", "denoise_mse", "fields")
 	progtest.CheckH5py(t, out)
 	progtest.CheckSchema(t, out)
+	progtest.CheckXDMF(t, out)
 	progtest.CheckCF(t, out)
 }
 

@@ -191,6 +191,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 	progtest.Plots(t, out, "spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields", "refine_scan_learned_mala", "refine_scan_gaussian_mala")
 	progtest.CheckH5py(t, out)
 	progtest.CheckSchema(t, out)
+	progtest.CheckXDMF(t, out)
 	// make phi4-validate's reader: its exit status is the file's
 	// checks_passed, and it names the judged ensemble.
 	f, err := h5io.Open(out)

@@ -80,9 +80,11 @@
 // SetStatus, Close). The file uses the library's default (earliest) format
 // bounds, so a file left by a killed process opens without h5clear.
 //
-// Datasets carry units and description attributes, axis labels and
-// dimension scales; datasets with Spec.Lattice = 2 or 3 are listed in an
-// XDMF sidecar (XDMFPath) rewritten at every flush, for ParaView and VisIt.
+// Datasets carry units (UDUNITS strings, CFUnits), long_name and
+// description attributes, axis labels and dimension scales; datasets with
+// Spec.Lattice = 2 or 3 are listed in an XDMF sidecar (XDMFPath, its data
+// in XDMFDataPath) rewritten when a flush finds them changed, for ParaView
+// and VisIt.
 //
 // # The netCDF view
 //

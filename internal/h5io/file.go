@@ -78,6 +78,12 @@ type File struct {
 	restored    Checkpoint // the state Resume found (Lengths carried into later saves)
 	hasRestored bool
 
+	// The XDMF sidecar's views file holds a view per grid (xdmf.go): those
+	// made so far, for the file name viewsOf (a rename remakes them all).
+	views   map[string]bool
+	viewsOf string
+	xdmfSig string // the fields the sidecar last described (unchanged: no rewrite)
+
 	held     bool        // metadata evictions are off (holdMetadata)
 	isClosed atomic.Bool // mirrors closed for goroutines other than the HDF5 one
 	stageMu  sync.Mutex  // guards staged
@@ -141,6 +147,7 @@ func Create(path string, meta Meta, opt CreateOptions) (*File, error) {
 		// would otherwise be what Resume continues.
 		os.Remove(PartialPath(path))
 		os.Remove(XDMFPath(PartialPath(path)))
+		os.Remove(XDMFDataPath(PartialPath(path)))
 	}
 	err = do(func() error {
 		h, err := hdf5.CreateFile(f.path, hdf5.F_ACC_TRUNC)
@@ -295,6 +302,7 @@ func (f *File) Commit() error {
 			return fmt.Errorf("h5io: replace %s by %s: %w", f.final, f.path, err)
 		}
 		os.Remove(XDMFPath(f.path))
+		os.Remove(XDMFDataPath(f.path))
 		f.path, f.final = f.final, ""
 		return f.writeXDMF()
 	})

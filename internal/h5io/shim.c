@@ -471,6 +471,49 @@ done:
 	return d;
 }
 
+// rg_create_file creates (truncating) a plain HDF5 file for the XDMF
+// sidecar's views, without rgflow's root attributes.
+hid_t rg_create_file(const char *path) { return H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT); }
+
+// rg_open_file opens a plain HDF5 file for writing.
+hid_t rg_open_file(const char *path) { return H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT); }
+
+// rg_close_file closes a file made by rg_create_file.
+herr_t rg_close_file(hid_t f) { return H5Fclose(f); }
+
+// rg_vds_slice creates at loc/name (making the groups above it) a virtual
+// dataset of shape vdims that maps, element for element in row-major
+// order, the slab of the source dataset src (shape sdims) in the file
+// srcfile that starts at start and spans one index of each of the first
+// srank − nlat axes and the whole of the last nlat, whose extents must
+// multiply to vdims's. It gives the XDMF sidecar one plain dataset per
+// grid, which every XDMF reader loads, without copying data.
+hid_t rg_vds_slice(hid_t loc, const char *name, int kind, int vrank, const hsize_t *vdims,
+	const char *srcfile, const char *src, int srank, const hsize_t *sdims, const hsize_t *start, int nlat) {
+	hid_t dcpl = -1, lcpl = -1, vs = -1, ss = -1, t = -1, d = -1;
+	hsize_t count[32];
+	if (srank > 32 || nlat > srank) return -1;
+	for (int i = 0; i < srank; i++) count[i] = i < srank - nlat ? 1 : sdims[i];
+	t = rg_create_memtype(kind);
+	dcpl = H5Pcreate(H5P_DATASET_CREATE);
+	lcpl = H5Pcreate(H5P_LINK_CREATE);
+	vs = H5Screate_simple(vrank, vdims, NULL);
+	ss = H5Screate_simple(srank, sdims, NULL);
+	if (t < 0 || dcpl < 0 || lcpl < 0 || vs < 0 || ss < 0) goto done;
+	if (H5Pset_create_intermediate_group(lcpl, 1) < 0) goto done;
+	if (H5Sselect_hyperslab(ss, H5S_SELECT_SET, start, NULL, count, NULL) < 0) goto done;
+	if (H5Sselect_all(vs) < 0) goto done;
+	if (H5Pset_virtual(dcpl, vs, srcfile, src, ss) < 0) goto done;
+	d = H5Dcreate2(loc, name, t, vs, lcpl, dcpl, H5P_DEFAULT);
+done:
+	if (ss >= 0) H5Sclose(ss);
+	if (vs >= 0) H5Sclose(vs);
+	if (lcpl >= 0) H5Pclose(lcpl);
+	if (dcpl >= 0) H5Pclose(dcpl);
+	if (t >= 0) H5Tclose(t);
+	return d;
+}
+
 hid_t rg_open(hid_t loc, const char *path) { return H5Oopen(loc, path, H5P_DEFAULT); }
 herr_t rg_close(hid_t obj) { return H5Oclose(obj); }
 

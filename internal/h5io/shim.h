@@ -70,6 +70,12 @@ hid_t rg_create_vds(hid_t loc, const char *name, int kind, int rank, const hsize
 
 
 
+hid_t rg_create_file(const char *path);
+hid_t rg_open_file(const char *path);
+herr_t rg_close_file(hid_t f);
+hid_t rg_vds_slice(hid_t loc, const char *name, int kind, int vrank, const hsize_t *vdims,
+	const char *srcfile, const char *src, int srank, const hsize_t *sdims, const hsize_t *start, int nlat);
+
 hid_t rg_open(hid_t loc, const char *path);
 herr_t rg_close(hid_t obj);
 int rg_obj_type(hid_t loc, const char *path);

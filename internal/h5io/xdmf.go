@@ -2,22 +2,41 @@
 
 package h5io
 
+// #include "shim.h"
+import "C"
+
 import (
 	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unsafe"
+
+	"gonum.org/v1/hdf5"
 )
 
 // The XDMF sidecar. Beside run.h5 the writer keeps run.xmf, an XDMF 3 file
 // that describes every field dataset (a dataset with the attribute
-// lattice_axes = 2 or 3) so ParaView and VisIt open lattice snapshots
-// directly: 3-D fields as volumes on a 3DCoRectMesh, 2-D fields as images on
-// a 2DCoRectMesh, unit spacing, origin 0, values on the nodes. The leading
-// (sample, time, …) axes of a dataset become a temporal collection, one grid
-// per leading index (row-major), at most MaxXDMFGrids per dataset; the data
-// stay in the HDF5 file, read through hyperslabs.
+// lattice_axes = 2 or 3) so ParaView (both its XDMF3 and legacy XDMF
+// readers) and VisIt open lattice snapshots directly, and run.xmf.h5, which
+// holds its data: one virtual dataset per grid, mapping one field of
+// run.h5 (no copy). XDMF readers do not all read hyperslabs of a dataset
+// (ParaView's XDMF3 reader skips them), but every one reads a whole plain
+// HDF5 dataset.
+//
+// Each field dataset is one temporal collection, one grid per index of its
+// first leading axis, at most MaxXDMFGrids per dataset; a second leading
+// axis (the samples of a flow snapshot) makes each time a spatial
+// collection of those samples, placed side by side along Y. Time is the
+// value of the first axis's coordinate scale where it has one (the flow
+// or Langevin time t), else the index (the sample). Every grid is a
+// 3DCoRectMesh with unit spacing and the values on the nodes: a 2-D field
+// of extents (L₁, L₂) is a one-node-thick image in the X–Y plane, x₂ along
+// X and x₁ along Y; a 3-D one a volume, x₃ along X. Each collection has
+// its own place: the collections stand side by side along X, two lattice
+// spacings apart, in the order of the file.
 
 // MaxXDMFGrids bounds the grids listed per dataset in the sidecar, so a
 // 10⁵-sample ensemble does not produce a 100 MB XML file.
@@ -27,20 +46,95 @@ const MaxXDMFGrids = 1024
 // lattice axes.
 const latticeAxesAttr = "lattice_axes"
 
+// xdmfGap is the space between the collections, and between the samples
+// of one time, in lattice spacings.
+const xdmfGap = 2
+
 // XDMFPath returns the sidecar's name for an HDF5 file name.
 func XDMFPath(h5path string) string {
 	return strings.TrimSuffix(h5path, filepath.Ext(h5path)) + ".xmf"
 }
 
-// writeXDMF rewrites the sidecar from every field dataset in the file. A
-// file without field datasets gets no sidecar.
+// XDMFDataPath returns the name of the file of the sidecar's views.
+func XDMFDataPath(h5path string) string { return XDMFPath(h5path) + ".h5" }
+
+// xdmfField is one field dataset as the sidecar shows it.
+type xdmfField struct {
+	d     *Dataset
+	la    int       // lattice axes
+	times []float64 // the first axis's coordinates, nil for the index
+}
+
+// writeXDMF rewrites the sidecar and its views from every field dataset in
+// the file. A file without field datasets gets neither.
 func (f *File) writeXDMF() error {
-	paths, err := f.datasets()
-	if err != nil {
+	fields, err := f.xdmfFields()
+	if err != nil || len(fields) == 0 {
 		return err
 	}
+	side, data := XDMFPath(f.path), XDMFDataPath(f.path)
+	sig := f.path
+	for _, fd := range fields {
+		sig += fmt.Sprint(" ", fd.d.path, fd.d.shape, len(fd.times))
+	}
+	if sig == f.xdmfSig {
+		return nil
+	}
+	// The views made at earlier flushes stay valid (each maps a fixed
+	// slab): only new grids need one, unless the file was renamed.
+	fresh := f.views == nil || f.viewsOf != f.path
+	var vf C.hid_t
+	if fresh {
+		f.views, f.viewsOf = map[string]bool{}, f.path
+		cdata, free := cstr(data)
+		vf = C.rg_create_file(cdata)
+		free()
+	} else {
+		cdata, free := cstr(data)
+		vf = C.rg_open_file(cdata)
+		free()
+	}
+	if vf < 0 {
+		f.views = nil
+		return h5fail(nil, "XDMF views %s", data)
+	}
 	var b bytes.Buffer
-	n := 0
+	x0 := int64(0)
+	for _, fd := range fields {
+		if err := xdmfDataset(&b, vf, f.views, filepath.Base(f.path), filepath.Base(data), fd, x0); err != nil {
+			C.rg_close_file(vf)
+			f.views = nil
+			return err
+		}
+		x0 += fd.d.shape[len(fd.d.shape)-1] + xdmfGap
+	}
+	if err := h5check(C.rg_close_file(vf), "close XDMF views %s", data); err != nil {
+		f.views = nil
+		return err
+	}
+	var out bytes.Buffer
+	out.WriteString("<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n")
+	out.WriteString("<!-- Written by rgflow beside the HDF5 file it describes; regenerated at every flush. The data are in " + filepath.Base(data) + ", views of " + filepath.Base(f.path) + ". -->\n")
+	out.WriteString("<Xdmf Version=\"3.0\">\n <Domain>\n")
+	out.Write(b.Bytes())
+	out.WriteString(" </Domain>\n</Xdmf>\n")
+	if err := os.WriteFile(side+".tmp", out.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("h5io: XDMF sidecar: %w", err)
+	}
+	if err := os.Rename(side+".tmp", side); err != nil {
+		return fmt.Errorf("h5io: XDMF sidecar: %w", err)
+	}
+	f.xdmfSig = sig
+	return nil
+}
+
+// xdmfFields lists the field datasets of the file with their times.
+func (f *File) xdmfFields() ([]xdmfField, error) {
+	paths, err := f.datasets()
+	if err != nil {
+		return nil, err
+	}
+	var out []xdmfField
 	for _, p := range paths {
 		if strings.HasPrefix(p, checkpointGroup+"/") {
 			continue
@@ -51,52 +145,66 @@ func (f *File) writeXDMF() error {
 		}
 		var la []int64
 		if err := f.readAttr(p, latticeAxesAttr, &la); err != nil {
-			return err
+			return nil, err
 		}
 		d, err := f.openDataset(p)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if d.dtype == Complex128 || (la[0] != 2 && la[0] != 3) || int64(len(d.shape)) < la[0] {
+		rank := int64(len(d.shape))
+		if d.dtype == Complex128 || d.dtype == Bool || (la[0] != 2 && la[0] != 3) || rank <= la[0] || rank > la[0]+2 {
 			continue
 		}
-		n++
-		xdmfDataset(&b, filepath.Base(f.path), d, int(la[0]))
+		out = append(out, xdmfField{d: d, la: int(la[0]), times: f.leadTimes(d)})
 	}
-	side := XDMFPath(f.path)
-	if n == 0 {
-		return nil
-	}
-	var out bytes.Buffer
-	out.WriteString("<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n")
-	out.WriteString("<!-- Written by rgflow beside the HDF5 file it describes; regenerated at every flush. -->\n")
-	out.WriteString("<Xdmf Version=\"3.0\">\n <Domain>\n")
-	out.Write(b.Bytes())
-	out.WriteString(" </Domain>\n</Xdmf>\n")
-	tmp := side + ".tmp"
-	if err := os.WriteFile(tmp, out.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("h5io: XDMF sidecar: %w", err)
-	}
-	if err := os.Rename(tmp, side); err != nil {
-		return fmt.Errorf("h5io: XDMF sidecar: %w", err)
-	}
-	return nil
+	return out, nil
 }
 
-func xdmfDataset(b *bytes.Buffer, file string, d *Dataset, la int) {
-	rank := len(d.shape)
-	lead := d.shape[:rank-la]
-	lat := d.shape[rank-la:]
-	grids := product(lead)
-	if grids > MaxXDMFGrids {
-		grids = MaxXDMFGrids
+// leadTimes returns the values of the coordinate scale of d's first axis,
+// or nil when it has none (a netCDF dimension without a variable) or they
+// are too few.
+func (f *File) leadTimes(d *Dataset) []float64 {
+	var buf [1024]C.char
+	if C.rg_scale_path(d.id(), 0, &buf[0], C.size_t(len(buf))) <= 0 {
+		return nil
 	}
-	ints := func(v []int64) string {
-		s := make([]string, len(v))
-		for i, x := range v {
-			s[i] = fmt.Sprint(x)
-		}
-		return strings.Join(s, " ")
+	sp := C.GoString(&buf[0])
+	if sp == "" || f.isDimOnly(sp) {
+		return nil
+	}
+	v, err := f.scaleValues(sp)
+	if err != nil || int64(len(v)) < d.shape[0] {
+		return nil
+	}
+	return v
+}
+
+func ints(v []int64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.FormatInt(x, 10)
+	}
+	return strings.Join(s, " ")
+}
+
+// xdmfDataset writes the temporal collection of one field dataset, at X
+// offset x0, and the views of its grids into the views file vf.
+func xdmfDataset(b *bytes.Buffer, vf C.hid_t, have map[string]bool, file, data string, fd xdmfField, x0 int64) error {
+	d, la := fd.d, fd.la
+	rank := len(d.shape)
+	lead, lat := d.shape[:rank-la], d.shape[rank-la:]
+	// The grid's node extents, slowest (Z) first.
+	mesh := lat
+	if la == 2 {
+		mesh = append([]int64{1}, lat...)
+	}
+	steps, per := lead[0], int64(1)
+	if len(lead) == 2 {
+		per = lead[1]
+	}
+	if steps*per > MaxXDMFGrids {
+		steps = max(1, MaxXDMFGrids/per)
+		per = min(per, MaxXDMFGrids)
 	}
 	num, prec := "Float", d.dtype.size()
 	switch d.dtype {
@@ -105,44 +213,102 @@ func xdmfDataset(b *bytes.Buffer, file string, d *Dataset, la int) {
 	case Uint64, Uint8:
 		num = "UInt"
 	}
-	topo, geo := "3DCoRectMesh", "ORIGIN_DXDYDZ"
-	if la == 2 {
-		topo, geo = "2DCoRectMesh", "ORIGIN_DXDY"
-	}
-	zeros, ones := strings.TrimSpace(strings.Repeat("0 ", la)), strings.TrimSpace(strings.Repeat("1 ", la))
 	name := strings.TrimPrefix(d.path, "/")
 	fmt.Fprintf(b, "  <Grid Name=%q GridType=\"Collection\" CollectionType=\"Temporal\">\n", name)
-	idx := make([]int64, len(lead))
-	for g := int64(0); g < grids; g++ {
-		// Row-major multi-index of grid g over the leading axes.
-		r := g
-		for i := len(lead) - 1; i >= 0; i-- {
-			idx[i] = r % lead[i]
-			r /= lead[i]
+	start := make([]int64, rank)
+	cfile, free := cstr(file)
+	defer free()
+	csrc, free2 := cstr(d.path)
+	defer free2()
+	for i := int64(0); i < steps; i++ {
+		time := float64(i)
+		if fd.times != nil {
+			time = fd.times[i]
 		}
-		start := append(append([]int64(nil), idx...), make([]int64, la)...)
-		stride := make([]int64, rank)
-		for i := range stride {
-			stride[i] = 1
+		indent := "   "
+		if len(lead) == 2 {
+			fmt.Fprintf(b, "   <Grid Name=\"%s t=%d\" GridType=\"Collection\" CollectionType=\"Spatial\">\n", name, i)
+			fmt.Fprintf(b, "    <Time Value=\"%s\"/>\n", strconv.FormatFloat(time, 'g', -1, 64))
+			indent = "    "
 		}
-		count := append(make([]int64, 0, rank), lead...)
-		for i := range lead {
-			count[i] = 1
+		for j := int64(0); j < per; j++ {
+			start[0] = i
+			idx := []int64{i}
+			if len(lead) == 2 {
+				start[1] = j
+				idx = append(idx, j)
+			}
+			view := d.path + "/" + strings.ReplaceAll(ints(idx), " ", "_")
+			if !have[view] {
+				cview, free := cstr(view)
+				rc := C.rg_vds_slice(vf, cview, C.int(d.dtype), C.int(len(mesh)), hptr(hsize(mesh)), cfile, csrc,
+					C.int(rank), hptr(hsize(d.shape)), hptr(hsize(start)), C.int(la))
+				free()
+				if rc < 0 {
+					return h5fail(nil, "XDMF view %s of %s", view, d.path)
+				}
+				C.rg_close(rc)
+				have[view] = true
+			}
+			// Origin in XDMF's Z, Y, X order: the collection's X offset,
+			// the sample's Y offset.
+			origin := []int64{0, j * (mesh[len(mesh)-2] + xdmfGap), x0}
+			fmt.Fprintf(b, "%s<Grid Name=\"%s %s\" GridType=\"Uniform\">\n", indent, name, ints(idx))
+			if len(lead) == 1 {
+				fmt.Fprintf(b, "%s <Time Value=\"%s\"/>\n", indent, strconv.FormatFloat(time, 'g', -1, 64))
+			}
+			fmt.Fprintf(b, "%s <Topology TopologyType=\"3DCoRectMesh\" Dimensions=%q/>\n", indent, ints(mesh))
+			fmt.Fprintf(b, "%s <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n", indent)
+			fmt.Fprintf(b, "%s  <DataItem Dimensions=\"3\" Format=\"XML\">%s</DataItem>\n", indent, ints(origin))
+			fmt.Fprintf(b, "%s  <DataItem Dimensions=\"3\" Format=\"XML\">1 1 1</DataItem>\n", indent)
+			fmt.Fprintf(b, "%s </Geometry>\n", indent)
+			fmt.Fprintf(b, "%s <Attribute Name=%q AttributeType=\"Scalar\" Center=\"Node\">\n", indent, name)
+			fmt.Fprintf(b, "%s  <DataItem Dimensions=%q NumberType=%q Precision=\"%d\" Format=\"HDF\">%s:%s</DataItem>\n",
+				indent, ints(mesh), num, prec, data, view)
+			fmt.Fprintf(b, "%s </Attribute>\n%s</Grid>\n", indent, indent)
 		}
-		count = append(count, lat...)
-		fmt.Fprintf(b, "   <Grid Name=\"%s %s\" GridType=\"Uniform\">\n", name, ints(idx))
-		fmt.Fprintf(b, "    <Time Value=\"%d\"/>\n", g)
-		fmt.Fprintf(b, "    <Topology TopologyType=%q Dimensions=%q/>\n", topo, ints(lat))
-		fmt.Fprintf(b, "    <Geometry GeometryType=%q>\n", geo)
-		fmt.Fprintf(b, "     <DataItem Dimensions=\"%d\" Format=\"XML\">%s</DataItem>\n", la, zeros)
-		fmt.Fprintf(b, "     <DataItem Dimensions=\"%d\" Format=\"XML\">%s</DataItem>\n", la, ones)
-		b.WriteString("    </Geometry>\n")
-		fmt.Fprintf(b, "    <Attribute Name=%q AttributeType=\"Scalar\" Center=\"Node\">\n", name)
-		fmt.Fprintf(b, "     <DataItem ItemType=\"HyperSlab\" Dimensions=%q Type=\"HyperSlab\">\n", ints(lat))
-		fmt.Fprintf(b, "      <DataItem Dimensions=\"3 %d\" Format=\"XML\">%s %s %s</DataItem>\n", rank, ints(start), ints(stride), ints(count))
-		fmt.Fprintf(b, "      <DataItem Dimensions=%q NumberType=%q Precision=\"%d\" Format=\"HDF\">%s:%s</DataItem>\n",
-			ints(d.shape), num, prec, file, d.path)
-		b.WriteString("     </DataItem>\n    </Attribute>\n   </Grid>\n")
+		if len(lead) == 2 {
+			b.WriteString("   </Grid>\n")
+		}
 	}
 	b.WriteString("  </Grid>\n")
+	return nil
+}
+
+// ReadXDMFView reads the dataset dset of the plain HDF5 file path (a file
+// of the sidecar's views, which has no rgflow root attributes) as float64,
+// as an XDMF reader would, and returns its shape and values: what tests
+// check a sidecar's data items against.
+func ReadXDMFView(path, dset string) (shape []int64, data []float64, err error) {
+	err = do(func() error {
+		h, err := hdf5.OpenFile(path, hdf5.F_ACC_RDONLY)
+		if err != nil {
+			return h5fail(err, "open %s", path)
+		}
+		defer h.Close()
+		d, err := h.OpenDataset(dset)
+		if err != nil {
+			return h5fail(err, "open %s:%s", path, dset)
+		}
+		defer d.Close()
+		sp := d.Space()
+		defer sp.Close()
+		dims, _, err := sp.SimpleExtentDims()
+		if err != nil {
+			return h5fail(err, "shape of %s:%s", path, dset)
+		}
+		n := 1
+		for _, x := range dims {
+			shape = append(shape, int64(x))
+			n *= int(x)
+		}
+		data = make([]float64, n)
+		if n == 0 {
+			return nil
+		}
+		zero := make([]int64, len(shape))
+		return h5check(C.rg_read_slab(C.hid_t(d.ID()), C.RG_F64, C.int(len(shape)), hptr(hsize(zero)), hptr(hsize(shape)), unsafe.Pointer(&data[0])),
+			"read %s:%s", path, dset)
+	})
+	return shape, data, err
 }

@@ -20,6 +20,7 @@ import (
 	"rgflow/experiments/internal/pipeline"
 	"rgflow/internal/cli"
 	"rgflow/internal/h5io"
+	"rgflow/internal/h5io/h5iotest"
 	"rgflow/internal/h5io/schema"
 )
 
@@ -178,6 +179,70 @@ func CheckSchema(t testing.TB, out string) {
 	for _, p := range probs {
 		t.Errorf("%s: %v (docs/hdf5-schema.md documents the layout: add it there, table and schema block)", filepath.Base(out), p)
 	}
+}
+
+// CheckXDMF reads the XDMF sidecar of the file out as ParaView's XDMF3
+// reader needs it (h5iotest.CheckXDMF: plain HDF data items that resolve to
+// datasets of the grid's shape, no HyperSlab) and reports through t any
+// problem, a field dataset of the file with no grid, and grids of one
+// collection that are not at one place or whose times do not increase.
+func CheckXDMF(t testing.TB, out string) {
+	t.Helper()
+	grids, err := h5iotest.CheckXDMF(h5io.XDMFPath(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := h5io.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	paths, err := f.Datasets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCol := map[string][]h5iotest.XDMFGrid{}
+	for _, g := range grids {
+		byCol[g.Collection] = append(byCol[g.Collection], g)
+	}
+	x := map[float64]string{}
+	for _, p := range paths {
+		d, err := f.OpenDataset(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var la int64
+		if d.Attr("lattice_axes", &la) != nil || la < 2 {
+			continue
+		}
+		gs := byCol[p[1:]]
+		if len(gs) == 0 {
+			t.Errorf("%s: field dataset without grids in the sidecar", p)
+			continue
+		}
+		if other, ok := x[gs[0].Origin[2]]; ok {
+			t.Errorf("%s and %s: two collections at X = %v", other, p, gs[0].Origin[2])
+		}
+		x[gs[0].Origin[2]] = p
+		for i, g := range gs {
+			if g.Origin[2] != gs[0].Origin[2] || (i > 0 && g.Time < gs[i-1].Time) {
+				t.Errorf("%s grid %d: X = %v (first %v), time %v after %v", p, i, g.Origin[2], gs[0].Origin[2], g.Time, gs[max(i-1, 0)].Time)
+			}
+		}
+	}
+	t.Logf("%s: %d grids in %d collections", h5io.XDMFPath(out), len(grids), len(byCol))
+	// With ParaView installed (Debian: paraview python3-paraview), its two
+	// XDMF readers load the sidecar as a user's File → Open would.
+	pv, err := exec.LookPath("pvpython")
+	if err != nil {
+		t.Logf("no pvpython: the sidecar was not loaded in ParaView")
+		return
+	}
+	res, err := exec.Command(pv, filepath.Join(moduleRoot(t), "scripts", "paraview_check.py"), h5io.XDMFPath(out)).CombinedOutput()
+	if err != nil {
+		t.Errorf("pvpython scripts/paraview_check.py: %v\n%s", err, res)
+	}
+	t.Logf("%s", res)
 }
 
 // CheckCF runs scripts/checks/cf_labels.py on the file out: every group

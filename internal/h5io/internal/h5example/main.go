@@ -6,7 +6,7 @@
 //
 //	go run ./internal/h5io/internal/h5example -o DIR
 //
-// writes DIR/example.h5 (and example.xmf), DIR/task0.h5 … DIR/task2.h5 and
+// writes DIR/example.h5 (and example.xmf, example.xmf.h5), DIR/task0.h5 … DIR/task2.h5 and
 // DIR/merged.h5 holding /ensemble/free/fields of the three tasks stacked
 // along a leading task axis, plus an external link to task 1's lattice.
 package main
