@@ -200,9 +200,35 @@ func TestQuickRunReadByH5py(t *testing.T) {
 	}
 	var passed bool
 	err = f.Attr("/", "checks_passed", &passed)
-	f.Close()
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The quick run is given in hopping couplings: the file gives ⟨|M|⟩ and
+	// χ of φ = ϕ/√(2κ) beside those of ϕ, and the summary names both.
+	progtest.Contains(t, o, "continuum-normalised ϕ = √(2κ)φ", "⟨|M|⟩ of φ")
+	var h, a, ah, x, xh float64
+	for _, r := range []struct {
+		path string
+		dst  *float64
+	}{{"/ensemble/phi4_reference", &h}, {"/ensemble/phi4_reference/estimates/abs_magnetization", &a}, {"/ensemble/phi4_reference/estimates/abs_magnetization_hopping", &ah},
+		{"/ensemble/phi4_reference/estimates/chi", &x}, {"/ensemble/phi4_reference/estimates/chi_hopping", &xh}} {
+		if r.dst == &h {
+			err = f.Attr(r.path, "hopping_scale", r.dst)
+		} else {
+			var v []float64
+			var d *h5io.Dataset
+			if d, err = f.OpenDataset(r.path); err == nil {
+				_, err = d.Read(&v)
+				*r.dst = v[0]
+			}
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", r.path, err)
+		}
+	}
+	f.Close()
+	if math.Abs(ah-a/h) > 1e-12*a || math.Abs(xh-x/(h*h)) > 1e-12*x {
+		t.Errorf("hopping-field estimates ⟨|M|⟩ %v, χ %v; want the ϕ values %v, %v over √(2κ) = %v (squared for χ)", ah, xh, a, x, h)
 	}
 	res, err := exec.Command(progtest.Python(t), "../../scripts/checks/phi4_bars.py", out, "quick").CombinedOutput()
 	if (err == nil) != passed || !strings.Contains(string(res), "learned_mala (judged)") {

@@ -17,6 +17,16 @@ func stepCurve(edges, h []float64) (x, y []float64) {
 	return x, y
 }
 
+// scaled returns v times f (a density's values scale inversely to its
+// variable's).
+func scaled(v []float64, f float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = x * f
+	}
+	return out
+}
+
 // plots writes the PNG figures beside the HDF5 file.
 func (s *state) plots() error {
 	if err := s.comparisonPlots(); err != nil {
@@ -45,10 +55,16 @@ func (s *state) plots() error {
 func (s *state) comparisonPlots() error {
 	r, o := s.r, s.out
 	k := o.Shells.KHat
-	sp := cli.LinePlot{Title: "G(k) by momentum shell", XLabel: "|k̂|", YLabel: "G(k)", LogY: true}
+	sp := cli.LinePlot{Title: "G(k) of ϕ by momentum shell", XLabel: "|k̂|", YLabel: "G(k)", LogY: true}
 	sp.Series = append(sp.Series, cli.Series{Name: "reference (MC)", X: k, Y: s.refStats.TP.Shell, YErr: s.refStats.TP.ShellErr})
 	ratio := cli.LinePlot{Title: "generated / reference spectrum", XLabel: "|k̂|", YLabel: "G_gen/G_ref"}
-	hist := cli.LinePlot{Title: "distribution of the magnetisation M", XLabel: "M", YLabel: "density"}
+	// M in the parametrisation of the configuration: the hopping field φ
+	// = ϕ/√(2κ) when the run was given κ and λ.
+	mScale, mLabel := 1.0, "M of the continuum-normalised ϕ"
+	if h := o.HoppingScale; h > 0 {
+		mScale, mLabel = 1/h, fmt.Sprintf("M of the hopping field φ = ϕ/√(2κ) = ϕ/%.4g", h)
+	}
+	hist := cli.LinePlot{Title: "distribution of the magnetisation M", XLabel: mLabel, YLabel: "density of M"}
 	title := "Binder cumulant U₄ (0: reference"
 	for i, m := range s.methods {
 		title += fmt.Sprintf(", %d: %s", i+1, m.Name)
@@ -62,14 +78,14 @@ func (s *state) comparisonPlots() error {
 		}
 		if first {
 			first = false
-			x, y := stepCurve(c.HistEdges, c.RefHist)
+			x, y := stepCurve(scaled(c.HistEdges, mScale), scaled(c.RefHist, 1/mScale))
 			hist.Series = append(hist.Series, cli.Series{Name: "reference (MC)", X: x, Y: y})
 			u := observable(c, "Binder")
 			obs.Series = append(obs.Series, cli.Series{Name: "reference (MC)", X: []float64{0}, Y: []float64{u.Ref}, YErr: []float64{u.RefErr}, Points: true})
 		}
 		sp.Series = append(sp.Series, cli.Series{Name: m.Name, X: k, Y: c.GenShell, Points: true})
 		ratio.Series = append(ratio.Series, cli.Series{Name: m.Name, X: k, Y: c.Ratio, YErr: c.RatioErr, Points: true})
-		x, y := stepCurve(c.HistEdges, c.GenHist)
+		x, y := stepCurve(scaled(c.HistEdges, mScale), scaled(c.GenHist, 1/mScale))
 		hist.Series = append(hist.Series, cli.Series{Name: m.Name, X: x, Y: y})
 		u := observable(c, "Binder")
 		obs.Series = append(obs.Series, cli.Series{Name: m.Name, X: []float64{float64(i + 1)}, Y: []float64{u.Gen}, YErr: []float64{u.GenErr}, Points: true})
@@ -103,7 +119,7 @@ func (s *state) flowPlots() error {
 			v, e           []float64
 			log            bool
 		}{
-			{"flow_chi", "χ = V⟨M²⟩ along the Polchinski flow (flowed fields x_t)", "χ", chi, chiE, true},
+			{"flow_chi", "χ = V⟨M²⟩ of the continuum-normalised ϕ along the Polchinski flow (flowed fields x_t)", "χ", chi, chiE, true},
 			{"flow_binder", "Binder cumulant U₄ along the flow: the non-Gaussianity is integrated out", "U₄", u4, u4E, false},
 			{"flow_action", "action density ⟨S⟩/V of the flowed fields under the bare action", "S/V", sd, sdE, false},
 		} {

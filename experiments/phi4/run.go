@@ -86,6 +86,9 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 	}
 	s := &state{cfg: cfg, r: r, out: &pipeline.Out{F: r.File, Lat: lat, Shells: sh}, lat: lat, act: act, proc: proc,
 		comps: map[string]*evaluate.Comparison{}, stats: map[string]*pipeline.Stats{}, checks: map[string][]pipeline.Check{}, scans: map[string]*refineScan{}}
+	if cfg.Field.Couplings == "hopping" {
+		s.out.HoppingScale = act.HoppingScale() // the file also gives ⟨|M|⟩, χ, … of φ
+	}
 	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: proc, Net: cfg.Network, Train: cfg.Train, Index: 0, Force: act.Force}
 	defer s.learned.Close()
 	if w := cfg.Train.Windows; len(w) > 0 {

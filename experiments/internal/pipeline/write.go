@@ -5,6 +5,7 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"rgflow/field"
@@ -18,7 +19,20 @@ type Out struct {
 	F      *h5io.File
 	Lat    *lattice.Lattice
 	Shells *lattice.Shells // the momentum shells every spectrum is averaged over
+	// HoppingScale, when positive, is √(2κ) of a φ⁴ run configured in
+	// hopping couplings: the fields are ϕ = √(2κ)φ, and WriteStats also
+	// writes the magnetisation-like estimates of the hopping field φ.
+	HoppingScale float64
 }
+
+// hoppingEstimates are the estimates that scale with the field, with the
+// power of the field they carry: in the hopping field φ = ϕ/√(2κ) they are
+// the ϕ values divided by √(2κ) to that power (U₄, S/V and ξ² do not
+// change).
+var hoppingEstimates = []struct {
+	name  string
+	power float64
+}{{"magnetization", 1}, {"abs_magnetization", 1}, {"m2", 2}, {"m4", 4}, {"chi", 2}, {"chi_connected", 2}}
 
 // ShellScale is the dimension scale of every shell axis.
 const ShellScale = "/lattice/shells/khat2"
@@ -208,12 +222,17 @@ func (o *Out) WriteStats(group string, s *Stats) error {
 		{"binder_u4", "1", "U₄ = 1 − ⟨M⁴⟩/(3⟨M²⟩²)", s.Obs.Binder},
 		{"xi2", "lattice units", "second-moment correlation length [(G(0)/G(k_min) − 1)/k̂²_min]^½", s.TP.Xi2},
 	} {
-		d, err := o.F.Put(group+"/estimates/"+e.name, h5io.Spec{Units: e.units, Description: e.desc, Shape: []int64{}}, []float64{e.est.Value})
-		if err != nil {
+		if err := o.putEstimate(group+"/estimates/"+e.name, e.units, e.desc, e.est); err != nil {
 			return err
 		}
-		for k, v := range map[string]any{"error": e.est.Err, "tau_int": e.est.TauInt, "method": "Γ-method (Wolff 2004), automatic window"} {
-			if err := d.SetAttr(k, v); err != nil {
+		for _, h := range hoppingEstimates {
+			if h.name != e.name || o.HoppingScale <= 0 {
+				continue
+			}
+			f := math.Pow(o.HoppingScale, -h.power)
+			est := field.Estimate{Value: e.est.Value * f, Err: e.est.Err * f, TauInt: e.est.TauInt}
+			desc := e.desc + " of the hopping field φ = ϕ/√(2κ), the parametrisation the run was configured in (the ϕ value divided by √(2κ)^" + strconv.FormatFloat(h.power, 'g', -1, 64) + ")"
+			if err := o.putEstimate(group+"/estimates/"+e.name+"_hopping", e.units, desc, est); err != nil {
 				return err
 			}
 		}
@@ -230,6 +249,20 @@ func (o *Out) WriteStats(group string, s *Stats) error {
 	}
 	_, err := o.F.Put(group+"/correlator_error", h5io.Spec{Units: "lattice units^2", Description: "one standard error of correlator", Dims: []string{"r"}}, s.TP.RErr)
 	return err
+}
+
+// putEstimate writes one scalar estimate with its error, τ_int and method.
+func (o *Out) putEstimate(path, units, desc string, est field.Estimate) error {
+	d, err := o.F.Put(path, h5io.Spec{Units: units, Description: desc, Shape: []int64{}}, []float64{est.Value})
+	if err != nil {
+		return err
+	}
+	for k, v := range map[string]any{"error": est.Err, "tau_int": est.TauInt, "method": "Γ-method (Wolff 2004), automatic window"} {
+		if err := d.SetAttr(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (o *Out) putShell(path, desc string, v []float64) error {
