@@ -47,14 +47,6 @@ func CheckXDMF(path string) ([]XDMFGrid, error) {
 		text       strings.Builder
 		item       xml.StartElement
 	)
-	attr := func(e xml.StartElement, name string) string {
-		for _, a := range e.Attr {
-			if a.Name.Local == name {
-				return a.Value
-			}
-		}
-		return ""
-	}
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -113,7 +105,7 @@ func CheckXDMF(path string) ([]XDMFGrid, error) {
 				if cur == nil {
 					return nil, fmt.Errorf("%s: a data item outside a uniform grid", path)
 				}
-				if err := dataItem(path, cur, item, attr, strings.TrimSpace(text.String()), &geo, stack); err != nil {
+				if err := dataItem(path, cur, item, strings.TrimSpace(text.String()), &geo, stack); err != nil {
 					return nil, err
 				}
 			case "Grid":
@@ -132,7 +124,17 @@ func CheckXDMF(path string) ([]XDMFGrid, error) {
 	return grids, nil
 }
 
-func dataItem(path string, g *XDMFGrid, e xml.StartElement, attr func(xml.StartElement, string) string, text string, geo *[]float64, stack []string) error {
+// attr returns the value of the attribute name of e, or "".
+func attr(e xml.StartElement, name string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func dataItem(path string, g *XDMFGrid, e xml.StartElement, text string, geo *[]float64, stack []string) error {
 	dims := ints(attr(e, "Dimensions"))
 	switch stack[len(stack)-1] {
 	case "Geometry":
