@@ -14,10 +14,10 @@ import (
 func plots(r *cli.Run, cfg Config, rows []row, m row, p *profileData, fl *flows) error {
 	title := fmt.Sprintf("LPA Wilson–Fisher fixed point, d = %g, N = %d", cfg.LPA.D, m.N)
 	figs := map[string]cli.LinePlot{
-		"potential": {Title: title, XLabel: "r = |φ|", YLabel: "v*, v*′", Series: []cli.Series{
+		"potential": {Title: title, XLabel: "r = |φ| (dimensionless)", YLabel: "v*, v*′ (dimensionless)", Series: []cli.Series{
 			{Name: "v*(r)", X: p.R, Y: p.V}, {Name: "f* = v*′(r)", X: p.R, Y: p.F}}},
 	}
-	eig := cli.LinePlot{Title: "eigenperturbations δv (scaled to max |δv| = 1)", XLabel: "r = |φ|", YLabel: "δv / max|δv|"}
+	eig := cli.LinePlot{Title: "eigenperturbations δv (scaled to max |δv| = 1)", XLabel: "r = |φ| (dimensionless)", YLabel: "δv / max|δv| (dimensionless)"}
 	add := func(sec string, lam []float64, dv [][]float64) {
 		for i, l := range lam {
 			mx := 0.0
@@ -43,16 +43,16 @@ func plots(r *cli.Run, cfg Config, rows []row, m row, p *profileData, fl *flows)
 		}
 		lim := func(v float64) []float64 { return []float64{v, v} }
 		ends := []float64{ns[0], ns[len(ns)-1]}
-		figs["exponents"] = cli.LinePlot{Title: fmt.Sprintf("LPA exponents, d = %g", cfg.LPA.D), XLabel: "N", YLabel: "exponent", LogX: true,
+		figs["exponents"] = cli.LinePlot{Title: fmt.Sprintf("LPA exponents, d = %g", cfg.LPA.D), XLabel: "N (components)", YLabel: "exponent (dimensionless)", LogX: true,
 			Series: []cli.Series{
 				{Name: "ν", X: ns, Y: nu, Points: true}, {Name: "ω", X: ns, Y: om, Points: true},
 				{Name: "ν(N→∞) = 1/(d−2)", X: ends, Y: lim(1 / (cfg.LPA.D - 2))}, {Name: "ω(N→∞) = 4−d", X: ends, Y: lim(4 - cfg.LPA.D)},
 			}}
 	}
 	if fl != nil {
-		curv := cli.LinePlot{Title: fmt.Sprintf("v″(0) along the flow from aφ²/2 + %gφ⁴/4, a_c = %.10f", cfg.Flow.G, fl.AC), XLabel: "RG time t", YLabel: "v″(0)"}
-		dist := cli.LinePlot{Title: "distance to the fixed point", XLabel: "RG time t", YLabel: "max |f − f*|, r ≤ r_compare", LogY: true}
-		pot := cli.LinePlot{Title: "v(r, t) − v(0, t) along the flows", XLabel: "r", YLabel: "v"}
+		curv := cli.LinePlot{Title: fmt.Sprintf("v″(0) along the flow from aφ²/2 + %gφ⁴/4, a_c = %.10f", cfg.Flow.G, fl.AC), XLabel: "RG time t (dimensionless)", YLabel: "v″(0) (dimensionless)"}
+		dist := cli.LinePlot{Title: "distance to the fixed point", XLabel: "RG time t (dimensionless)", YLabel: "max |f − f*|, r ≤ r_compare (dimensionless)", LogY: true}
+		pot := cli.LinePlot{Title: "v(r, t) − v(0, t) along the flows", XLabel: "r = |φ| (dimensionless)", YLabel: "v(r) − v(0) (dimensionless)"}
 		for _, tr := range fl.Tracks {
 			lab := fmt.Sprintf("%s (a = a_c %+.0e)", tr.Name, tr.A-fl.AC)
 			if tr.Name == "critical" {

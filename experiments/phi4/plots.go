@@ -27,7 +27,16 @@ func scaled(v []float64, f float64) []float64 {
 	return out
 }
 
-// plots writes the PNG figures beside the HDF5 file.
+// binCentres returns the centres of the bins of edges, times f.
+func binCentres(edges []float64, f float64) []float64 {
+	c := make([]float64, len(edges)-1)
+	for b := range c {
+		c[b] = f * (edges[b] + edges[b+1]) / 2
+	}
+	return c
+}
+
+// plots writes the figures beside the HDF5 file.
 func (s *state) plots() error {
 	if err := s.comparisonPlots(); err != nil {
 		return err
@@ -55,21 +64,21 @@ func (s *state) plots() error {
 func (s *state) comparisonPlots() error {
 	r, o := s.r, s.out
 	k := o.Shells.KHat
-	sp := cli.LinePlot{Title: "G(k) of ϕ by momentum shell", XLabel: "|k̂|", YLabel: "G(k)", LogY: true}
+	sp := cli.LinePlot{Title: "G(k) of ϕ by momentum shell", XLabel: "|k̂| (lattice units⁻¹)", YLabel: "G(k) (lattice units²)", LogY: true}
 	sp.Series = append(sp.Series, cli.Series{Name: "reference (MC)", X: k, Y: s.refStats.TP.Shell, YErr: s.refStats.TP.ShellErr})
-	ratio := cli.LinePlot{Title: "generated / reference spectrum", XLabel: "|k̂|", YLabel: "G_gen/G_ref"}
+	ratio := cli.LinePlot{Title: "generated / reference spectrum", XLabel: "|k̂| (lattice units⁻¹)", YLabel: "G_gen/G_ref (dimensionless)"}
 	// M in the parametrisation of the configuration: the hopping field φ
 	// = ϕ/√(2κ) when the run was given κ and λ.
 	mScale, mLabel := 1.0, "M of the continuum-normalised ϕ"
 	if h := o.HoppingScale; h > 0 {
 		mScale, mLabel = 1/h, fmt.Sprintf("M of the hopping field φ = ϕ/√(2κ) = ϕ/%.4g", h)
 	}
-	hist := cli.LinePlot{Title: "distribution of the magnetisation M", XLabel: mLabel, YLabel: "density of M"}
+	hist := cli.LinePlot{Title: "distribution of the magnetisation M", XLabel: mLabel, YLabel: "density of M (1/M)"}
 	title := "Binder cumulant U₄ (0: reference"
 	for i, m := range s.methods {
 		title += fmt.Sprintf(", %d: %s", i+1, m.Name)
 	}
-	obs := cli.LinePlot{Title: title + ")", XLabel: "ensemble", YLabel: "U₄"}
+	obs := cli.LinePlot{Title: title + ")", XLabel: "ensemble (index)", YLabel: "U₄ (dimensionless)"}
 	first := true
 	for i, m := range s.methods {
 		c := s.comps[m.Name]
@@ -79,16 +88,25 @@ func (s *state) comparisonPlots() error {
 		if first {
 			first = false
 			x, y := stepCurve(scaled(c.HistEdges, mScale), scaled(c.RefHist, 1/mScale))
-			hist.Series = append(hist.Series, cli.Series{Name: "reference (MC)", X: x, Y: y})
+			hist.Series = append(hist.Series, cli.Series{Name: "reference (MC)", X: x, Y: y},
+				cli.Series{X: binCentres(c.HistEdges, mScale), Y: scaled(c.RefHist, 1/mScale), YErr: scaled(c.RefHistErr, 1/mScale), BarsOnly: true})
 			u := observable(c, "Binder")
 			obs.Series = append(obs.Series, cli.Series{Name: "reference (MC)", X: []float64{0}, Y: []float64{u.Ref}, YErr: []float64{u.RefErr}, Points: true})
 		}
-		sp.Series = append(sp.Series, cli.Series{Name: m.Name, X: k, Y: c.GenShell, Points: true})
+		var gErr []float64 // the generated spectrum's errors, from its statistics
+		if st := s.stats[m.Name]; st != nil && len(st.TP.ShellErr) == len(k) {
+			gErr = st.TP.ShellErr
+		}
+		sp.Series = append(sp.Series, cli.Series{Name: m.Name, X: k, Y: c.GenShell, YErr: gErr, Points: true})
 		ratio.Series = append(ratio.Series, cli.Series{Name: m.Name, X: k, Y: c.Ratio, YErr: c.RatioErr, Points: true})
 		x, y := stepCurve(scaled(c.HistEdges, mScale), scaled(c.GenHist, 1/mScale))
-		hist.Series = append(hist.Series, cli.Series{Name: m.Name, X: x, Y: y})
+		hist.Series = append(hist.Series, cli.Series{Name: m.Name, X: x, Y: y},
+			cli.Series{X: binCentres(c.HistEdges, mScale), Y: scaled(c.GenHist, 1/mScale), YErr: scaled(c.GenHistErr, 1/mScale), BarsOnly: true})
 		u := observable(c, "Binder")
 		obs.Series = append(obs.Series, cli.Series{Name: m.Name, X: []float64{float64(i + 1)}, Y: []float64{u.Gen}, YErr: []float64{u.GenErr}, Points: true})
+	}
+	if len(ratio.Series) > 0 {
+		ratio.Series = append(ratio.Series, cli.Series{Name: "equal spectra", X: []float64{k[0], k[len(k)-1]}, Y: []float64{1, 1}, Reference: true})
 	}
 	for _, p := range []struct {
 		lp   cli.LinePlot
@@ -119,17 +137,17 @@ func (s *state) flowPlots() error {
 			v, e           []float64
 			log            bool
 		}{
-			{"flow_chi", "χ = V⟨M²⟩ of the continuum-normalised ϕ along the Polchinski flow (flowed fields x_t)", "χ", chi, chiE, true},
-			{"flow_binder", "Binder cumulant U₄ along the flow: the non-Gaussianity is integrated out", "U₄", u4, u4E, false},
-			{"flow_action", "action density ⟨S⟩/V of the flowed fields under the bare action", "S/V", sd, sdE, false},
+			{"flow_chi", "χ = V⟨M²⟩ of the continuum-normalised ϕ along the Polchinski flow (flowed fields x_t)", "χ (lattice units²)", chi, chiE, true},
+			{"flow_binder", "Binder cumulant U₄ along the flow: the non-Gaussianity is integrated out", "U₄ (dimensionless)", u4, u4E, false},
+			{"flow_action", "action density ⟨S⟩/V of the flowed fields under the bare action", "S/V (dimensionless)", sd, sdE, false},
 		} {
-			lp := cli.LinePlot{Title: p.title, XLabel: "RG time t", YLabel: p.y, LogY: p.log,
+			lp := cli.LinePlot{Title: p.title, XLabel: "RG time t (dimensionless)", YLabel: p.y, LogY: p.log,
 				Series: []cli.Series{{Name: "flowed training fields", X: f.Times, Y: p.v, YErr: p.e, Points: true}}}
 			if err := lp.Save(r.PlotPath(p.name)); err != nil {
 				return err
 			}
 		}
-		kl := cli.LinePlot{Title: "relative entropy of the Gaussian part to the fixed point", XLabel: "RG time t", YLabel: "KL (nats)", LogY: true,
+		kl := cli.LinePlot{Title: "relative entropy of the Gaussian part to the fixed point", XLabel: "RG time t (dimensionless)", YLabel: "KL (nats)", LogY: true,
 			Series: []cli.Series{{Name: "closed form (measured spectrum)", X: f.Times, Y: f.KL}, {Name: "estimate", X: f.Times, Y: f.KLEst, Points: true}}}
 		if err := kl.Save(r.PlotPath("flow_kl")); err != nil {
 			return err
@@ -148,7 +166,7 @@ func (s *state) scanPlot() error {
 		if sc == nil {
 			continue
 		}
-		lp := cli.LinePlot{Title: m.Name + fmt.Sprintf(": z against the reference along the refinement (bars at ±%.2f)", zBar), XLabel: "Langevin time + 0.01", YLabel: "z", LogX: true}
+		lp := cli.LinePlot{Title: m.Name + fmt.Sprintf(": z against the reference along the refinement (bars at ±%.2f)", zBar), XLabel: "Langevin time + 0.01 (dimensionless)", YLabel: "z (combined standard errors)", LogX: true}
 		x := make([]float64, len(sc.Time))
 		for i, t := range sc.Time {
 			x[i] = t + 0.01
@@ -161,7 +179,7 @@ func (s *state) scanPlot() error {
 			lp.Series = append(lp.Series, cli.Series{Name: n, X: x, Y: z})
 		}
 		for _, y := range []float64{-zBar, zBar} {
-			lp.Series = append(lp.Series, cli.Series{Name: fmt.Sprintf("z = %+.2f", y), X: []float64{x[0], x[len(x)-1]}, Y: []float64{y, y}})
+			lp.Series = append(lp.Series, cli.Series{Name: fmt.Sprintf("bar z = %+.2f", y), X: []float64{x[0], x[len(x)-1]}, Y: []float64{y, y}, Reference: true})
 		}
 		if err := lp.Save(s.r.PlotPath("refine_scan_" + m.Name)); err != nil {
 			return err

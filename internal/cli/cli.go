@@ -102,6 +102,7 @@ type options struct {
 	quiet        bool
 	logFormat    string
 	plots        bool
+	plotFormat   string
 	ckEvery      time.Duration
 	help         bool
 	version      bool
@@ -134,7 +135,8 @@ func (o *options) flags(name string, presets []string) *pflag.FlagSet {
 	fs.BoolVar(&o.printConfig, "print-config", false, "print the resolved configuration as YAML and exit")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "log only warnings and errors; no progress")
 	fs.StringVar(&o.logFormat, "log-format", "auto", "log format: auto (short text on a terminal, slog text otherwise), text or json")
-	fs.BoolVar(&o.plots, "plots", false, "write PNG plots beside the HDF5 file (default: on when run from a terminal)")
+	fs.BoolVar(&o.plots, "plots", true, "write plots beside the HDF5 file, batch runs included (--plots=false: none)")
+	fs.StringVar(&o.plotFormat, "plot-format", "png+svg", "formats of every plot, joined by +: png, svg, pdf, eps (e.g. png+pdf)")
 	fs.DurationVar(&o.ckEvery, "checkpoint-every", 5*time.Minute, "save a checkpoint at the first safe point after this interval (it is also saved on SIGINT, SIGTERM, SIGUSR1)")
 	fs.BoolVar(&o.version, "version", false, "print the rgflow version and source revision and exit")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help and exit")
@@ -208,8 +210,8 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return usage(err)
 	}
-	if !fs.Changed("plots") {
-		o.plots = isTerm
+	if err := checkPlotFormat(o.plotFormat); err != nil {
+		return usage(err)
 	}
 	for _, w := range warnings {
 		log.Warn(w)
@@ -223,7 +225,7 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 		return ExitFailed
 	}
 	run := &Run{
-		File: f, Log: log.log, Seed: rs.Seed, Out: rs.Out, Plots: o.plots, Stdout: stdout,
+		File: f, Log: log.log, Seed: rs.Seed, Out: rs.Out, Plots: o.plots, PlotFormat: o.plotFormat, Stdout: stdout,
 		term: log, ckEvery: o.ckEvery, lastCk: time.Now(),
 	}
 	run.restored, run.Resumed = f.Restored()

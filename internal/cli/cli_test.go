@@ -125,7 +125,7 @@ func TestExitCodes(t *testing.T) {
 func TestHelpListsEverything(t *testing.T) {
 	_, o, _ := runDemoArgs("--help")
 	for _, w := range []string{"--config", "--set", "--out", "--seed", "--from", "--resume", "--force", "--print-config",
-		"--quiet", "--log-format", "--plots", "--checkpoint-every", "--version",
+		"--quiet", "--log-format", "--plots", "--plot-format", "--checkpoint-every", "--version",
 		"samples", "width", "sleep_ms", "fail_at", "RGFLOW_", "Exit status", "docs/cli.md",
 		"--preset", "--quick", "Presets", "three narrow rows"} {
 		if !strings.Contains(o, w) {
@@ -248,6 +248,43 @@ func TestTerminalBarAndPlots(t *testing.T) {
 	img, err := png.Decode(fh)
 	if err != nil || img.Bounds().Dx() < 100 {
 		t.Errorf("plot %s: %v", png1, err)
+	}
+}
+
+// A batch run (no terminal) writes its plots too, as PNG and SVG by
+// default; --plot-format picks the formats, --plots=false writes none, and
+// a format that does not exist is a usage error naming the allowed ones.
+func TestBatchPlots(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want []string
+		none []string
+	}{
+		{nil, []string{".png", ".svg"}, []string{".pdf"}},
+		{[]string{"--plot-format", "pdf"}, []string{".pdf"}, []string{".png", ".svg"}},
+		{[]string{"--plots=false"}, nil, []string{".png", ".svg", ".pdf"}},
+	} {
+		out := filepath.Join(t.TempDir(), "b.h5")
+		code, _, e := runDemoArgs(append([]string{"--out", out, "--set", "samples=10", "--quiet"}, c.args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s", c.args, code, e)
+		}
+		stem := strings.TrimSuffix(out, ".h5") + "_values"
+		for _, x := range c.want {
+			if fi, err := os.Stat(stem + x); err != nil || fi.Size() < 1000 {
+				t.Errorf("%v: plot %s%s: %v", c.args, stem, x, err)
+			}
+		}
+		for _, x := range c.none {
+			if _, err := os.Stat(stem + x); err == nil {
+				t.Errorf("%v: plot %s%s written", c.args, stem, x)
+			}
+		}
+	}
+	code, _, e := runDemoArgs("--out", filepath.Join(dir, "c.h5"), "--plot-format", "png+gif")
+	if code != 2 || !strings.Contains(e, "allowed png, svg, pdf, eps") {
+		t.Errorf("--plot-format png+gif: exit %d\n%s", code, e)
 	}
 }
 

@@ -18,13 +18,15 @@ import (
 // Run is what an experiment gets from Main: the open HDF5 file, the logger,
 // the seed and the means to report progress, checkpoint and plot.
 type Run struct {
-	File    *h5io.File   // the run's file, created or resumed; Main closes it
-	Log     *slog.Logger // structured log (stderr)
-	Seed    uint64       // the run seed (drawn at random when configured as 0)
-	Out     string       // the HDF5 file name
-	Plots   bool         // write PNG plots (PlotPath, LinePlot)
-	Stdout  io.Writer    // where the run prints its results (the summary table); progress and logs go to stderr
-	Resumed bool         // a checkpoint was restored: continue from Checkpoint()
+	File  *h5io.File   // the run's file, created or resumed; Main closes it
+	Log   *slog.Logger // structured log (stderr)
+	Seed  uint64       // the run seed (drawn at random when configured as 0)
+	Out   string       // the HDF5 file name
+	Plots bool         // write plots (PlotPath, LinePlot)
+	// PlotFormat is --plot-format: the formats of every plot joined by +.
+	PlotFormat string
+	Stdout     io.Writer // where the run prints its results (the summary table); progress and logs go to stderr
+	Resumed    bool      // a checkpoint was restored: continue from Checkpoint()
 
 	term     *logger
 	ckEvery  time.Duration
@@ -69,10 +71,16 @@ func (r *Run) SafePoint(ctx context.Context, state func() h5io.Checkpoint) error
 	return nil
 }
 
-// PlotPath returns the name of the PNG plot name beside the HDF5 file:
-// results/run.h5 and "spectrum" give results/run_spectrum.png.
+// PlotPath returns the path of the plot name beside the HDF5 file, its
+// extension the formats of --plot-format: results/run.h5 and "spectrum"
+// give results/run_spectrum.png+svg, which LinePlot.Save and SaveFigure
+// write as results/run_spectrum.png and results/run_spectrum.svg.
 func (r *Run) PlotPath(name string) string {
-	return strings.TrimSuffix(r.Out, filepath.Ext(r.Out)) + "_" + name + ".png"
+	f := r.PlotFormat
+	if f == "" {
+		f = "png"
+	}
+	return strings.TrimSuffix(r.Out, filepath.Ext(r.Out)) + "_" + name + "." + f
 }
 
 // Progress starts reporting a stage of total steps counted in unit

@@ -3,18 +3,16 @@
 package pipeline
 
 import (
-	"fmt"
 	"image/color"
 	"math"
-	"os"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
+	"rgflow/internal/cli"
 	"rgflow/lattice"
 )
 
@@ -49,7 +47,8 @@ func slice2D(l *lattice.Lattice, f []float64) (grid, bool) {
 
 // FieldPanels draws fields side by side with one shared colour scale (the
 // plane of the last two axes at x₁ = … = 0 for d ≥ 3; curves for d = 1) and
-// writes a PNG at path.
+// a colour bar, and writes it at path (in each of its formats, see
+// cli.SaveFigure).
 func FieldPanels(path string, l *lattice.Lattice, panels []Panel) error {
 	if len(panels) == 0 {
 		return nil
@@ -70,9 +69,9 @@ func FieldPanels(path string, l *lattice.Lattice, panels []Panel) error {
 	}
 	if l.Dim() == 1 {
 		p := plot.New()
-		p.Title.Text = "sample fields"
-		p.X.Label.Text = "x"
-		p.Y.Label.Text = "φ"
+		p.Title.Text = "sample fields (offset by their range)"
+		p.X.Label.Text = "site x (lattice units)"
+		p.Y.Label.Text = "ϕ_x (lattice units)"
 		for i, pn := range panels {
 			pts := make(plotter.XYs, len(pn.Field))
 			for x, v := range pn.Field {
@@ -86,7 +85,7 @@ func FieldPanels(path string, l *lattice.Lattice, panels []Panel) error {
 			p.Legend.Add(pn.Title, ln)
 		}
 		p.BackgroundColor = color.White
-		return p.Save(20*vg.Centimeter, 10*vg.Centimeter, path)
+		return cli.SaveFigure(path, 20*vg.Centimeter, 10*vg.Centimeter, p.Draw)
 	}
 	pal := moreland.SmoothBlueRed()
 	pal.SetMin(lo)
@@ -104,24 +103,20 @@ func FieldPanels(path string, l *lattice.Lattice, panels []Panel) error {
 		p.HideAxes()
 		plots[0][i] = p
 	}
+	// The shared colour scale, as a bar beside the panels.
+	bar := plot.New()
+	bar.Title.Text = "ϕ_x"
+	bar.HideX()
+	bar.Y.Label.Text = "field (lattice units)"
+	bar.Add(&plotter.ColorBar{ColorMap: pal, Vertical: true})
 	const side = 5 * vg.Centimeter
-	img := vgimg.New(vg.Length(cols)*side, side+vg.Centimeter)
-	dc := draw.New(img)
-	dc.SetColor(color.White)
-	dc.Fill(dc.Rectangle.Path())
+	const barWidth = 3 * vg.Centimeter
 	tiles := draw.Tiles{Rows: 1, Cols: cols, PadX: vg.Millimeter, PadY: vg.Millimeter, PadTop: vg.Millimeter, PadBottom: vg.Millimeter, PadLeft: vg.Millimeter, PadRight: vg.Millimeter}
-	canvases := plot.Align(plots, tiles, dc)
-	for i := range plots[0] {
-		plots[0][i].Draw(canvases[0][i])
-	}
-	w, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	png := vgimg.PngCanvas{Canvas: img}
-	if _, err := png.WriteTo(w); err != nil {
-		w.Close()
-		return fmt.Errorf("pipeline: plot %s: %w", path, err)
-	}
-	return w.Close()
+	return cli.SaveFigure(path, vg.Length(cols)*side+barWidth, side+vg.Centimeter, func(dc draw.Canvas) {
+		canvases := plot.Align(plots, tiles, draw.Crop(dc, 0, -barWidth, 0, 0))
+		for i := range panels {
+			plots[0][i].Draw(canvases[0][i])
+		}
+		bar.Draw(draw.Crop(dc, vg.Length(cols)*side+2*vg.Millimeter, 0, 2*vg.Millimeter, -2*vg.Millimeter))
+	})
 }

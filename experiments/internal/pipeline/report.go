@@ -62,7 +62,7 @@ func PeakRSS() int64 {
 // TrainingPlot draws the held-out loss of every model with a training
 // curve (nil models are skipped) into path; it draws nothing when none has.
 func TrainingPlot(path string, models ...*Model) error {
-	tc := cli.LinePlot{Title: "training (held-out loss; 1 per site is the Gaussian baseline)", XLabel: "step", YLabel: "loss"}
+	tc := cli.LinePlot{Title: "training (held-out loss; 1 per site is the Gaussian baseline)", XLabel: "optimiser step", YLabel: "loss per site (dimensionless; 1: Gaussian baseline)"}
 	for _, m := range models {
 		if m == nil || len(m.State.Curve) == 0 {
 			continue
@@ -85,7 +85,7 @@ func DenoisePlot(path string, d *evaluate.DenoiseCurve) error {
 	if d == nil {
 		return nil
 	}
-	mp := cli.LinePlot{Title: "denoising error on held-out data", XLabel: "RG time t", YLabel: "MSE per site", LogY: true}
+	mp := cli.LinePlot{Title: "denoising error on held-out data", XLabel: "RG time t (dimensionless)", YLabel: "MSE per site (lattice units²)", LogY: true}
 	for i, n := range d.Names {
 		mp.Series = append(mp.Series, cli.Series{Name: n, X: d.Times, Y: d.MSE[i], YErr: d.MSEErr[i], Points: i > 0})
 	}

@@ -117,12 +117,19 @@ func Contains(t testing.TB, summary string, wants ...string) {
 }
 
 // Plots reports through t each plot of names that a run writing the file
-// out did not write: the plot called name of out.h5 is out_name.png.
+// out did not write in the default formats: the plot called name of
+// out.h5 is out_name.png and out_name.svg.
 func Plots(t testing.TB, out string, names ...string) {
 	t.Helper()
 	for _, n := range names {
-		if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + n + ".png"); err != nil {
-			t.Errorf("plot %s: %v", n, err)
+		var missing []string
+		for _, ext := range []string{".png", ".svg"} {
+			if _, err := os.Stat(strings.TrimSuffix(out, ".h5") + "_" + n + ext); err != nil {
+				missing = append(missing, err.Error())
+			}
+		}
+		if missing != nil {
+			t.Errorf("plot %s: %s", n, strings.Join(missing, "; "))
 		}
 	}
 }
