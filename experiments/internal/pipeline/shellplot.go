@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"rgflow/generative/evaluate"
+	"rgflow/internal/cli"
 )
 
 // cellGrid is a (t, shell) array as plotter.GridXYZ: columns are shells,
@@ -93,5 +94,5 @@ func DenoiseShellPlot(path, title string, d *evaluate.DenoiseCurve, khat []float
 	p.Legend = leg
 	p.Legend.Top = true
 	p.BackgroundColor = color.White
-	return p.Save(15*vg.Centimeter, 12*vg.Centimeter, path)
+	return cli.SaveFigure(path, 15*vg.Centimeter, 12*vg.Centimeter, p.Draw) // every format of the path
 }
