@@ -74,37 +74,9 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 	}
 	s := &state{cfg: cfg, r: r, out: &pipeline.Out{F: r.File, Lat: lat, Shells: sh}, lat: lat, act: act, proc: proc, g0: g0,
 		exact: exact, comps: map[string]*evaluate.Comparison{}, checks: map[string][]pipeline.Check{}}
-	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: proc, Net: cfg.Network, Train: cfg.Train, Index: 0}
-	defer s.learned.Close()
-	if cfg.White.Enabled {
-		tr, net := cfg.Train, cfg.Network
-		tr.Baseline, net.Spectra, net.Form = "white", true, cfg.White.Form
-		// The whole budget: the held-out loss cannot see an error of a few
-		// modes among a thousand, the errors that matter here, so patience
-		// would stop the training before the low shells are learned.
-		tr.MinSteps = tr.Steps
-		s.white = &pipeline.Model{Name: "learned_white", Group: "/model/learned_white", Proc: proc, Net: net, Train: tr, Index: 2}
-		defer s.white.Close()
-	}
-	if cfg.DDPM.Enabled {
-		var sched *generative.Discrete
-		if cfg.DDPM.Schedule == "cosine" {
-			sched, err = generative.DDPMCosine(cfg.DDPM.Length)
-		} else {
-			sched, err = generative.DDPMLinear(cfg.DDPM.Length)
-		}
-		if err != nil {
-			return err
-		}
-		if s.ddpmProc, err = generative.NewDDPM(lat, erg.Periodic, sched, nil); err != nil {
-			return err
-		}
-		tr := cfg.Train
-		tr.Baseline = cfg.DDPM.Baseline
-		net := cfg.Network
-		net.Spectra = cfg.DDPM.Spectral
-		s.ddpm = &pipeline.Model{Name: "ddpm", Group: "/model/ddpm", Proc: s.ddpmProc, Net: net, Train: tr, Grid: cfg.DDPM.Length, Index: 1}
-		defer s.ddpm.Close()
+	defer s.closeModels()
+	if err := s.newModels(); err != nil {
+		return err
 	}
 
 	stages := []pipeline.Stage{
@@ -134,7 +106,7 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 		gen := cfg.Generate
 		gen.Samples, gen.Method = cfg.White.Samples, "ancestral"
 		s.methods = append(s.methods, &pipeline.Method{Name: "learned_white", Proc: proc, Gen: gen, Model: "/model/learned_white", Index: 3, FullVariance: true,
-			Description: "the Polchinski flow run backwards with the score learned from the white baseline (the network learns the Gaussian part too), with the posterior variance its own denoiser implies"})
+			Description: "the Polchinski flow run backwards with the score learned from the white baseline (the network learns the Gaussian part too), with the posterior variance of the Gaussian it learned"})
 	}
 	if s.ddpm != nil {
 		gen := cfg.Generate
@@ -161,6 +133,53 @@ func runFreefield(ctx context.Context, r *cli.Run, cfg Config) error {
 		return err
 	}
 	return s.summary()
+}
+
+// newModels describes the learned models of the run: learned, and with
+// their keys enabled learned_white and the DDPM baseline.
+func (s *state) newModels() error {
+	s.learned = &pipeline.Model{Name: "learned", Group: "/model/learned", Proc: s.proc, Net: s.cfg.Network, Train: s.cfg.Train, Index: 0}
+	if s.cfg.White.Enabled {
+		tr, net := s.cfg.Train, s.cfg.Network
+		tr.Baseline, net.Spectra, net.Form = "white", true, s.cfg.White.Form
+		// The whole budget: the held-out loss cannot see an error of a few
+		// modes among a thousand, the errors that matter here, so patience
+		// would stop the training before the low shells are learned.
+		tr.MinSteps = tr.Steps
+		s.white = &pipeline.Model{Name: "learned_white", Group: "/model/learned_white", Proc: s.proc, Net: net, Train: tr, Index: 2}
+	}
+	if s.cfg.DDPM.Enabled {
+		var (
+			sched *generative.Discrete
+			err   error
+		)
+		if s.cfg.DDPM.Schedule == "cosine" {
+			sched, err = generative.DDPMCosine(s.cfg.DDPM.Length)
+		} else {
+			sched, err = generative.DDPMLinear(s.cfg.DDPM.Length)
+		}
+		if err != nil {
+			return err
+		}
+		if s.ddpmProc, err = generative.NewDDPM(s.lat, erg.Periodic, sched, nil); err != nil {
+			return err
+		}
+		tr := s.cfg.Train
+		tr.Baseline = s.cfg.DDPM.Baseline
+		net := s.cfg.Network
+		net.Spectra = s.cfg.DDPM.Spectral
+		s.ddpm = &pipeline.Model{Name: "ddpm", Group: "/model/ddpm", Proc: s.ddpmProc, Net: net, Train: tr, Grid: s.cfg.DDPM.Length, Index: 1}
+	}
+	return nil
+}
+
+// closeModels releases the models' networks.
+func (s *state) closeModels() {
+	for _, m := range []*pipeline.Model{s.learned, s.white, s.ddpm} {
+		if m != nil {
+			m.Close()
+		}
+	}
 }
 
 // sample draws the training, held-out and reference ensembles exactly;

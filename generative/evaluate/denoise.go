@@ -45,33 +45,12 @@ func (d *DenoiseCurve) MeanDiff(s int) (float64, float64) { return d.AvgDiff[s],
 // field and time from the streams rng.New(seed, rng.StageEvaluate, 1, i)
 // (denoiseStream = 1).
 func DenoiseMSE(p *generative.Process, held *field.Ensemble, times []float64, seed uint64, names []string, scores ...generative.Score) (*DenoiseCurve, error) {
-	if len(scores) == 0 || len(names) != len(scores) {
-		return nil, fmt.Errorf("evaluate: %d names for %d scores (need at least one score)", len(names), len(scores))
-	}
-	if !held.Lat.Equal(p.Lat) {
-		return nil, fmt.Errorf("evaluate: held-out fields on %v, process on %v", held.Lat, p.Lat)
+	if err := checkDenoise(p, held, times, names, scores); err != nil {
+		return nil, err
 	}
 	N := held.Len()
-	if N < 2 {
-		return nil, fmt.Errorf("evaluate: denoising error on %d held-out fields: need at least 2", N)
-	}
-	for _, t := range times {
-		if !(t > 0 && t <= p.T) {
-			return nil, fmt.Errorf("evaluate: denoising time %v outside (0, T = %v]", t, p.T)
-		}
-	}
 	S, M, V := len(scores), p.Modes(), float64(p.Lat.Volume())
-	d := &DenoiseCurve{Names: append([]string(nil), names...), Times: append([]float64(nil), times...), N: N}
-	alloc := func() [][]float64 {
-		a := make([][]float64, S)
-		for s := range a {
-			a[s] = make([]float64, len(times))
-		}
-		return a
-	}
-	d.MSE, d.MSEErr, d.Diff, d.DiffErr = alloc(), alloc(), alloc(), alloc()
-	d.AvgDiff, d.AvgDiffErr = make([]float64, S), make([]float64, S)
-	d.Closed = make([]float64, len(times))
+	d := newDenoiseCurve(names, times, S, N)
 	g, isGauss := scores[0].(*generative.Gaussian)
 	sh, err := ProcessShells(p)
 	if err != nil {
@@ -159,6 +138,41 @@ func DenoiseMSE(p *generative.Process, held *field.Ensemble, times []float64, se
 		d.Shell.integrateLin(trap)
 	}
 	return d, nil
+}
+
+// checkDenoise reports the first problem of DenoiseMSE's arguments.
+func checkDenoise(p *generative.Process, held *field.Ensemble, times []float64, names []string, scores []generative.Score) error {
+	if len(scores) == 0 || len(names) != len(scores) {
+		return fmt.Errorf("evaluate: %d names for %d scores (need at least one score)", len(names), len(scores))
+	}
+	if !held.Lat.Equal(p.Lat) {
+		return fmt.Errorf("evaluate: held-out fields on %v, process on %v", held.Lat, p.Lat)
+	}
+	if N := held.Len(); N < 2 {
+		return fmt.Errorf("evaluate: denoising error on %d held-out fields: need at least 2", N)
+	}
+	for _, t := range times {
+		if !(t > 0 && t <= p.T) {
+			return fmt.Errorf("evaluate: denoising time %v outside (0, T = %v]", t, p.T)
+		}
+	}
+	return nil
+}
+
+// newDenoiseCurve allocates the per-site arrays of S scores at times.
+func newDenoiseCurve(names []string, times []float64, S, N int) *DenoiseCurve {
+	d := &DenoiseCurve{Names: append([]string(nil), names...), Times: append([]float64(nil), times...), N: N}
+	alloc := func() [][]float64 {
+		a := make([][]float64, S)
+		for s := range a {
+			a[s] = make([]float64, len(times))
+		}
+		return a
+	}
+	d.MSE, d.MSEErr, d.Diff, d.DiffErr = alloc(), alloc(), alloc(), alloc()
+	d.AvgDiff, d.AvgDiffErr = make([]float64, S), make([]float64, S)
+	d.Closed = make([]float64, len(times))
+	return d
 }
 
 // meanErr returns the mean of x − y (y nil: of x) and its standard error.
