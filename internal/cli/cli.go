@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -110,6 +111,7 @@ type options struct {
 	quick        bool
 	task         int
 	listTasks    bool
+	cpuProfile   string
 	terminalHint *bool // tests: override terminal detection
 }
 
@@ -138,6 +140,7 @@ func (o *options) flags(name string, presets []string) *pflag.FlagSet {
 	fs.BoolVar(&o.plots, "plots", true, "write plots beside the HDF5 file, batch runs included (--plots=false: none)")
 	fs.StringVar(&o.plotFormat, "plot-format", "png+svg", "formats of every plot, joined by +: png, svg, pdf, eps (e.g. png+pdf)")
 	fs.DurationVar(&o.ckEvery, "checkpoint-every", 5*time.Minute, "save a checkpoint at the first safe point after this interval (it is also saved on SIGINT, SIGTERM, SIGUSR1)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (read it with go tool pprof)")
 	fs.BoolVar(&o.version, "version", false, "print the rgflow version and source revision and exit")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help and exit")
 	return fs
@@ -215,6 +218,13 @@ func mainWith[T any](ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	for _, w := range warnings {
 		log.Warn(w)
+	}
+	if o.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return usage(err)
+		}
+		defer stopProfile()
 	}
 	ctx, stop := watchSignals(ctx, log)
 	defer stop()
@@ -581,4 +591,21 @@ func printHelp[T any](w io.Writer, fs *pflag.FlagSet, exp Experiment[T]) {
 func MainTerminal[T any](ctx context.Context, args []string, stdout, stderr io.Writer, exp Experiment[T]) int {
 	yes := true
 	return mainWith(ctx, args, stdout, stderr, exp, &yes)
+}
+
+// startCPUProfile starts the --cpuprofile profile; the function it returns
+// stops it and closes the file.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile %s: %w", path, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

@@ -125,7 +125,7 @@ func TestExitCodes(t *testing.T) {
 func TestHelpListsEverything(t *testing.T) {
 	_, o, _ := runDemoArgs("--help")
 	for _, w := range []string{"--config", "--set", "--out", "--seed", "--from", "--resume", "--force", "--print-config",
-		"--quiet", "--log-format", "--plots", "--plot-format", "--checkpoint-every", "--version",
+		"--quiet", "--log-format", "--plots", "--plot-format", "--checkpoint-every", "--cpuprofile", "--version",
 		"samples", "width", "sleep_ms", "fail_at", "RGFLOW_", "Exit status", "docs/cli.md",
 		"--preset", "--quick", "Presets", "three narrow rows"} {
 		if !strings.Contains(o, w) {
@@ -285,6 +285,28 @@ func TestBatchPlots(t *testing.T) {
 	code, _, e := runDemoArgs("--out", filepath.Join(dir, "c.h5"), "--plot-format", "png+gif")
 	if code != 2 || !strings.Contains(e, "allowed png, svg, pdf, eps") {
 		t.Errorf("--plot-format png+gif: exit %d\n%s", code, e)
+	}
+}
+
+// --cpuprofile writes a gzipped pprof profile; a path that cannot be
+// created is a usage error before any output file exists.
+func TestCPUProfile(t *testing.T) {
+	dir := t.TempDir()
+	prof := filepath.Join(dir, "cpu.pprof")
+	if code, _, e := runDemoArgs("--out", filepath.Join(dir, "a.h5"), "--plots=false", "--cpuprofile", prof); code != 0 {
+		t.Fatalf("exit %d\n%s", code, e)
+	}
+	b, err := os.ReadFile(prof)
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("profile %s: %d bytes, err %v: want a gzipped pprof file", prof, len(b), err)
+	}
+	out := filepath.Join(dir, "b.h5")
+	code, _, e := runDemoArgs("--out", out, "--cpuprofile", filepath.Join(dir, "missing", "cpu.pprof"))
+	if code != 2 || !strings.Contains(e, "--cpuprofile") {
+		t.Errorf("unwritable profile: exit %d\n%s", code, e)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("unwritable profile: %s was created", out)
 	}
 }
 
