@@ -97,12 +97,30 @@ func (s *state) compare(ctx context.Context, restore bool) error {
 		Ref: evaluate.Sample{Name: grpRef, Fields: s.ref, Chains: s.refChains}, Denoise: s.denoise, Restore: restore}
 	mirrors := map[string]mirror{}
 	return cmp.CompareAll(ctx, s.methods, func(r *pipeline.Compared) []pipeline.Check {
-		mir := mirrorTest(measuredM(r.Stats), 1)
+		mir := mirrorTest(measuredM(r.Stats), mirrorTau(r))
 		mirrors[r.Method.Name] = mir
-		return bars(r.Method.Name, r.C, mir)
+		cs := bars(r.Method.Name, r.C, mir)
+		if r.Method.Name == s.cfg.judged() {
+			cs = append(cs, s.essBar()...)
+		}
+		return cs
 	}, func(r *pipeline.Compared) error {
 		return s.compared(r, mirrors[r.Method.Name], refTerms, !restore)
 	})
+}
+
+// mirrorTau is the 2τ_int of the magnetisations of a compared ensemble in
+// the mirror test: 1 for a generator's independent fields, and for the
+// derived ensembles of exact sampling, whose fields repeat (importance
+// resampling puts the copies of a field side by side; the IMH chain
+// repeats its state on every rejection), 2τ_int of M² along the
+// ensemble's order, at least 1.
+func mirrorTau(r *pipeline.Compared) float64 {
+	n := r.Method.Name
+	if !strings.HasSuffix(n, pipeline.ReweightedSuffix) && !strings.HasSuffix(n, pipeline.IMHSuffix) {
+		return 1
+	}
+	return math.Max(2*r.Stats.Obs.M2.TauInt, 1)
 }
 
 // denoise returns the learned method's denoising-error curve on the

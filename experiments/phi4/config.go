@@ -39,11 +39,17 @@ type Config struct {
 // judge (the file's checks_passed, make phi4-validate). Every ensemble's
 // bars are computed and written either way.
 type Bars struct {
-	Ensemble string `mapstructure:"ensemble" help:"the learned ensemble the bars judge: refined (the learned sampler with its exact corrector: the learned inverse RG finished by the refine.method flow of the action, /generated/learned_<refine.method>), network (the learned inverse RG alone, /generated/learned) or auto (refined unless refine.method = none)"`
+	Ensemble string `mapstructure:"ensemble" help:"the learned ensemble the bars judge: refined (the learned sampler with its exact corrector: the learned inverse RG finished by the refine.method flow of the action, /generated/learned_<refine.method>), network (the learned inverse RG alone, /generated/learned), reweighted or imh (the network's fields made exact for exp(−S) by their importance weights: /generated/learned_reweighted or the independence-Metropolis chain /generated/learned_imh, judged with ESS/N ≥ 0.05 besides; exact.enabled and generate.method = ancestral) or auto (refined unless refine.method = none)"`
 }
 
 // judged returns the name of the method the bars judge.
 func (c Config) judged() string {
+	switch c.Bars.Ensemble {
+	case "reweighted":
+		return "learned" + pipeline.ReweightedSuffix
+	case "imh":
+		return "learned" + pipeline.IMHSuffix
+	}
 	if c.Bars.Ensemble == "refined" || (c.Bars.Ensemble == "auto" && c.Refine.Method != "none") {
 		return c.Refine.Name("learned")
 	}
@@ -195,11 +201,13 @@ func (c Config) Validate() error {
 	}
 	c.Langevin.Check(&p)
 	c.Refine.Check(&p)
-	switch {
-	case c.Bars.Ensemble == "refined" && c.Refine.Method == "none":
-		p.Add("bars.ensemble", c.Bars.Ensemble, "allowed network when refine.method = none (there is no refined ensemble to judge)")
-	case c.Bars.Ensemble != "refined" && c.Bars.Ensemble != "network" && c.Bars.Ensemble != "auto":
-		p.Add("bars.ensemble", c.Bars.Ensemble, "allowed auto, refined, network")
+	switch e := c.Bars.Ensemble; {
+	case e == "refined" && c.Refine.Method == "none":
+		p.Add("bars.ensemble", e, "allowed network when refine.method = none (there is no refined ensemble to judge)")
+	case (e == "reweighted" || e == "imh") && (!c.Exact.Enabled || c.Generate.Method != "ancestral"):
+		p.Add("bars.ensemble", e, "allowed with exact.enabled = true and generate.method = ancestral only (the weights need the ancestral kernel's path density)")
+	case e != "refined" && e != "network" && e != "auto" && e != "reweighted" && e != "imh":
+		p.Add("bars.ensemble", e, "allowed auto, refined, network, reweighted, imh")
 	}
 	c.Network.Check(&p, c.Lattice.Dims)
 	c.Train.Check(&p, "train")

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"rgflow/experiments/internal/pipeline"
 	"rgflow/experiments/internal/progtest"
 	"rgflow/field"
 	"rgflow/internal/h5io"
@@ -32,7 +33,9 @@ func TestExitCodes(t *testing.T) {
 		{Name: "bad refine method", Args: []string{"--set", "refine.method=euler"}, Code: 2, Want: "allowed none, mala, fourier-mala"},
 		{Name: "scan beyond refine.time", Args: []string{"--set", "refine.scan=[0.5,3]"}, Code: 2, Want: "allowed increasing Langevin times inside (0, refine.time = 2)"},
 		{Name: "scan out of order", Args: []string{"--set", "refine.scan=[0.5,0.1]"}, Code: 2, Want: "refine.scan"},
-		{Name: "bad bars ensemble", Args: []string{"--set", "bars.ensemble=learned"}, Code: 2, Want: "allowed auto, refined, network"},
+		{Name: "bad bars ensemble", Args: []string{"--set", "bars.ensemble=learned"}, Code: 2, Want: "allowed auto, refined, network, reweighted, imh"},
+		{Name: "reweighted bars without weights", Args: []string{"--set", "bars.ensemble=reweighted", "--set", "generate.method=heun-sde"}, Code: 2, Want: "allowed with exact.enabled = true and generate.method = ancestral only"},
+		{Name: "imh bars without exact", Args: []string{"--set", "bars.ensemble=imh", "--set", "exact.enabled=false"}, Code: 2, Want: "bars.ensemble"},
 		{Name: "refined bars without refinement", Args: []string{"--set", "bars.ensemble=refined", "--set", "refine.method=none"}, Code: 2, Want: "allowed network when refine.method = none"},
 		{Name: "bad training target", Args: []string{"--set", "train.target=score"}, Code: 2, Want: "allowed denoising, force"},
 		{Name: "windows out of order", Args: []string{"--set", "train.windows=[0.5,0.2]"}, Code: 2, Want: "allowed increasing fractions of T inside (0, 1)"},
@@ -235,6 +238,58 @@ func TestQuickRunReadByH5py(t *testing.T) {
 		t.Errorf("phi4_bars.py: exit error %v with checks_passed %v\n%s", err, passed, res)
 	}
 	progtest.CheckCF(t, out)
+}
+
+// TestBarsOnTheReweightedEnsemble judges the quick run on the learned
+// generator's importance-resampled ensemble: the verdict names it, its
+// bars carry the ESS/N bar, and the mirror test of its repeated fields
+// is deflated by their 2τ_int.
+func TestBarsOnTheReweightedEnsemble(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rw.h5")
+	code, o, e := program.Run("--quick", "--out", out, "--seed", "3", "--quiet", "--plots=false", "--set", "bars.ensemble=reweighted")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, e)
+	}
+	progtest.Contains(t, o, "judged on learned_reweighted", "learned: ESS/N", "the Gaussian generator's")
+	f, err := h5io.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var judged string
+	if err := f.Attr("/", "checks_judged", &judged); err != nil || judged != "/comparison/learned_reweighted" {
+		t.Errorf("checks_judged %q (%v), want /comparison/learned_reweighted", judged, err)
+	}
+	var ess float64
+	if err := f.Attr("/exact/learned", "ess_fraction", &ess); err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.OpenDataset("/comparison/learned_reweighted/checks/value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vals []float64
+	if _, err := d.Read(&vals); err != nil {
+		t.Fatal(err)
+	}
+	if vals[len(vals)-1] != ess {
+		t.Errorf("last check of learned_reweighted %v, want the ESS/N %v", vals[len(vals)-1], ess)
+	}
+}
+
+// TestMirrorTauOfDerivedEnsembles: a generator's fields are independent;
+// the derived ensembles' repeats deflate the mirror χ² by 2τ_int(M²) ≥ 1.
+func TestMirrorTauOfDerivedEnsembles(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		tau, want float64
+	}{{"learned", 3.5, 1}, {"learned_reweighted", 3.5, 7}, {"gaussian_imh", 2, 4}, {"learned_imh", 0.3, 1}} {
+		var st pipeline.Stats
+		st.Obs.M2.TauInt = c.tau
+		if got := mirrorTau(&pipeline.Compared{Method: &pipeline.Method{Name: c.name}, Stats: &st}); got != c.want {
+			t.Errorf("%s with τ_int(M²) = %v: 2τ = %v, want %v", c.name, c.tau, got, c.want)
+		}
+	}
 }
 
 // TestResumeAfterTheVerdictStages stops the quick run after each stage
