@@ -196,6 +196,16 @@ func (o *Out) exact(m *Method, act field.Action, seed uint64, closed float64) (*
 	return r, res, chain, nil
 }
 
+// IMHRate is the effective samples per second of an IMH chain of n
+// steps over proposals generated at rate per second: rate/2τ_int (τ_int of
+// S/V, 2τ_int at least 1), and never more than rate × distinct/n, the
+// rate of its distinct fields. A chain that almost never accepts sits on a
+// few fields, where the Γ-method's window, fed long constant runs, can
+// return a small τ_int; the distinct fields bound what it can have.
+func IMHRate(rate, tauInt float64, distinct, n int) float64 {
+	return math.Min(rate/math.Max(2*tauInt, 1), rate*float64(distinct)/float64(n))
+}
+
 // Systematic returns the indices of systematic resampling (Kitagawa 1996)
 // of len(p) draws from the normalised weights p with the one uniform u in
 // [0, 1): index i appears ⌊Np_i⌋ or ⌈Np_i⌉ times, in increasing order, so
@@ -250,12 +260,12 @@ func (o *Out) writeExact(m *Method, r *ExactResult, resampled []int, chain *gene
 		rate         float64
 	}{
 		{ReweightedSuffix, "importance resampling of /generated/" + m.Name + " by its weights (systematic; repeats adjacent)", resampled, rate * r.ESS},
-		{IMHSuffix, "independence Metropolis–Hastings chain over /generated/" + m.Name + " (generation order)", chain.Index, rate / math.Max(2*r.TauIntS, 1)},
+		{IMHSuffix, "independence Metropolis–Hastings chain over /generated/" + m.Name + " (generation order)", chain.Index, IMHRate(rate, r.TauIntS, distinct(chain.Index), len(chain.Index))},
 	} {
 		g := "/generated/" + m.Name + x.suffix
 		if err := o.F.CreateGroup(g, map[string]any{"description": x.desc, "source": "/generated/" + m.Name,
 			"n_distinct": int64(distinct(x.idx)), "model": m.Model, "sampler": "exact",
-			"samples_per_second": x.rate, "samples_per_second_rule": "effective samples/s: the source's generation rate × ESS/N (reweighted) or ÷ 2τ_int of S/V along the chain (IMH, at least 1)"}); err != nil {
+			"samples_per_second": x.rate, "samples_per_second_rule": "effective samples/s: the source's generation rate × ESS/N (reweighted), or ÷ 2τ_int of S/V along the chain (IMH, at least 1) and at most × its distinct fields / N"}); err != nil {
 			return err
 		}
 		idx := make([]int64, len(x.idx))

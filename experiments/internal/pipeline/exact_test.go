@@ -56,3 +56,23 @@ func TestSystematic(t *testing.T) {
 		t.Errorf("distinct = %d, want 3", d)
 	}
 }
+
+// TestIMHRate: rate/2τ_int for a mixing chain, rate/1 for τ_int < ½, and
+// the distinct fields' rate for a chain stuck on a few of them however
+// small its estimated τ_int.
+func TestIMHRate(t *testing.T) {
+	for _, c := range []struct {
+		rate, tau   float64
+		distinct, n int
+		want        float64
+	}{
+		{100, 5, 3000, 4096, 10},
+		{100, 0.3, 4096, 4096, 100},
+		{100, 0.738, 33, 4096, 100 * 33.0 / 4096},
+		{100, 50, 1, 4096, 100.0 / 4096},
+	} {
+		if got := IMHRate(c.rate, c.tau, c.distinct, c.n); got != c.want {
+			t.Errorf("IMHRate(%v, τ %v, %d distinct of %d) = %v, want %v", c.rate, c.tau, c.distinct, c.n, got, c.want)
+		}
+	}
+}
