@@ -298,6 +298,10 @@ func (s *state) summary() error {
 	}
 	s.printScans()
 	pipeline.PrintExact(s.r.Stdout, s.methods, s.exactRes)
+	if s.ti != nil {
+		fmt.Fprintf(s.r.Stdout, "  thermodynamic integration in κ (%d points): −log Z/V = %.7f ± %.2g (quadrature %.2g)\n", s.cfg.TI.Points, s.ti.F, s.ti.Err, s.ti.Quad)
+		pipeline.PrintChecks(s.r.Stdout, 40, s.checks["free_energy"])
+	}
 	judged := s.cfg.judged()
 	fmt.Fprintf(s.r.Stdout, "\nacceptance bars (judged on %s (bars.ensemble = %s); the other rows are shown beside it):\n", judged, s.cfg.Bars.Ensemble)
 	var failed []string

@@ -29,6 +29,7 @@ type Config struct {
 	Generate  pipeline.Generate `mapstructure:"generate"`
 	Refine    pipeline.Refine   `mapstructure:"refine"`
 	Exact     pipeline.Exact    `mapstructure:"exact"`
+	TI        TI                `mapstructure:"ti"`
 	Bars      Bars              `mapstructure:"bars"`
 	Denoise   struct {
 		Times int `mapstructure:"times" help:"flow times of the denoising-error curve (evenly spaced in (0, T])"`
@@ -144,6 +145,7 @@ func defaults() Config {
 	// stay where the generator put them.
 	c.Refine = pipeline.Refine{Method: "mala", Time: 2, Step: 0.01, Scan: []float64{0.05, 0.1, 0.25, 0.5, 1}}
 	c.Exact.Enabled = true
+	c.TI = TI{Points: 64, Thermalise: 500, Updates: 10000}
 	// The bars judge the learned sampler with its exact corrector: the
 	// network alone leaves the action density off by several standard
 	// errors, and the short MALA flow that follows repairs that without
@@ -209,6 +211,7 @@ func (c Config) Validate() error {
 	case e != "refined" && e != "network" && e != "auto" && e != "reweighted" && e != "imh":
 		p.Add("bars.ensemble", e, "allowed auto, refined, network, reweighted, imh")
 	}
+	c.TI.Check(&p)
 	c.Network.Check(&p, c.Lattice.Dims)
 	c.Train.Check(&p, "train")
 	if c.Train.Baseline != "measured" {

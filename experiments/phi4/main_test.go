@@ -40,6 +40,7 @@ func TestExitCodes(t *testing.T) {
 		{Name: "bad training target", Args: []string{"--set", "train.target=score"}, Code: 2, Want: "allowed denoising, force"},
 		{Name: "windows out of order", Args: []string{"--set", "train.windows=[0.5,0.2]"}, Code: 2, Want: "allowed increasing fractions of T inside (0, 1)"},
 		{Name: "window at T", Args: []string{"--set", "train.windows=[1]"}, Code: 2, Want: "train.windows"},
+		{Name: "odd ti grid", Args: []string{"--set", "ti.points=5"}, Code: 2, Want: "allowed 0 (off) or even ≥ 2"},
 		{Name: "keep zero mode", Args: []string{"--set", "flow.zero_mode=keep"}, Code: 2, Want: "integrate-out"},
 	}...))
 }
@@ -309,7 +310,7 @@ func TestResumeAfterTheVerdictStages(t *testing.T) {
 	if _, passed := progtest.Verdict(t, full); passed || progtest.LastLine(fullOut, "acceptance bar") == "" {
 		t.Fatalf("the uninterrupted run passed every bar (%q): the test needs one that fails", progtest.LastLine(fullOut, "acceptance bar"))
 	}
-	for _, st := range []string{"refine learned", "compare", "report"} {
+	for _, st := range []string{"refine learned", "free energy", "compare", "report"} {
 		program.ResumeAfter(t, common, dir, st, full, fullOut, "acceptance bar")
 	}
 }

@@ -117,6 +117,7 @@ var presets = []cli.Preset[Config]{
 	})},
 	{Name: "quick", Summary: "8×8 near-critical lattice, short chains and training: every stage in seconds (tests, CI)", Apply: all(square(8), hopping(criticalKappa, criticalLambda), func(c *Config) {
 		c.MC.Chains, c.MC.Thermalise, c.MC.Pilot = 2, 50, 200
+		c.TI = TI{Points: 4, Thermalise: 50, Updates: 200}
 		c.Reference = 128
 		c.Flow.Snapshots, c.Flow.Samples, c.Flow.Store = 5, 64, 2
 		c.Network.Width, c.Network.Knots, c.Network.TimeDim = 4, 6, 8

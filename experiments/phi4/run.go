@@ -61,6 +61,8 @@ type state struct {
 	runner *pipeline.Runner
 	// exactRes are the results of exact sampling by generator.
 	exactRes map[string]*pipeline.ExactResult
+	// ti is the free energy by thermodynamic integration (nil: not run).
+	ti *tiFreeEnergy
 }
 
 // Ensemble groups in the file.
@@ -150,6 +152,9 @@ func runPhi4(ctx context.Context, r *cli.Run, cfg Config) error {
 	var exact []pipeline.Stage
 	if cfg.Exact.Enabled {
 		exact = s.exactStages()
+		if cfg.TI.Points > 0 {
+			exact = append(exact, pipeline.Stage{Name: "free energy", Run: s.tiStage, Restore: s.restoreTI})
+		}
 	}
 	s.methods = append(s.methods, refined...)
 	stages = append(stages, exact...)
