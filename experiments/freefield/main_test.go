@@ -57,7 +57,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
 	progtest.Contains(t, o, "acceptance checks", "flow: energy–dissipation identity", "gradflow mala: final spectrum vs equilibrium", "gradflow euler: smallest spectrum p-value", "gradflow mala: acceptance", "learned: worst shell", "inverse_rg_exact", "ddpm", "stage")
-	progtest.Plots(t, out, "spectra", "spectrum_ratio", "flow_kl", "flow_w2", "flow_dissipation", "gradflow_free_energy", "gradflow_w2", "training", "denoise_mse", "fields")
+	progtest.Plots(t, out, "spectra", "spectrum_ratio", "flow_kl", "flow_w2", "flow_dissipation", "gradflow_free_energy", "gradflow_w2", "training", "denoise_mse", "fields", "log_weights")
 	progtest.CheckH5py(t, out)
 	progtest.CheckSchema(t, out)
 	progtest.CheckXDMF(t, out)

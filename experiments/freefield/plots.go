@@ -73,7 +73,7 @@ func (s *state) plots() error {
 			return err
 		}
 	}
-	if err := pipeline.TrainingPlot(r.PlotPath("training"), s.learned, s.ddpm); err != nil {
+	if err := pipeline.TrainingPlot(r.PlotPath("training"), s.learned, s.white, s.ddpm); err != nil {
 		return err
 	}
 	if c := s.comps["learned"]; c != nil {
@@ -87,6 +87,9 @@ func (s *state) plots() error {
 				return err
 			}
 		}
+	}
+	if err := o.LogWeightPlot(r.PlotPath("log_weights"), s.methods); err != nil {
+		return err
 	}
 	return o.GeneratedPanels(r.PlotPath("fields"), pipeline.Panel{Title: "exact sample", Field: s.ref.Field(0)}, s.methods)
 }

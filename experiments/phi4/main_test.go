@@ -192,7 +192,7 @@ func TestQuickRunReadByH5py(t *testing.T) {
 		t.Fatalf("quick run: exit %d\nstdout: %s\nstderr: %s", code, o, e)
 	}
 	progtest.Contains(t, o, "acceptance bars", "learned: |z| Binder", "gaussian", "cost on", "independent configurations/s", "stage", "S/V by term", "½m²M²", "refinement scan of learned_mala", "judged on learned_mala")
-	progtest.Plots(t, out, "spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields", "refine_scan_learned_mala", "refine_scan_gaussian_mala")
+	progtest.Plots(t, out, "spectra", "spectrum_ratio", "m_histogram", "binder", "flow_chi", "flow_binder", "flow_action", "flow_kl", "training", "denoise_mse", "fields", "refine_scan_learned_mala", "refine_scan_gaussian_mala", "log_weights")
 	progtest.CheckH5py(t, out)
 	progtest.CheckSchema(t, out)
 	progtest.CheckXDMF(t, out)

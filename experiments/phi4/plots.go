@@ -56,6 +56,9 @@ func (s *state) plots() error {
 	if err := s.scanPlot(); err != nil {
 		return err
 	}
+	if err := s.out.LogWeightPlot(r.PlotPath("log_weights"), s.methods); err != nil {
+		return err
+	}
 	return s.out.GeneratedPanels(r.PlotPath("fields"), pipeline.Panel{Title: "Monte Carlo", Field: s.ref.Field(0)}, s.methods)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"rgflow/field"
 	"rgflow/generative"
+	"rgflow/internal/cli"
 	"rgflow/internal/h5io"
 	"rgflow/internal/rng"
 )
@@ -325,4 +326,52 @@ func distinct(idx []int) int {
 		}
 	}
 	return n
+}
+
+// LogWeightPlot draws, for every method whose log_weights are in the file,
+// the histogram of log w − max log w (40 bins down to the smallest), the
+// picture of how heavy-tailed the weights are: a narrow spike at 0 for
+// constant weights, a spread of many units where ESS/N is small. Nothing
+// is drawn when no method was weighed.
+func (o *Out) LogWeightPlot(path string, methods []*Method) error {
+	lp := cli.LinePlot{Title: "importance weights against exp(−S)", XLabel: "log w − max log w (nats)", YLabel: "fields per bin", LogY: true}
+	for _, m := range methods {
+		d, err := o.F.OpenDataset("/generated/" + m.Name + "/log_weights")
+		if err != nil {
+			continue
+		}
+		var lw []float64
+		if _, err := d.Read(&lw); err != nil {
+			return err
+		}
+		hi, lo := math.Inf(-1), math.Inf(1)
+		for _, v := range lw {
+			hi, lo = math.Max(hi, v), math.Min(lo, v)
+		}
+		if !(hi > lo) {
+			lo = hi - 1 // constant weights: one bin at 0
+		}
+		const bins = 40
+		edges := make([]float64, bins+1)
+		for b := range edges {
+			edges[b] = (lo - hi) * (1 - float64(b)/bins)
+		}
+		count := make([]float64, bins)
+		for _, v := range lw {
+			b := min(int((v-lo)/(hi-lo)*bins), bins-1)
+			count[b]++
+		}
+		var x, y []float64
+		for b, c := range count {
+			if c > 0 {
+				x = append(x, (edges[b]+edges[b+1])/2)
+				y = append(y, c)
+			}
+		}
+		lp.Series = append(lp.Series, cli.Series{Name: m.Name, X: x, Y: y, Points: true})
+	}
+	if len(lp.Series) == 0 {
+		return nil
+	}
+	return lp.Save(path)
 }
