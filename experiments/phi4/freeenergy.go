@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -47,7 +48,7 @@ func (s *state) tiStage(context.Context) error {
 	r, err := field.FreeEnergyTI(h, func(k float64) (*field.Phi4, error) {
 		return field.NewPhi4Hopping(l, field.HoppingParams{Kappa: k, Lambda: h.Lambda})
 	}, field.TIConfig{Points: s.cfg.TI.Points, Thermalise: s.cfg.TI.Thermalise, Updates: s.cfg.TI.Updates,
-		Chain: s.cfg.MC.ChainConfig(), Seed: s.r.Seed ^ 0x7469, Workers: 2})
+		Chain: s.cfg.MC.ChainConfig(), Seed: s.r.Seed ^ 0x7469, Workers: runtime.GOMAXPROCS(0)})
 	if err != nil {
 		return fmt.Errorf("phi4: thermodynamic integration: %w", err)
 	}
